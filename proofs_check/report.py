@@ -1,0 +1,59 @@
+"""Human-readable and JSON reports.
+
+The JSON layout is a contract with users' CI and must stay stable::
+
+    {"claims": [{"id", "title", "source", "method", "status", "points", "worst"}, ...],
+     "summary": {"total", "pass", "fail", "discrepancy", "seconds", "quick", "seed"}}
+"""
+from __future__ import annotations
+
+import json
+import math
+
+JSON_CLAIM_KEYS = ("id", "title", "source", "method", "status", "points", "worst")
+
+
+def _json_number(x: float):
+    # JSON has no inf/nan; a claim that crashed reports worst = null.
+    return x if math.isfinite(x) else None
+
+
+def summary(records: list[dict], *, quick: bool, seed: int) -> dict:
+    counts = {s: sum(r["status"] == s for r in records) for s in ("pass", "fail", "discrepancy")}
+    return dict(total=len(records), **counts,
+                seconds=round(sum(r["seconds"] for r in records), 3), quick=quick, seed=seed)
+
+
+def to_json(records: list[dict], *, quick: bool, seed: int) -> str:
+    claims = [{k: (_json_number(r[k]) if k == "worst" else r[k]) for k in JSON_CLAIM_KEYS}
+              for r in records]
+    return json.dumps({"claims": claims, "summary": summary(records, quick=quick, seed=seed)},
+                      indent=2)
+
+
+def format_line(r: dict) -> str:
+    mark = {"pass": "PASS", "fail": "FAIL", "discrepancy": "DISC"}[r["status"]]
+    worst = f"{r['worst']:.3g}" if math.isfinite(r["worst"]) else "-"
+    kind = "margin" if r["worst_kind"] == "margin" else "err"
+    return (f"[{mark}] {r['id']:<40} {r['method']:<14} pts={r['points']:<6} "
+            f"worst {kind}={worst:<10} {r['seconds']:6.2f}s")
+
+
+def to_text(records: list[dict], *, quick: bool, seed: int, verbose: bool = False) -> str:
+    lines = []
+    for r in records:
+        lines.append(format_line(r))
+        lines.append(f"       {r['title']}")
+        lines.append(f"       source: {r['source']}")
+        if r["detail"] and (verbose or r["status"] != "pass"):
+            lines.append(f"       {r['detail']}")
+        if verbose and r.get("domain"):
+            lines.append(f"       domain: {r['domain']}")
+        if r["status"] == "fail" and r.get("traceback") and verbose:
+            lines.append(r["traceback"])
+    s = summary(records, quick=quick, seed=seed)
+    lines.append("")
+    lines.append(f"{s['total']} claims: {s['pass']} pass, {s['fail']} fail, "
+                 f"{s['discrepancy']} discrepancy (paper text vs evidence) "
+                 f"in {s['seconds']:.1f}s{' [quick]' if quick else ''}")
+    return "\n".join(lines)
