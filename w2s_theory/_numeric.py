@@ -105,7 +105,7 @@ def check_np(p: Param, x) -> np.ndarray:
     arr = arr.astype(float, copy=False)
     bad = p._bad(arr)
     if bad.any():
-        first = arr[bad].flat[0] if arr.ndim else float(arr)
+        first = float(arr[bad].flat[0]) if arr.ndim else float(arr)
         where = f" at index {tuple(int(i) for i in np.argwhere(bad)[0])}" if arr.ndim else ""
         raise ValueError(f"{p.name} must be a finite real number in {p.describe()}; "
                          f"got {first!r}{where} ({int(bad.sum())} invalid value(s))")

@@ -1,0 +1,113 @@
+"""SymPy source of truth for §2.1 of Moniri & Hassani (2025): ridge teacher → ridge student.
+
+Setting (THEORY.md §1): x ~ N(0, I_d), y = ⟨β, x⟩ + ε, ε ~ N(0, σ²), ‖β‖² = r².
+Teacher: ridge on n labelled samples with penalty λ_T; student: ridge with
+penalty λ_S on m fresh covariates labelled by the teacher (no new noise).
+d/n → φ, d/m → ψ.  Test error E(b) = σ² + ‖b - β‖².
+
+Write, for the MP law of ratio γ at shift λ, p = ∫λ/(x+λ), b = ∫λ²/(x+λ)²,
+τ2 = ∫x²/(x+λ)², v = ∫x/(x+λ)²; subscripts φ (teacher: γ=φ, λ=λ_T) and
+ψ (student: γ=ψ, λ=λ_S).  Then (Prop 3, Thm 4)
+
+    E_T = σ² + r² b_φ + σ² φ v_φ
+    E_S = σ² + r² (1 - 2τ1_ψ τ1_φ + τ2_ψ τ2_φ) + σ² φ v_φ τ2_ψ
+        = σ² + r² (b_ψ τ2_φ + b_φ τ2_ψ + 2 p_ψ p_φ - b_ψ b_φ) + σ² φ v_φ τ2_ψ
+
+(the second line: substitute τ1 = 1 - p, τ2 = 1 - 2p + b; every term is
+non-negative and 2p_ψp_φ - b_ψb_φ ≥ p_ψp_φ, so float evaluation is stable).
+The gap factorises (derivation in docs/theory/ridge.rst):
+
+    E_S - E_T = b_ψ K - 2 p_ψ v_φ (σ²φ - r²λ_T) = p_ψ K (h - g),
+    K = r² τ2_φ + σ² φ v_φ,  h = 2 r² τ1_φ / K,  g = 2 - b_ψ/p_ψ = 2 - λ_S m'_ψ/m_ψ.
+
+Since p_ψ K > 0: E_S < E_T ⟺ g(λ_S) > h (Thm 5), and h < 2 ⟺ λ_T < λ* = σ²φ/r².
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from ..rmt import symbolic as mp_sym
+
+phi, psi, lam_T, lam_S = sp.symbols("phi psi lam_T lam_S", positive=True)
+sigma2, r2 = sp.symbols("sigma2 r2", nonnegative=True)
+u = sp.Symbol("u", positive=True)
+c = sp.Symbol("c", positive=True)
+
+ARGS_TEACHER = (phi, lam_T, sigma2, r2)
+ARGS_STUDENT = (phi, psi, lam_T, lam_S, sigma2, r2)
+
+
+def _f(name, who, stable):
+    g, l = (phi, lam_T) if who == "T" else (psi, lam_S)
+    return mp_sym.functional(name, g, l, stable=stable)
+
+
+def _teacher_error(st):
+    return sigma2 + r2 * _f("b", "T", st) + sigma2 * phi * _f("v", "T", st)
+
+
+def _student_error(st):
+    if not st:  # the form written in THEORY.md / the paper
+        return (sigma2 + r2 * (1 - 2 * _f("tau1", "S", st) * _f("tau1", "T", st)
+                               + _f("tau2", "S", st) * _f("tau2", "T", st))
+                + sigma2 * phi * _f("v", "T", st) * _f("tau2", "S", st))
+    bS, bT, pS, pT = _f("b", "S", st), _f("b", "T", st), _f("p", "S", st), _f("p", "T", st)
+    return (sigma2 + r2 * (bS * _f("tau2", "T", st) + bT * _f("tau2", "S", st)
+                           + 2 * pS * pT - bS * bT)
+            + sigma2 * phi * _f("v", "T", st) * _f("tau2", "S", st))
+
+
+def _K(st):
+    return r2 * _f("tau2", "T", st) + sigma2 * phi * _f("v", "T", st)
+
+
+def _gap(st):
+    if not st:
+        return _student_error(False) - _teacher_error(False)
+    return (_f("b", "S", st) * _K(st)
+            - 2 * _f("p", "S", st) * _f("v", "T", st) * (sigma2 * phi - r2 * lam_T))
+
+
+def _level_h(st):
+    return 2 * r2 * _f("tau1", "T", st) / _K(st)
+
+
+def _gain_g(st):
+    return 2 - _f("b_over_p", "S", st)
+
+
+#: λ* = φσ²/r² (Dobriban & Wager 2018, Thm 2.1).
+optimal_lambda = phi * sigma2 / r2
+#: sup over λ_S of g_ψ for ψ > 1: (3 - √(1 - 1/ψ))/2, attained at u* = 1/√(ψ(ψ-1)).
+c_max_over = (3 - sp.sqrt(1 - 1 / psi)) / 2
+#: g as a function of u = m_ψ(-λ_S) (THEORY.md §1).
+gain_of_u = 1 + u / (1 + 2 * psi * u + psi * (psi - 1) * u**2)
+#: λ_S as a function of u = m_ψ(-λ_S) (inverse of the MP quadratic).
+lam_of_u = (1 - (1 - psi) * u) / (u * (1 + psi * u))
+#: g(u) = c  ⟺  this quadratic in u vanishes (win-region endpoints, c = h).
+endpoint_quadratic = (c - 1) * psi * (psi - 1) * u**2 + (2 * psi * (c - 1) - 1) * u + (c - 1)
+
+#: Stable forms (used for code generation).
+STABLE = {
+    "teacher_error": _teacher_error(True),
+    "student_error": _student_error(True),
+    "error_gap": _gap(True),
+    "level_h": _level_h(True),
+    "gain_g": _gain_g(True),
+    # 2 - h = 2 v_φ (σ²φ - r²λ_T)/K: the teacher's distance from optimal tuning, no cancellation
+    "two_minus_h": 2 * _f("v", "T", True) * (sigma2 * phi - r2 * lam_T) / _K(True),
+}
+#: Textbook forms (for REPL work: differentiate, simplify, substitute, solve).
+TEXTBOOK = {
+    "teacher_error": _teacher_error(False),
+    "student_error": _student_error(False),
+    "error_gap": _gap(False),
+    "level_h": _level_h(False),
+    "gain_g": _gain_g(False),
+}
+
+teacher_error = TEXTBOOK["teacher_error"]
+student_error = TEXTBOOK["student_error"]
+error_gap = TEXTBOOK["error_gap"]
+level_h = TEXTBOOK["level_h"]
+gain_g = TEXTBOOK["gain_g"]

@@ -1,0 +1,260 @@
+"""Numeric evaluators for §2.1 (Moniri & Hassani 2025, Prop 3, Thm 4, Thm 5).
+
+Every function accepts floats, numpy arrays (broadcast together) or mpmath
+numbers and returns the same kind; its SymPy counterpart is in
+:mod:`w2s_theory.ridge.symbolic`.  Parameter ranges:
+
+* ``phi`` = d/n, ``psi`` = d/m: aspect ratios in (0, ∞);
+* ``lam_T``, ``lam_S``: ridge penalties in (0, ∞) (ridgeless limits have
+  their own functions);
+* ``sigma2``: label-noise variance in [0, ∞); ``r2`` = ‖β‖² in (0, ∞).
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from .._numeric import Formula, Param, finish, prepare
+from ..rmt import symbolic as mp_sym
+from . import symbolic as S
+
+PHI = Param("phi")
+PSI = Param("psi")
+LAM_T = Param("lam_T")
+LAM_S = Param("lam_S")
+SIGMA2 = Param("sigma2", low_closed=True)
+R2 = Param("r2")
+
+_T_PARAMS = (PHI, LAM_T, SIGMA2, R2)
+_S_PARAMS = (PHI, PSI, LAM_T, LAM_S, SIGMA2, R2)
+
+_teacher = Formula(S.STABLE["teacher_error"], _T_PARAMS, S.ARGS_TEACHER, "teacher_error")
+_student = Formula(S.STABLE["student_error"], _S_PARAMS, S.ARGS_STUDENT, "student_error")
+_gap = Formula(S.STABLE["error_gap"], _S_PARAMS, S.ARGS_STUDENT, "error_gap")
+_h = Formula(S.STABLE["level_h"], _T_PARAMS, S.ARGS_TEACHER, "level_h")
+_two_minus_h = Formula(S.STABLE["two_minus_h"], _T_PARAMS, S.ARGS_TEACHER, "two_minus_h")
+_g = Formula(S.STABLE["gain_g"], (PSI, LAM_S), (S.psi, S.lam_S), "gain_g")
+_lam_star = Formula(S.optimal_lambda, (PHI, SIGMA2, R2), (S.phi, S.sigma2, S.r2), "optimal_lambda")
+_c_max = Formula(sp.Piecewise((2, S.psi < 1), (S.c_max_over, True)), (PSI,), (S.psi,), "c_max")
+# t(λ) = λ m'_ψ/m_ψ = 2 - g and its λ-derivative, for Newton polishing of endpoints
+_t_expr = mp_sym.functional("b_over_p", S.psi, S.lam_S, stable=True)
+_t = Formula(_t_expr, (PSI, LAM_S), (S.psi, S.lam_S), "t")
+_dt = Formula(sp.diff(_t_expr, S.lam_S), (PSI, LAM_S), (S.psi, S.lam_S), "dt")
+
+
+def teacher_error(phi, lam_T, sigma2, r2):
+    """Limiting test error of the ridge teacher (Moniri & Hassani 2025, Prop 3).
+
+        E_T = σ² + r² λ_T² m'_φ(-λ_T) + σ² φ v_φ(λ_T),   v = m - λm'
+
+    (bias r²λ²m', variance σ²φv, plus the irreducible noise σ²), with m_φ
+    the MP Stieltjes transform of ratio φ = d/n.  Stable for
+    λ_T ∈ [1e-12, 1e6], φ ∈ [1e-3, 1e3] (relative error ~1e-14).
+    """
+    return _teacher(phi, lam_T, sigma2, r2)
+
+
+def student_error(phi, psi, lam_T, lam_S, sigma2, r2):
+    """Limiting test error of the ridge student on teacher labels (Thm 4).
+
+        E_S = σ² + r²(1 - 2τ1_ψ τ1_φ + τ2_ψ τ2_φ) + σ² φ v_φ τ2_ψ,
+
+    τ1 = ∫x/(x+λ)dμ, τ2 = ∫x²/(x+λ)²dμ at (ψ, λ_S) for the student and
+    (φ, λ_T) for the teacher.  Evaluated as the equivalent sum of
+    non-negative terms (see :mod:`.symbolic`), so no cancellation even when
+    the student copies the teacher (λ_S → 0, ψ < 1).
+    """
+    return _student(phi, psi, lam_T, lam_S, sigma2, r2)
+
+
+def error_gap(phi, psi, lam_T, lam_S, sigma2, r2):
+    """E_S - E_T, evaluated without subtracting two nearly equal errors.
+
+        E_S - E_T = b_ψ K - 2 p_ψ v_φ (σ²φ - r²λ_T) = p_ψ K (h - g_ψ(λ_S)),
+
+    with K = r²τ2_φ + σ²φv_φ, p = λm, b = λ²m'.  Negative means the student
+    wins (weak-to-strong generalisation).
+    """
+    return _gap(phi, psi, lam_T, lam_S, sigma2, r2)
+
+
+def optimal_lambda(phi, sigma2, r2):
+    """λ* = φσ²/r², the minimiser of E_T over λ_T (Dobriban & Wager 2018, Thm 2.1)."""
+    return _lam_star(phi, sigma2, r2)
+
+
+def gain_g(psi, lam_S):
+    """g_ψ(λ_S) = 2 - λ_S m'_ψ(-λ_S)/m_ψ(-λ_S) (Thm 5; depends on the student only).
+
+    ψ < 1: decreases from 2 (λ_S → 0) to 1 (λ_S → ∞).  ψ > 1: rises from 1 to
+    :func:`c_max` and falls back to 1, g > 1 throughout.
+    """
+    return _g(psi, lam_S)
+
+
+def level_h(phi, lam_T, sigma2, r2):
+    """h = 2r²τ1_φ / (r²τ2_φ + σ²φv_φ) (Thm 5; depends on the teacher only).
+
+    h < 2 ⟺ λ_T < λ* (under-regularised teacher); the student beats the
+    teacher at λ_S iff g_ψ(λ_S) > h.
+    """
+    return _h(phi, lam_T, sigma2, r2)
+
+
+def c_max(psi):
+    """sup over λ_S > 0 of g_ψ(λ_S).
+
+    ψ > 1: (3 - √(1 - 1/ψ))/2, attained at m_ψ(-λ_S) = 1/√(ψ(ψ-1)).
+    ψ < 1: 2 (approached as λ_S → 0, not attained).  ψ = 1: 3/2 (as λ_S → 0).
+    The student can beat the teacher for some λ_S iff h < c_max(ψ).
+    """
+    return _c_max(psi)
+
+
+def ridgeless_teacher_error(phi, sigma2, r2):
+    """lim_{λ_T→0⁺} E_T (Hastie, Montanari, Rosset & Tibshirani 2022).
+
+    φ < 1: σ² + σ²φ/(1-φ);  φ > 1: σ² + r²(1 - 1/φ) + σ²/(φ - 1).
+    At φ = 1 it is infinite when σ² > 0 (interpolation peak): ValueError.
+    """
+    kind, (ph, s2, rr) = prepare((PHI, SIGMA2, R2), (phi, sigma2, r2))
+    if kind == "mp":
+        if ph == 1:
+            if s2 > 0:
+                raise ValueError("phi = 1 with sigma2 > 0: the ridgeless teacher error is infinite")
+            return finish(kind, mpmath.mpf(0))
+        val = s2 + s2 * ph / (1 - ph) if ph < 1 else s2 + rr * (1 - 1 / ph) + s2 / (ph - 1)
+        return finish(kind, val)
+    if np.any((ph == 1) & (s2 > 0)):
+        raise ValueError("phi = 1 with sigma2 > 0: the ridgeless teacher error is infinite")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        val = np.where(ph < 1, s2 + s2 * ph / (1 - ph),
+                       s2 + rr * (1 - 1 / ph) + np.where(ph == 1, 0.0, s2 / (ph - 1)))
+    return finish(kind, val)
+
+
+# ----------------------------------------------------------------------------
+# Thm 5: the exact set of λ_S where the student wins
+# ----------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class WinRegion:
+    """The open set {λ_S > 0 : E_S(λ_S) < E_T} of Thm 5: an open interval.
+
+    Attributes
+    ----------
+    lower, upper : float or mpf
+        Endpoints; ``upper = inf`` when unbounded, ``lower = 0`` when it reaches 0.
+        For an empty region both are 0.
+    case : str
+        ``"never"`` (h ≥ c_max), ``"everywhere"`` (h ≤ 1), ``"below"``
+        ((0, λ₊): ψ ≤ 1, 1 < h < c_max) or ``"band"`` ((λ₋, λ₊): ψ > 1,
+        1 < h < c_max).
+    h, c_max : the teacher level and the student's sup of g.
+    """
+
+    lower: object
+    upper: object
+    case: str
+    h: object
+    c_max: object
+
+    @property
+    def empty(self) -> bool:
+        return self.case == "never"
+
+    @property
+    def bounded(self) -> bool:
+        return self.case in ("below", "band")
+
+    def __contains__(self, lam_S) -> bool:
+        return (not self.empty) and self.lower < lam_S < self.upper
+
+    def contains(self, lam_S):
+        """Vectorised membership test for an array of λ_S values."""
+        lam_S = np.asarray(lam_S, dtype=float)
+        if self.empty:
+            return np.zeros(lam_S.shape, dtype=bool)
+        return (lam_S > float(self.lower)) & (lam_S < float(self.upper))
+
+    def __repr__(self):
+        if self.empty:
+            return f"WinRegion(empty, h={float(self.h):.6g}, c_max={float(self.c_max):.6g})"
+        return (f"WinRegion(({float(self.lower):.6g}, {float(self.upper):.6g}), case={self.case!r}, "
+                f"h={float(self.h):.6g}, c_max={float(self.c_max):.6g})")
+
+
+def _endpoint_us(h, psi, lib):
+    """Positive roots u of (h-1)ψ(ψ-1)u² + (2ψ(h-1) - 1)u + (h-1) = 0, as a list."""
+    A = (h - 1) * psi * (psi - 1)
+    B = 2 * psi * (h - 1) - 1
+    C = h - 1
+    if A == 0:
+        return [-C / B]
+    disc = B * B - 4 * A * C
+    disc = disc if disc > 0 else 0 * disc  # the double root at h = c_max
+    q = -(B + (1 if B >= 0 else -1) * lib.sqrt(disc)) / 2  # no cancellation (citardauq)
+    roots = [q / A, C / q]
+    return sorted(r for r in roots if r > 0)
+
+
+def _polish(lam0, psi, target, kind):
+    """Newton in log λ on t_ψ(λ) = target, t = λm'/m = 2 - g (stable target = 2 - h)."""
+    lib = mpmath if kind == "mp" else math
+    tol = mpmath.mpf(10) ** (-mpmath.mp.dps - 2) if kind == "mp" else 1e-15
+    cast = (lambda x: x) if kind == "mp" else float
+    ell = lib.log(lam0)
+    for _ in range(60 if kind == "mp" else 8):
+        lam = lib.exp(ell)
+        kk = "mp" if kind == "mp" else "scalar"
+        t, dt = _t.evaluate(kk, [psi, lam]), _dt.evaluate(kk, [psi, lam])
+        slope = cast(lam * dt)
+        if slope == 0:
+            break
+        step = (cast(t) - target) / slope
+        step = max(min(step, 2), -2)  # stay near the closed-form start
+        ell -= step
+        if abs(step) < tol:
+            break
+    return lib.exp(ell)
+
+
+def student_win_region(phi, psi, lam_T, sigma2, r2) -> WinRegion:
+    """Exact set of λ_S > 0 where the student beats the teacher (Thm 5).
+
+    E_S < E_T ⟺ g_ψ(λ_S) > h.  With u = m_ψ(-λ_S), g = c is the quadratic
+    (c-1)ψ(ψ-1)u² + (2ψ(c-1) - 1)u + (c-1) = 0, solved in closed form with
+    c = h and mapped back by λ_S = (1 - (1-ψ)u)/(u(1+ψu)); the endpoints are
+    then polished by Newton's method on the stable form of g (a few steps, to
+    full working precision, also where λ_S(u) cancels).
+
+    Scalar parameters (float or mpmath); returns a :class:`WinRegion`.
+    """
+    kind, args = prepare(_S_PARAMS[:1] + _S_PARAMS[1:3] + _S_PARAMS[4:],
+                         (phi, psi, lam_T, sigma2, r2))
+    if kind == "array":
+        raise ValueError("student_win_region takes scalar parameters; "
+                         "loop over points, or use gain_g/level_h for arrays")
+    ph, ps, lt, s2, rr = args if kind == "mp" else [float(a) for a in args]
+    kk = kind
+    h = finish(kk, _h.evaluate(kk, [ph, lt, s2, rr]))
+    two_minus_h = finish(kk, _two_minus_h.evaluate(kk, [ph, lt, s2, rr]))
+    cm = finish(kk, _c_max.evaluate(kk, [ps]))
+    inf = mpmath.inf if kind == "mp" else math.inf
+    zero = mpmath.mpf(0) if kind == "mp" else 0.0
+    if h <= 1:
+        return WinRegion(zero, inf, "everywhere", h, cm)
+    if h >= cm:
+        return WinRegion(zero, zero, "never", h, cm)
+    lib = mpmath if kind == "mp" else math
+    us = _endpoint_us(h, ps, lib)
+    lams = [_polish((1 - (1 - ps) * uu) / (uu * (1 + ps * uu)), ps, two_minus_h, kind)
+            for uu in us]
+    if ps <= 1:
+        return WinRegion(zero, lams[0], "below", h, cm)
+    lo, hi = min(lams), max(lams)
+    return WinRegion(lo, hi, "band", h, cm)
