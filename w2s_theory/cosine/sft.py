@@ -1,0 +1,308 @@
+"""Logistic SFT on teacher labels: expected gradient, cosine rate, simulator.
+
+Source: Geng, Hansen & Li (2026), Definition 1.1, Definition 2.1, §1 (mechanism),
+§2.3 (Eq. 1/2), §3 (experiments); THEORY.md §4.
+
+Loss (Definition 2.1) with inverse temperature β and teacher label y = sign⟨t, x⟩:
+
+    ℓ(w; x, y) = log(1 + exp(-β y ⟨w, x⟩)),
+    ∇ℓ = -β y x σ(-β y ⟨w, x⟩) = -(β/2) y x + (β/2) x tanh(β⟨w, x⟩/2).
+
+For x ~ N(0, Σ): E[y x] = √(2/π) Σt/‖t‖_Σ and, by Stein's lemma,
+E[x tanh(β⟨w,x⟩/2)] = κ(w) Σw with κ = E[(β/2) sech²(β⟨w,x⟩/2)], so
+
+    -E∇ℓ(w) = (β/2) [ √(2/π) Σt/‖t‖_Σ − κ(‖w‖_Σ, β) Σw ].
+"""
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from .._numeric import Param, check_mp, check_np
+from .._progress import progress
+from .calculus import as_real_array, check_pair, check_sigma, cosine, cosine_gradient
+
+# --------------------------------------------------------------------------- symbolic sources
+_a, _beta, _g = sp.symbols("a beta g", positive=True)
+_gr = sp.Symbol("g", real=True)
+#: κ(a, β) = E[(β/2) sech²(β a g / 2)], g ~ N(0, 1): the confidence factor of the gradient.
+KAPPA_EXPR = sp.Integral(_beta / 2 * sp.sech(_beta * _a * _gr / 2) ** 2
+                         * sp.exp(-_gr ** 2 / 2) / sp.sqrt(2 * sp.pi), (_gr, -sp.oo, sp.oo))
+#: E|g| for g ~ N(0,1): coefficient of the teacher term.
+TEACHER_COEF = sp.sqrt(2 / sp.pi)
+_TEACHER_COEF = float(TEACHER_COEF)
+
+_A = Param("a", 0.0, math.inf)
+_B = Param("beta", 0.0, math.inf)
+
+# Composite Gauss-Legendre on g in [0, L]: the integrand is even, smooth, and has
+# width min(1, 2/(βa)); 200 panels x 16 nodes resolve it to ~1e-15 relative for
+# βa up to 1e6 (tested against mpmath at 50 digits).
+_GL_X, _GL_W = np.polynomial.legendre.leggauss(16)
+_PANELS = 200
+
+
+def _kappa_np(a: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    s = beta * a / 2
+    L = np.minimum(9.0, 40.0 / s)             # φ(9) ~ 1e-18, sech²(40) ~ 1e-34
+    edges = np.linspace(0.0, 1.0, _PANELS + 1)
+    h = 1.0 / _PANELS
+    u = (edges[:-1, None] + (_GL_X[None, :] + 1) * h / 2).ravel()      # nodes in [0, 1]
+    wts = np.tile(_GL_W * h / 2, _PANELS)
+    g = L[..., None] * u                                                  # (..., n)
+    sech2 = 1.0 / np.cosh(np.minimum(s[..., None] * g, 350.0)) ** 2
+    phi = np.exp(-g * g / 2) / math.sqrt(2 * math.pi)
+    return beta * L * np.sum(wts * sech2 * phi, axis=-1)   # 2 * (β/2) * ∫_0^L
+
+
+def _kappa_mp(a, beta):
+    f = lambda g: beta / 2 * mpmath.sech(beta * a * g / 2) ** 2 * mpmath.npdf(g)
+    s = beta * a / 2
+    return 2 * mpmath.quad(f, [0, min(1, 1 / s), 1, 4, mpmath.inf])
+
+
+def kappa(a, beta=1.0):
+    r"""Confidence factor of the logistic gradient.
+
+    .. math:: \kappa(a, \beta) = \mathbb E\Big[\tfrac{\beta}{2}\operatorname{sech}^2\big(\tfrac{\beta a g}{2}\big)\Big],
+              \quad g \sim N(0, 1),\ a = \|w\|_\Sigma .
+
+    (:data:`KAPPA_EXPR`; no closed form.)  κ → β/2 as a → 0 and
+    κ ≈ √(2/π)/a as a → ∞.  Source: THEORY.md §4 (Stein's lemma on §1's update).
+
+    Parameters
+    ----------
+    a : float, array or mpf in (0, inf)
+    beta : float, array or mpf in (0, inf)
+    """
+    if isinstance(a, mpmath.mpf) or isinstance(beta, mpmath.mpf):
+        av, bv = check_mp(_A, a), check_mp(_B, beta)
+        with mpmath.workdps(mpmath.mp.dps + 15):
+            return +_kappa_mp(av, bv)
+    av, bv = np.broadcast_arrays(check_np(_A, a), check_np(_B, beta))
+    out = _kappa_np(av, bv)
+    return float(out) if np.ndim(a) == 0 and np.ndim(beta) == 0 else out
+
+
+def _check_beta(beta) -> float:
+    if np.ndim(beta) != 0:
+        raise ValueError(f"beta must be a scalar in (0, inf); got shape {np.shape(beta)}")
+    return float(check_np(_B, beta))
+
+
+def expected_gradient(w, t, Sigma=None, beta=1.0):
+    r"""Population gradient of the logistic SFT loss on teacher labels, x ~ N(0, Σ).
+
+    .. math:: \mathbb E\nabla\ell(w) = -\frac{\beta}{2}\Big[\sqrt{2/\pi}\,\frac{\Sigma t}{\|t\|_\Sigma}
+              - \kappa(\|w\|_\Sigma, \beta)\,\Sigma w\Big].
+
+    Source: Geng, Hansen & Li (2026), §1 (update direction), THEORY.md §4.
+
+    Parameters
+    ----------
+    w : array_like, shape (d,) or (..., d), nonzero
+    t : array_like, shape (d,) or broadcastable to w, nonzero teacher(s)
+    Sigma : (d, d) symmetric positive definite, default identity
+    beta : float in (0, inf)
+    """
+    b = _check_beta(beta)
+    W, T, S = _check_wt(w, t, Sigma)
+    a = np.sqrt(np.einsum("...i,ij,...j->...", W, S, W))
+    tn = np.sqrt(np.einsum("...i,ij,...j->...", T, S, T))
+    k = kappa(a, b)
+    return -(b / 2) * (_TEACHER_COEF * (T @ S) / np.asarray(tn)[..., None]
+                       - np.asarray(k)[..., None] * (W @ S))
+
+
+def _check_wt(w, t, Sigma):
+    W = as_real_array(w, "w")
+    T = as_real_array(t, "t")
+    if W.ndim == 0 or T.ndim == 0:
+        raise ValueError("w and t must be vectors of shape (d,) or (..., d)")
+    d = W.shape[-1]
+    if T.shape[-1] != d:
+        raise ValueError(f"t has last dimension {T.shape[-1]} but w has {d}")
+    S = check_sigma(Sigma, d)
+    if np.any(np.einsum("...i,ij,...j->...", W, S, W) <= 0):
+        raise ValueError("w must be nonzero (‖w‖_Σ > 0); got the zero vector")
+    if np.any(np.einsum("...i,ij,...j->...", T, S, T) <= 0):
+        raise ValueError("t must be nonzero (‖t‖_Σ > 0); got the zero vector")
+    try:
+        np.broadcast_shapes(W.shape, T.shape)
+    except ValueError:
+        raise ValueError(f"w {W.shape} and t {T.shape} cannot be broadcast together") from None
+    return W, T, S
+
+
+def cosine_rate(w, t, w_star, Sigma=None, beta=1.0):
+    r"""First-order change of the Σ-cosine along the negative expected gradient.
+
+    .. math:: \dot c = \langle \nabla c(w), -\mathbb E\nabla\ell(w)\rangle = A - B,\quad
+              A = \tfrac{\beta}{2}\sqrt{2/\pi}\,\frac{\langle\nabla c, \Sigma t\rangle}{\|t\|_\Sigma},\quad
+              B = \tfrac{\beta}{2}\kappa\,\langle\nabla c, \Sigma w\rangle .
+
+    A is the pull towards the teacher ("learning the teacher's knowledge of w*"),
+    B the confidence term ("unlearning"); B ≡ 0 when Σ ∝ I (Eq. 2 cancellation).
+    Source: Geng, Hansen & Li (2026), §1 and §2.3 (Eq. 1/2; Eq. 3 for general Σ).
+
+    Returns
+    -------
+    (rate, A, B) : floats or arrays of shape ``w.shape[:-1]``
+    """
+    b = _check_beta(beta)
+    W, T, S = _check_wt(w, t, Sigma)
+    g = cosine_gradient(W, w_star, S)
+    a = np.sqrt(np.einsum("...i,ij,...j->...", W, S, W))
+    tn = np.sqrt(np.einsum("...i,ij,...j->...", T, S, T))
+    A = (b / 2) * _TEACHER_COEF * np.sum(g * (T @ S), axis=-1) / tn
+    B = (b / 2) * kappa(a, b) * np.sum(g * (W @ S), axis=-1)
+    return A - B, A, B
+
+
+def relative_correlation(w, t, w_star, Sigma=None):
+    r"""Relative correlation R = cos(t, w*) − cos(w, w*) cos(t, w)  (Σ-cosines).
+
+    For Σ = I the cosine rate is exactly :math:`\dot c = \frac{\beta}{2}\sqrt{2/\pi}\,R/\|w\|`
+    (Eq. 2: the confidence term cancels), so R > 0 is the paper's sufficient
+    condition for a small SFT step to improve the student.  Writing
+    w = αw* + w⊥ (unit w*), ‖w‖² R = ‖w⊥‖²⟨t,w*⟩ − α⟨w⊥,t⊥⟩ for unit t.
+    Source: Geng, Hansen & Li (2026), Eq. 1/2 and §1.
+
+    Parameters
+    ----------
+    w, t : array_like (d,) or (..., d), nonzero;  w_star : (d,), nonzero
+    Sigma : (d, d) SPD, default identity
+    """
+    W, T, S = _check_wt(w, t, Sigma)
+    ws = as_real_array(w_star, "w_star", ndim=1)
+    if ws.shape[0] != W.shape[-1]:
+        raise ValueError(f"w_star has dimension {ws.shape[0]} but w has {W.shape[-1]}")
+    ct = cosine(T, ws, S)
+    cw = cosine(W, ws, S)
+    TW = np.broadcast_to(T, np.broadcast_shapes(T.shape, W.shape))
+    WW = np.broadcast_to(W, TW.shape)
+    ctw = np.einsum("...i,ij,...j->...", TW, S, WW) / np.sqrt(
+        np.einsum("...i,ij,...j->...", TW, S, TW) * np.einsum("...i,ij,...j->...", WW, S, WW))
+    out = ct - cw * ctw
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def confidence_residual_bound(c, lam_min, lam_max):
+    r"""Bound on the non-cancelling confidence term for anisotropic Σ.
+
+    .. math:: |\langle \nabla c(w), \Sigma w\rangle| \le \frac{\lambda_{\max}-\lambda_{\min}}{2}\sqrt{1-c^2}.
+
+    Derived here (cf. Lemma A.2 of Geng, Hansen & Li 2026): with u = Σ^{1/2}w,
+    ∇c = Σ^{1/2} g, g ⊥ u, ‖g‖ = √(1−c²)/‖u‖, so ⟨∇c, Σw⟩ = gᵀ(Σ − mI)u for any m;
+    take m = (λmax+λmin)/2.  It is zero for Σ ∝ I and tight otherwise.
+    """
+    c = np.asarray(c, dtype=float)
+    return (lam_max - lam_min) / 2 * np.sqrt(np.clip(1 - c * c, 0, None))
+
+
+# --------------------------------------------------------------------------- sampling helpers
+def sample_on_cone(rng, w_star, cos, norm, n, Sigma=None, ortho_to=None, rho=None):
+    """``n`` vectors with Σ-cosine *cos* to *w_star* and Σ-norm *norm*, orthogonal part uniform.
+
+    If *ortho_to* (a vector) and *rho* are given, the orthogonal part has cosine
+    *rho* with the orthogonal part of *ortho_to* (correlated errors).
+    Returns shape (n, d).
+    """
+    ws = as_real_array(w_star, "w_star", ndim=1)
+    d = ws.shape[0]
+    if not -1 <= cos <= 1:
+        raise ValueError(f"cos must be in [-1, 1]; got {cos}")
+    if not norm > 0:
+        raise ValueError(f"norm must be in (0, inf); got {norm}")
+    S = check_sigma(Sigma, d)
+    L = np.linalg.cholesky(S)              # work in u = Lᵀw, where ⟨·,·⟩_Σ is Euclidean
+    us = L.T @ ws
+    us /= np.linalg.norm(us)
+    z = rng.standard_normal((n, d))
+    z -= np.outer(z @ us, us)
+    if ortho_to is not None:
+        e = L.T @ as_real_array(ortho_to, "ortho_to", ndim=1)
+        e -= (e @ us) * us
+        e /= np.linalg.norm(e)
+        z -= np.outer(z @ e, e)
+        z /= np.linalg.norm(z, axis=1, keepdims=True)
+        z = rho * e + math.sqrt(max(0.0, 1 - rho * rho)) * z
+    z /= np.linalg.norm(z, axis=1, keepdims=True)
+    u = norm * (cos * us + math.sqrt(max(0.0, 1 - cos * cos)) * z)
+    return np.linalg.solve(L.T, u.T).T
+
+
+# --------------------------------------------------------------------------- dynamics
+def _logistic_grad_batch(X, W, Y, beta):
+    """Mean minibatch gradient for stacked students.  X (B, d), W (R, d), Y (B, R) -> (R, d)."""
+    Z = X @ W.T
+    M = -beta * Y * _sigmoid(-beta * Y * Z)          # dℓ/dz for each sample and run
+    return (M.T @ X) / X.shape[0]
+
+
+def _sigmoid(x):
+    return 0.5 * (1.0 + np.tanh(x / 2))               # overflow-free
+
+
+def simulate_sft(w0, teachers, w_star, lrs, steps, batch, *, beta=1.0, seed=0,
+                 population=False, Sigma=None, show_progress=False):
+    r"""SFT of one student on each teacher's labels, vectorised over teachers and step sizes.
+
+    Runs ``w_{k+1} = w_k − η ĝ_k`` (Definition 1.1) for every pair (η, teacher),
+    where ĝ_k is the mean logistic gradient on a fresh Gaussian batch labelled by
+    the teacher (the batch is shared across runs of the same step, which leaves
+    each run's law unchanged) or, with ``population=True``, the exact expected
+    gradient :func:`expected_gradient`.
+
+    Parameters
+    ----------
+    w0 : (d,) nonzero student;  teachers : (K, d) nonzero;  w_star : (d,) nonzero
+    lrs : sequence of step sizes in (0, inf)
+    steps : int >= 1;  batch : int >= 1
+    Sigma : (d, d) SPD data covariance (default identity)
+
+    Returns
+    -------
+    cos : ndarray (len(lrs), K, steps + 1)
+        Σ-cosine of the student to w* along each run (index 0 = start).
+    """
+    b = _check_beta(beta)
+    w0 = as_real_array(w0, "w0", ndim=1)
+    T = as_real_array(teachers, "teachers", ndim=2)
+    d = w0.shape[0]
+    if T.shape[1] != d:
+        raise ValueError(f"teachers must have shape (K, {d}); got {T.shape}")
+    lrs = as_real_array(lrs, "lrs", ndim=1)
+    if np.any(lrs <= 0):
+        raise ValueError("lrs must be in (0, inf)")
+    for name, v in (("steps", steps), ("batch", batch)):
+        if not isinstance(v, (int, np.integer)) or v < 1:
+            raise ValueError(f"{name} must be an integer >= 1; got {v!r}")
+    S = check_sigma(Sigma, d)
+    check_pair(w0, w_star, S)
+    check_pair(T, w_star, S)
+    L, K = len(lrs), T.shape[0]
+    W = np.broadcast_to(w0, (L, K, d)).reshape(L * K, d).copy()
+    eta = np.repeat(lrs, K)[:, None]
+    Trep = np.tile(T, (L, 1))
+    out = np.empty((L, K, steps + 1))
+    out[:, :, 0] = cosine(w0, w_star, S)
+    chol = np.linalg.cholesky(S)
+    rng = np.random.default_rng(seed)
+    it = progress(range(steps), total=steps, desc="SFT steps", disable=not show_progress)
+    for k in it:
+        if population:
+            G = expected_gradient(W, Trep, S, b)
+        else:
+            X = rng.standard_normal((batch, d)) @ chol.T
+            Y = np.sign(X @ T.T)
+            Y[Y == 0] = 1.0
+            G = _logistic_grad_batch(X, W, np.tile(Y, (1, L)), b)
+        W -= eta * G
+        if not np.all(np.isfinite(W)):
+            raise FloatingPointError("SFT iterates overflowed; reduce the step size")
+        out[:, :, k + 1] = cosine(W, w_star, S).reshape(L, K)
+    return out
