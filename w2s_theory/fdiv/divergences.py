@@ -1,0 +1,559 @@
+"""f-divergences as SymPy generators with generated numpy and mpmath evaluators.
+
+Convention (used everywhere in this package)::
+
+    D_f(P || Q) = E_Q[ f(dP/dQ) ] = sum_i q_i f(p_i / q_i),
+
+with ``f`` convex on ``(0, inf)`` and ``f(1) = 0`` (Yao et al. 2025, "On
+Weak-to-Strong Generalization and f-Divergence", abstract: "f-divergence as an
+information-theoretic loss function framework").  The first argument ``P`` is
+the distribution inside the likelihood ratio, the second ``Q`` the reference
+measure.  With this convention ``KL(P||Q) = sum p log(p/q)`` has ``f = t log t``
+and the *reverse* KL ``KL(Q||P)`` has ``f = -log t``.
+
+Boundary entries use the perspective limits ``0 * f(0/0) = 0``,
+``q f(0) `` for ``p_i = 0`` (``f(0) = lim_{t->0+} f(t)``) and ``p f'(inf)``
+for ``q_i = 0`` (``f'(inf) = lim_{t->inf} f(t)/t``); the result is ``+inf``
+when the needed limit is infinite (e.g. KL with ``p_i > 0 = q_i``).  This is
+the mathematically correct value, not an error.
+
+The generator expression ``f`` is the single source of truth: the perspective
+``q f(p/q)``, its boundary limits, the conjugate ``t f(1/t)`` and the logit
+gradient coefficient ``f(t) - t f'(t)`` are all derived from it by SymPy, and
+the numeric evaluators are generated with ``lambdify``.
+"""
+from __future__ import annotations
+
+import functools
+import numbers
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from .._numeric import GUARD_DIGITS, Param, check_mp, check_np
+
+t = sp.Symbol("t", positive=True)
+_p = sp.Symbol("p", positive=True)
+_q = sp.Symbol("q", positive=True)
+
+#: Grid on which user generators are checked numerically (finite values,
+#: chord-slope convexity): log-spaced over 16 decades plus points close to 1.
+_GRID = np.unique(np.concatenate([np.logspace(-8, 8, 641),
+                                  1 + np.linspace(-0.05, 0.05, 201)]))
+
+
+# ----------------------------------------------------------------------------
+# validation of user generators
+# ----------------------------------------------------------------------------
+
+def _as_generator(f) -> sp.Expr:
+    """Turn a str / SymPy expression / callable into an expression in :data:`t`."""
+    if callable(f) and not isinstance(f, sp.Basic):
+        f = f(t)
+    if isinstance(f, str):
+        try:
+            f = sp.sympify(f, locals={"t": t})
+        except (sp.SympifyError, SyntaxError, TypeError) as exc:
+            raise ValueError(f"f: cannot parse generator {f!r}: {exc}") from None
+    if not isinstance(f, sp.Expr):
+        raise ValueError(f"f must be a SymPy expression, a string or a callable of one "
+                         f"symbol; got {type(f).__name__} {f!r}")
+    free = f.free_symbols
+    if len(free) > 1:
+        raise ValueError(f"f must depend on a single variable t; got symbols {sorted(map(str, free))}")
+    if free and free != {t}:
+        (s,) = free
+        f = f.subs(s, t)
+    return f
+
+
+def _lambdify_t(expr, modules):
+    return sp.lambdify([t], expr, modules=modules)
+
+
+def validate_generator(f) -> str:
+    """Check that ``f`` generates an f-divergence; return how convexity was shown.
+
+    Requirements (Yao et al. 2025, abstract; standard definition): ``f`` is
+    real and finite on ``(0, inf)``, ``f(1) = 0`` and ``f`` is convex on
+    ``(0, inf)``.
+
+    Convexity is decided symbolically when SymPy can prove the sign of
+    ``f''`` under ``t > 0`` (returns ``"symbolic"``).  Otherwise (non-smooth
+    generators such as ``|t - 1|``, or signs SymPy cannot decide) it is
+    checked numerically: the chord slopes of ``f`` on a grid of 842 points in
+    ``[1e-8, 1e8]`` must be non-decreasing (returns ``"numeric"``).  The
+    numeric check can miss non-convexity between grid points or outside the
+    grid range; it is a screen, not a proof.
+
+    Raises
+    ------
+    ValueError
+        naming the violated requirement.
+    """
+    f = _as_generator(f)
+    if not f.free_symbols:
+        raise ValueError(f"f must depend on t (a constant generator gives the zero divergence "
+                         f"only if it is 0, and then D_f is trivial); got {f}")
+    # f(1) = 0, symbolically if possible
+    f1 = sp.simplify(f.subs(t, 1))
+    if f1 != 0:
+        try:
+            f1v = complex(sp.N(f1, 30))
+        except (TypeError, ValueError):
+            f1v = complex("nan")
+        if not (np.isfinite(f1v) and abs(f1v) < 1e-14):
+            raise ValueError(f"f(1) must be 0 (use f(t) - f(1)); got f(1) = {f1}")
+    fn = _lambdify_t(f, "numpy")
+    with np.errstate(all="ignore"):
+        vals = np.asarray(fn(_GRID.astype(complex)), dtype=complex) * np.ones_like(_GRID)
+    bad = ~np.isfinite(vals) | (np.abs(vals.imag) > 1e-12 * (1 + np.abs(vals.real)))
+    if bad.any():
+        raise ValueError(f"f must be real and finite on (0, inf); f({_GRID[bad][0]:g}) = "
+                         f"{vals[bad][0]}")
+    vals = vals.real
+    f2 = sp.simplify(sp.diff(f, t, 2))
+    if not f2.has(sp.DiracDelta, sp.Heaviside, sp.sign, sp.Abs, sp.Piecewise, sp.Max, sp.Min):
+        nonneg = f2.is_nonnegative
+        if nonneg is True:
+            return "symbolic"
+        if nonneg is False or f2.is_negative:
+            raise ValueError(f"f must be convex on (0, inf); f''(t) = {f2} is negative")
+    # numeric: chord slopes must be non-decreasing (convexity <=> monotone slopes)
+    # tolerance: rounding of f values (1e-13 relative) amplified by 1/spacing,
+    # plus 1e-9 relative to the slopes themselves.
+    dx = np.diff(_GRID)
+    slopes = np.diff(vals) / dx
+    jumps = np.diff(slopes)
+    absf = np.abs(vals)
+    rnd = 1e-13 * (absf[:-2] + 2 * absf[1:-1] + absf[2:]) * (1 / dx[:-1] + 1 / dx[1:])
+    scale = rnd + 1e-9 * (np.abs(slopes[1:]) + np.abs(slopes[:-1]))
+    if (jumps < -scale).any():
+        i = int(np.argmax(-jumps / scale))
+        raise ValueError(f"f must be convex on (0, inf); its chord slope decreases near "
+                         f"t = {_GRID[i + 1]:g} (numeric check on a grid)")
+    return "numeric"
+
+
+# ----------------------------------------------------------------------------
+# simplex validation
+# ----------------------------------------------------------------------------
+
+def _is_mp_input(x) -> bool:
+    if isinstance(x, (mpmath.mpf, mpmath.mpc)):
+        return True
+    if isinstance(x, (list, tuple)) or (isinstance(x, np.ndarray) and x.dtype == object):
+        return any(_is_mp_input(v) for v in (x.ravel() if isinstance(x, np.ndarray) else x))
+    return False
+
+
+def check_simplex(name: str, x, *, tol: float = 1e-9) -> np.ndarray:
+    """Validate probability vectors along the last axis (numpy path).
+
+    Entries must be finite reals in ``[0, 1]`` and each vector (last axis,
+    length >= 2) must sum to 1 within ``tol``.  Returns a float64 array.
+    """
+    if isinstance(x, (bool, np.bool_)) or isinstance(x, numbers.Number) and not isinstance(x, np.ndarray):
+        raise ValueError(f"{name} must be an array of probabilities with at least 2 categories "
+                         f"along the last axis; got the scalar {x!r} (use .bernoulli for scalars)")
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged lists etc.
+        raise ValueError(f"{name} must be a rectangular array of probabilities; got {x!r}") from exc
+    if np.iscomplexobj(arr):
+        raise ValueError(f"{name} must be real probabilities, got complex values")
+    if arr.dtype == object or arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
+        raise ValueError(f"{name} must be real probabilities; got dtype {arr.dtype}")
+    arr = arr.astype(float, copy=False)
+    if arr.ndim == 0 or arr.shape[-1] < 2:
+        raise ValueError(f"{name} must have at least 2 categories along the last axis; "
+                         f"got shape {arr.shape}")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{name} must be finite probabilities in [0, 1]; got NaN/inf")
+    if (arr < 0).any() or (arr > 1).any():
+        bad = arr[(arr < 0) | (arr > 1)].flat[0]
+        raise ValueError(f"{name} entries must lie in [0, 1]; got {bad!r}")
+    sums = arr.sum(axis=-1)
+    off = np.abs(sums - 1)
+    if (off > tol).any():
+        raise ValueError(f"{name} must sum to 1 along the last axis (within {tol:g}); "
+                         f"got a sum of {sums.flat[int(np.argmax(off))]!r}")
+    return arr
+
+
+def _check_simplex_mp(name: str, x) -> list:
+    vals = list(x.ravel()) if isinstance(x, np.ndarray) else list(x)
+    if len(vals) < 2 or any(isinstance(v, (list, tuple, np.ndarray)) for v in vals):
+        raise ValueError(f"{name}: mpmath evaluation takes one 1-D probability vector with at "
+                         f"least 2 entries; got {x!r}")
+    prob = Param(name, 0.0, 1.0, True, True)
+    out = [check_mp(prob, v) for v in vals]
+    tol = mpmath.mpf(10) ** (-(mpmath.mp.dps // 2))
+    if abs(mpmath.fsum(out) - 1) > tol:
+        raise ValueError(f"{name} must sum to 1 (within {mpmath.nstr(tol, 3)}); "
+                         f"got {mpmath.nstr(mpmath.fsum(out), 20)}")
+    return out
+
+
+# ----------------------------------------------------------------------------
+# the divergence object
+# ----------------------------------------------------------------------------
+
+class FDivergence:
+    """An f-divergence ``D_f(P||Q) = sum_i q_i f(p_i/q_i)`` defined by its generator.
+
+    Parameters
+    ----------
+    f : sympy.Expr, str or callable
+        Generator in the variable ``t`` (a :data:`t` symbol with ``t > 0``);
+        any single free symbol is renamed to ``t``.  Must be convex on
+        ``(0, inf)`` with ``f(1) = 0``.
+    name : str
+        Short name used in reports.
+    validate : bool
+        Run :func:`validate_generator` (default ``True``).
+
+    Notes
+    -----
+    Source: Yao et al. 2025, "On Weak-to-Strong Generalization and
+    f-Divergence" (abstract), which proposes ``D_f`` between the weak
+    teacher's and the strong student's predictive distributions as the W2S
+    training loss.  Evaluators are generated from the SymPy expression; the
+    mpmath path runs at ``mp.dps`` plus guard digits.
+
+    Examples
+    --------
+    >>> KL([0.5, 0.5], [0.9, 0.1])   # = 0.5 log(0.5/0.9) + 0.5 log(0.5/0.1)
+    0.5108256237659907
+    """
+
+    def __init__(self, f, name: str = "custom", *, validate: bool = True, latex: str = ""):
+        self.f = _as_generator(f)
+        self.name = name
+        self.latex = latex or sp.latex(self.f)
+        self.convexity_check = validate_generator(self.f) if validate else "not checked"
+
+    def __repr__(self):
+        return f"FDivergence({self.name}: f(t) = {self.f})"
+
+    # ---- derived symbolic quantities (all from self.f) ---------------------
+    @functools.cached_property
+    def perspective(self) -> sp.Expr:
+        """``q f(p/q)`` in the positive symbols ``p, q`` (simplified)."""
+        # ``together`` cancels q against p/q (p log(p/q), (p-q)^2/q) without
+        # merging logs into powers like log((p/q)**p), which over/underflow.
+        return sp.together(_q * self.f.subs(t, _p / _q))
+
+    @functools.cached_property
+    def f_at_0(self) -> sp.Expr:
+        """``f(0) = lim_{t->0+} f(t)`` (may be ``oo``)."""
+        return _safe_limit(self.f, 0)
+
+    @functools.cached_property
+    def slope_at_inf(self) -> sp.Expr:
+        """``f'(inf) = lim_{t->inf} f(t)/t`` (may be ``oo``)."""
+        return _safe_limit(self.f / t, sp.oo)
+
+    @functools.cached_property
+    def grad_coefficient(self) -> sp.Expr:
+        """``a(t) = f(t) - t f'(t)``, the derivative of ``s f(p/s)`` in ``s``.
+
+        For a student ``s = softmax(z)`` and the loss ``L = D_f(P||s)``,
+        ``dL/dz_j = s_j (a(t_j) - sum_i s_i a(t_i))`` with ``t_i = p_i/s_i``.
+        """
+        return sp.simplify(self.f - t * sp.diff(self.f, t))
+
+    @functools.cached_property
+    def a_at_0(self) -> sp.Expr:
+        return _safe_limit(self.grad_coefficient, 0)
+
+    @functools.cached_property
+    def f2_at_1(self) -> sp.Expr:
+        """``f''(1)``: ``D_f(P||Q) ~ f''(1)/2 * chi2(P||Q)`` as ``P -> Q``."""
+        return sp.simplify(sp.diff(self.f, t, 2).subs(t, 1))
+
+    def conjugate(self, name: str | None = None) -> "FDivergence":
+        """The generator ``t f(1/t)``, for which ``D_{f*}(P||Q) = D_f(Q||P)``."""
+        g = sp.simplify(t * self.f.subs(t, 1 / t))
+        return FDivergence(g, name or f"{self.name}*", validate=False)
+
+    # ---- generated evaluators ------------------------------------------------
+    @functools.cached_property
+    def _persp_np(self):
+        return sp.lambdify([_p, _q], self.perspective, modules="numpy")
+
+    @functools.cached_property
+    def _persp_mp(self):
+        return sp.lambdify([_p, _q], self.perspective, modules="mpmath")
+
+    @functools.cached_property
+    def _a_np(self):
+        return _lambdify_t(self.grad_coefficient, "numpy")
+
+    @functools.cached_property
+    def _a_mp(self):
+        return _lambdify_t(self.grad_coefficient, "mpmath")
+
+    @functools.cached_property
+    def _limits(self):
+        return (_to_float(self.f_at_0), _to_float(self.slope_at_inf))
+
+    # ---- public evaluation --------------------------------------------------
+    def __call__(self, p, q, *, tol: float = 1e-9):
+        """``D_f(P||Q)`` for probability vectors along the last axis.
+
+        Parameters
+        ----------
+        p, q : array_like, shape (..., k), k >= 2
+            Probability vectors (entries in ``[0, 1]``, summing to 1 within
+            ``tol``), broadcast together over leading axes.  Lists of
+            ``mpmath.mpf`` select 50-digit-capable mpmath evaluation (1-D).
+
+        Returns
+        -------
+        float, ndarray or mpf
+            ``sum_i q_i f(p_i/q_i)``; ``+inf`` when it diverges.
+        """
+        if _is_mp_input(p) or _is_mp_input(q):
+            return self._call_mp(_check_simplex_mp("p", p), _check_simplex_mp("q", q))
+        P = check_simplex("p", p, tol=tol)
+        Q = check_simplex("q", q, tol=tol)
+        if P.shape[-1] != Q.shape[-1]:
+            raise ValueError(f"p and q must have the same number of categories; got "
+                             f"p.shape={P.shape}, q.shape={Q.shape}")
+        try:
+            P, Q = np.broadcast_arrays(P, Q)
+        except ValueError:
+            raise ValueError(f"p and q cannot be broadcast together: p.shape={P.shape}, "
+                             f"q.shape={Q.shape}") from None
+        out = self._terms_np(P, Q).sum(axis=-1)
+        return float(out) if out.ndim == 0 else out
+
+    def _terms_np(self, P, Q):
+        f0, finf = self._limits
+        both = (P > 0) & (Q > 0)
+        with np.errstate(all="ignore"):
+            inner = np.asarray(self._persp_np(np.where(both, P, 1.0), np.where(both, Q, 1.0)),
+                               dtype=float) * np.ones_like(P)
+            terms = np.where(both, inner, 0.0)
+            terms = np.where((P == 0) & (Q > 0), Q * f0, terms)
+            terms = np.where((Q == 0) & (P > 0), P * finf, terms)
+        if np.isnan(terms).any():  # pragma: no cover - guarded by the masks above
+            raise FloatingPointError(f"{self.name}: NaN for valid input")
+        return terms
+
+    def _call_mp(self, P, Q):
+        if len(P) != len(Q):
+            raise ValueError(f"p and q must have the same length; got {len(P)} and {len(Q)}")
+        with mpmath.workdps(mpmath.mp.dps + GUARD_DIGITS):
+            terms = []
+            for pi, qi in zip(P, Q):
+                if pi > 0 and qi > 0:
+                    terms.append(self._persp_mp(pi, qi))
+                elif qi > 0:  # p_i = 0
+                    terms.append(qi * _to_mp(self.f_at_0))
+                elif pi > 0:  # q_i = 0
+                    terms.append(pi * _to_mp(self.slope_at_inf))
+            out = mpmath.fsum(terms)
+        return +out
+
+    def bernoulli(self, p, q):
+        """``D_f(Bern(p) || Bern(q))`` for success probabilities in ``[0, 1]``.
+
+        ``p``, ``q`` are scalars, broadcastable arrays, or ``mpf``.
+        """
+        prob_p, prob_q = Param("p", 0.0, 1.0, True, True), Param("q", 0.0, 1.0, True, True)
+        if isinstance(p, (mpmath.mpf, mpmath.mpc)) or isinstance(q, (mpmath.mpf, mpmath.mpc)):
+            a, b = check_mp(prob_p, p), check_mp(prob_q, q)
+            return self._call_mp([a, 1 - a], [b, 1 - b])
+        a, b = check_np(prob_p, p), check_np(prob_q, q)
+        try:
+            a, b = np.broadcast_arrays(a, b)
+        except ValueError:
+            raise ValueError(f"p and q cannot be broadcast together: p{np.shape(a)}, "
+                             f"q{np.shape(b)}") from None
+        out = self._terms_np(np.stack([a, 1 - a], -1), np.stack([b, 1 - b], -1)).sum(-1)
+        return float(out) if out.ndim == 0 else out
+
+    # ---- the W2S loss and its logit gradient -------------------------------
+    def loss_and_grad(self, teacher, logits, *, tol: float = 1e-9):
+        """Loss ``D_f(teacher || softmax(logits))`` and its gradient in the logits.
+
+        The student's predictive distribution is the *reference* measure:
+        ``L = sum_i s_i f(p_i/s_i)``, ``s = softmax(z)``.  With ``f = t log t``
+        this is ``KL(teacher||student)``, i.e. cross-entropy against the soft
+        teacher labels minus the teacher's entropy; with ``f = -log t`` it is
+        ``KL(student||teacher)``.
+
+        Closed-form gradient (derived here; Yao et al. 2025 use these losses
+        with gradient training): with ``t_i = p_i/s_i`` and
+        ``a(t) = f(t) - t f'(t)``,
+
+            dL/dz_j = s_j (a(t_j) - sum_i s_i a(t_i)).
+
+        For KL this is ``s - p``, the cross-entropy gradient.
+
+        Parameters
+        ----------
+        teacher : array_like, shape (..., k)
+            Teacher probabilities; zero entries are allowed only when
+            ``a(0+)`` is finite (not for reverse KL or Jeffreys).
+        logits : array_like, shape (..., k)
+            Finite real student logits (broadcast with ``teacher``); lists of
+            ``mpf`` select mpmath evaluation (1-D).
+
+        Returns
+        -------
+        (loss, grad) : loss has the leading shape, grad the shape of logits.
+        """
+        if _is_mp_input(teacher) or _is_mp_input(logits):
+            return self._loss_grad_mp(teacher, logits)
+        P = check_simplex("teacher", teacher, tol=tol)
+        Z = np.asarray(logits)
+        if np.iscomplexobj(Z) or Z.dtype == object or not np.issubdtype(Z.dtype, np.number):
+            raise ValueError("logits must be real numbers")
+        Z = Z.astype(float)
+        if Z.ndim == 0 or Z.shape[-1] != P.shape[-1]:
+            raise ValueError(f"logits must have the teacher's number of categories on the last "
+                             f"axis; got logits.shape={Z.shape}, teacher.shape={P.shape}")
+        if not np.isfinite(Z).all():
+            raise ValueError("logits must be finite real numbers; got NaN/inf")
+        try:
+            P, Z = np.broadcast_arrays(P, Z)
+        except ValueError:
+            raise ValueError(f"teacher and logits cannot be broadcast together: "
+                             f"{P.shape} vs {Z.shape}") from None
+        a0 = _to_float(self.a_at_0)
+        if (P == 0).any() and not np.isfinite(a0):
+            raise ValueError(f"teacher probabilities must be > 0 for the {self.name} loss "
+                             f"(f(t) - t f'(t) diverges as t -> 0)")
+        logS = Z - Z.max(axis=-1, keepdims=True)
+        logS = logS - np.log(np.exp(logS).sum(axis=-1, keepdims=True))
+        S = np.exp(logS)
+        if (S == 0).any():
+            raise FloatingPointError("student probabilities underflow to 0; logits too spread "
+                                     "for float64")
+        loss = self._terms_np(P, S).sum(-1)
+        with np.errstate(all="ignore"):
+            T = np.exp(np.log(np.where(P > 0, P, 1.0)) - logS)
+            A = np.asarray(self._a_np(T), dtype=float) * np.ones_like(T)
+        A = np.where(P > 0, A, a0)
+        grad = S * (A - (S * A).sum(-1, keepdims=True))
+        if not (np.isfinite(loss).all() and np.isfinite(grad).all()):
+            raise FloatingPointError(f"{self.name} loss: overflow for these logits")
+        return (float(loss) if loss.ndim == 0 else loss), grad
+
+    def loss(self, teacher, logits):
+        """``D_f(teacher || softmax(logits))``; see :meth:`loss_and_grad`."""
+        return self.loss_and_grad(teacher, logits)[0]
+
+    def _loss_grad_mp(self, teacher, logits):
+        P = _check_simplex_mp("teacher", teacher)
+        Z = [check_mp(Param("logits", -np.inf, np.inf), z) for z in logits]
+        if len(Z) != len(P):
+            raise ValueError(f"logits must have {len(P)} entries; got {len(Z)}")
+        with mpmath.workdps(mpmath.mp.dps + GUARD_DIGITS):
+            m = max(Z)
+            lse = m + mpmath.log(mpmath.fsum(mpmath.exp(z - m) for z in Z))
+            S = [mpmath.exp(z - lse) for z in Z]
+            loss = self._call_mp(P, S)
+            A = [self._a_mp(pi / si) if pi > 0 else _to_mp(self.a_at_0) for pi, si in zip(P, S)]
+            if any(not mpmath.isfinite(a) for a in A):
+                raise ValueError(f"teacher probabilities must be > 0 for the {self.name} loss")
+            mean = mpmath.fsum(si * ai for si, ai in zip(S, A))
+            grad = [si * (ai - mean) for si, ai in zip(S, A)]
+        return +loss, [+g for g in grad]
+
+
+def _safe_limit(expr, point):
+    """One-sided limit at ``0+`` or ``+oo``; numeric fallback where SymPy fails.
+
+    SymPy's Gruntz algorithm cannot take limits of some non-smooth generators
+    (``Max(t - 1, 0)``).  The fallback evaluates at ``t = 1e-/+20`` and
+    ``1e-/+40`` with 60 digits: equal to 1e-15 (relative) -> that value,
+    otherwise the sign of the growth -> ``+-oo``.
+    """
+    direction = "+" if point == 0 else "-"
+    for e in (expr, expr.rewrite(sp.Piecewise)):
+        try:
+            val = sp.limit(e, t, point, direction)
+        except (TypeError, NotImplementedError, ValueError):
+            continue
+        if val.is_number and not val.has(sp.AccumBounds, sp.nan):
+            return val
+    fn = sp.lambdify([t], expr, modules="mpmath")
+    with mpmath.workdps(60):
+        xs = [mpmath.mpf(10) ** (k if point != 0 else -k) for k in (20, 40)]
+        v1, v2 = (mpmath.re(fn(x)) for x in xs)
+        if abs(v2 - v1) <= mpmath.mpf(10) ** -15 * (1 + abs(v2)):
+            return sp.Float(str(v2), 30)
+        return sp.oo if v2 > v1 else -sp.oo
+
+
+def _to_float(expr) -> float:
+    if expr in (sp.oo, sp.zoo):
+        return np.inf
+    if expr == -sp.oo:
+        return -np.inf
+    return float(expr)
+
+
+def _to_mp(expr):
+    if expr in (sp.oo, sp.zoo):
+        return mpmath.inf
+    if expr == -sp.oo:
+        return -mpmath.inf
+    return mpmath.mpf(sp.N(expr, mpmath.mp.dps + GUARD_DIGITS))
+
+
+# ----------------------------------------------------------------------------
+# the standard family
+# ----------------------------------------------------------------------------
+
+#: KL(P||Q) = sum p log(p/q); f(t) = t log t.
+KL = FDivergence(t * sp.log(t), "kl", validate=False, latex=r"t\log t")
+#: Reverse KL, KL(Q||P) = sum q log(q/p); f(t) = -log t.
+REVERSE_KL = FDivergence(-sp.log(t), "reverse_kl", validate=False, latex=r"-\log t")
+#: Jensen-Shannon, (KL(P||M) + KL(Q||M))/2 with M = (P+Q)/2; bounded by log 2.
+JS = FDivergence((t * sp.log(t) - (t + 1) * sp.log((t + 1) / 2)) / 2, "js", validate=False,
+                 latex=r"\tfrac12\left(t\log t-(t+1)\log\tfrac{t+1}{2}\right)")
+#: Jeffreys, KL(P||Q) + KL(Q||P); f(t) = (t-1) log t.
+JEFFREYS = FDivergence((t - 1) * sp.log(t), "jeffreys", validate=False, latex=r"(t-1)\log t")
+#: Squared Hellinger, sum (sqrt p - sqrt q)^2 (no 1/2; range [0, 2]); f(t) = (sqrt t - 1)^2.
+HELLINGER2 = FDivergence((sp.sqrt(t) - 1) ** 2, "hellinger2", validate=False,
+                         latex=r"(\sqrt t-1)^2")
+#: Pearson chi-square, sum (p-q)^2/q; f(t) = (t-1)^2.
+CHI2 = FDivergence((t - 1) ** 2, "chi2", validate=False, latex=r"(t-1)^2")
+#: Total variation, sum |p-q|/2 (range [0, 1]); f(t) = |t-1|/2.
+TV = FDivergence(sp.Abs(t - 1) / 2, "tv", validate=False, latex=r"\tfrac12|t-1|")
+
+#: The standard family by name.
+DIVERGENCES: dict[str, FDivergence] = {d.name: d for d in
+                                       (KL, REVERSE_KL, JS, JEFFREYS, HELLINGER2, CHI2, TV)}
+
+
+def get(name) -> FDivergence:
+    """Look up a standard divergence by name (or pass an :class:`FDivergence` through)."""
+    if isinstance(name, FDivergence):
+        return name
+    try:
+        return DIVERGENCES[name]
+    except KeyError:
+        raise ValueError(f"divergence must be one of {sorted(DIVERGENCES)} or an FDivergence; "
+                         f"got {name!r}") from None
+
+
+def cross_entropy(teacher, logits):
+    """Cross-entropy ``-sum_i p_i log softmax(z)_i`` against soft teacher labels.
+
+    Returns ``(loss, grad)``; ``grad = softmax(z) - p`` (the textbook result,
+    written independently of :class:`FDivergence` so claims can compare).
+    """
+    P = check_simplex("teacher", teacher)
+    Z = np.asarray(logits, dtype=float)
+    if Z.shape[-1:] != P.shape[-1:] or not np.isfinite(Z).all():
+        raise ValueError(f"logits must be finite with {P.shape[-1]} categories on the last axis")
+    logS = Z - Z.max(axis=-1, keepdims=True)
+    logS = logS - np.log(np.exp(logS).sum(axis=-1, keepdims=True))
+    return -(P * logS).sum(-1), np.exp(logS) - P
