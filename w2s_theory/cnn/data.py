@@ -1,0 +1,191 @@
+"""The three-patch data model of the CNN weak-to-strong mechanism.
+
+Source: Oh, Song & Yun (2025), "From Linear to Nonlinear: Provable
+Weak-to-Strong Generalization through Feature Learning" -- only the abstract
+is available ("structured data composed of label-dependent signals of varying
+difficulty and label-independent noise"); the details below follow
+``THEORY.md`` §5 where it is specific and are our own choices where it is not
+(each choice is listed in ``docs/theory/cnn.rst``).
+
+A sample is ``X = [x⁽¹⁾, x⁽²⁾, x⁽³⁾] ∈ R^{3×d}`` with clean label ``y ∈ {±1}``:
+
+* patch 1, the *easy slot*: ``y·μ`` for easy-only and both-type data, ``0`` for
+  hard-only data;
+* patch 2, the *hard slot*: ``ε·ν_y`` for hard-only and both-type data
+  (``ε`` a Rademacher sign independent of everything, ``ν_{+1} ⊥ ν_{-1}``,
+  ``‖ν_{±1}‖ = ‖ν‖``), ``0`` for easy-only data;
+* patch 3: Gaussian noise ``ξ ~ N(0, σ_p² (I - P_signal))``, exactly orthogonal
+  to ``μ, ν_{+1}, ν_{-1}``.
+
+The signals are the first three coordinate vectors (``μ = ‖μ‖ e₀``,
+``ν_{+1} = ‖ν‖ e₁``, ``ν_{-1} = ‖ν‖ e₂``); by the rotation invariance of the
+Gaussian noise and of the Gaussian initialisation this is no loss of
+generality.  The data type is easy-only / hard-only / both with probabilities
+``p_e, p_h, p_b``.  The *observed* label ``ỹ`` equals ``y`` flipped with
+probability ``label_noise`` (used only for the weak teacher's training data).
+
+Why the hard signal carries a random sign: conditional on ``y`` the hard-only
+input distribution is symmetric (``X ↦ -X``), so every bias-free linear model
+``⟨w, Σ_p x⁽ᵖ⁾⟩`` -- an odd function of ``X`` -- has error exactly 1/2 on it
+(:func:`w2s_theory.cnn.models.linear_cnn_error`), while a ReLU CNN with filters
+``±ν_{+1}`` in its positive half and ``±ν_{-1}`` in its negative half
+classifies it perfectly.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+
+import numpy as np
+
+EASY, HARD, BOTH = 0, 1, 2
+KIND_NAMES = ("easy", "hard", "both")
+N_SIGNAL = 3  # signal directions: mu, nu_{+1}, nu_{-1}
+
+
+def _check_int(name, value, low):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be an integer >= {low}; got {value!r}")
+    if value < low:
+        raise ValueError(f"{name} must be an integer >= {low}; got {value!r}")
+    return int(value)
+
+
+def _check_real(name, value, low, high, low_closed, high_closed):
+    lo = "[" if low_closed else "("
+    hi = "]" if high_closed else ")"
+    msg = f"{name} must be a finite real number in {lo}{low:g}, {high:g}{hi}; got {value!r}"
+    if isinstance(value, (bool, np.bool_, complex)) or not isinstance(value, numbers.Real):
+        raise ValueError(msg)
+    v = float(value)
+    if not math.isfinite(v):
+        raise ValueError(msg)
+    if (v < low if low_closed else v <= low) or (v > high if high_closed else v >= high):
+        raise ValueError(msg)
+    return v
+
+
+def as_rng(seed):
+    """A ``numpy.random.Generator`` from a seed, SeedSequence or Generator."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, (np.random.SeedSequence, numbers.Integral)) and not isinstance(seed, bool):
+        return np.random.default_rng(seed)
+    raise ValueError(f"seed must be an int, numpy SeedSequence or Generator; got {seed!r}")
+
+
+@dataclasses.dataclass(frozen=True)
+class PatchModel:
+    """Distribution of the three-patch data (validated, frozen).
+
+    Parameters
+    ----------
+    d : int, >= 5
+        Patch dimension (3 signal directions plus at least 2 noise directions).
+    mu_norm : float in (0, inf)
+        ``‖μ‖``, the easy signal strength.
+    nu_norm : float in (0, inf)
+        ``‖ν‖``, the hard signal strength.
+    sigma_p : float in (0, inf)
+        Noise scale per coordinate; ``E‖ξ‖² = σ_p² (d - 3)``.
+    p_easy, p_hard, p_both : float in [0, 1], summing to 1 (within 1e-9)
+        Probabilities of the three data types (``p_e, p_h, p_b``).
+    label_noise : float in [0, 1/2)
+        Probability that an observed label is flipped.
+    """
+
+    d: int
+    mu_norm: float
+    nu_norm: float
+    sigma_p: float
+    p_easy: float
+    p_hard: float
+    p_both: float
+    label_noise: float = 0.0
+
+    def __post_init__(self):
+        object.__setattr__(self, "d", _check_int("d", self.d, N_SIGNAL + 2))
+        for name in ("mu_norm", "nu_norm", "sigma_p"):
+            object.__setattr__(self, name, _check_real(name, getattr(self, name), 0.0, math.inf,
+                                                       False, False))
+        for name in ("p_easy", "p_hard", "p_both"):
+            object.__setattr__(self, name, _check_real(name, getattr(self, name), 0.0, 1.0,
+                                                       True, True))
+        total = self.p_easy + self.p_hard + self.p_both
+        if abs(total - 1.0) > 1e-9:
+            raise ValueError(f"p_easy + p_hard + p_both must equal 1; got {total!r}")
+        object.__setattr__(self, "label_noise",
+                           _check_real("label_noise", self.label_noise, 0.0, 0.5, True, False))
+
+    @property
+    def probs(self) -> np.ndarray:
+        return np.array([self.p_easy, self.p_hard, self.p_both])
+
+    def snr_quantity(self, n: int) -> float:
+        """``Q = n p_b² ‖ν‖⁴ / (σ_p⁴ d)``, the data-scarce regime's control quantity.
+
+        Source: THEORY.md §5 (Oh, Song & Yun 2025, Thm 3.4 as summarised
+        there); it is the ReLU-CNN benign-overfitting quantity
+        ``n ‖μ‖⁴ / (σ_p⁴ d)`` of Kou et al. (2023) with the signal replaced by
+        the bridge-data-weighted hard signal ``p_b ‖ν‖²``.
+        """
+        n = _check_int("n", n, 1)
+        return n * self.p_both ** 2 * self.nu_norm ** 4 / (self.sigma_p ** 4 * self.d)
+
+    def sample(self, n: int, seed) -> "PatchSample":
+        """Draw *n* i.i.d. samples (vectorised; *seed*: int, SeedSequence or Generator)."""
+        n = _check_int("n", n, 1)
+        rng = as_rng(seed)
+        y = rng.choice(np.array([-1, 1]), size=n)
+        kind = rng.choice(3, size=n, p=self.probs)
+        eps = rng.choice(np.array([-1, 1]), size=n)
+        flip = rng.random(n) < self.label_noise
+        noise = self.sigma_p * rng.standard_normal((n, self.d))
+        noise[:, :N_SIGNAL] = 0.0  # orthogonal to the signal directions
+        coef = np.zeros((n, 2, N_SIGNAL))
+        has_easy = kind != HARD
+        has_hard = kind != EASY
+        coef[has_easy, 0, 0] = y[has_easy] * self.mu_norm
+        idx = np.flatnonzero(has_hard)
+        coef[idx, 1, np.where(y[idx] > 0, 1, 2)] = eps[idx] * self.nu_norm
+        return PatchSample(y=y, y_obs=np.where(flip, -y, y), kind=kind, eps=eps, coef=coef,
+                           noise=noise)
+
+
+@dataclasses.dataclass(frozen=True)
+class PatchSample:
+    """A drawn data set.
+
+    Attributes
+    ----------
+    y : (n,) int array of ±1, clean labels.
+    y_obs : (n,) int array of ±1, observed (possibly flipped) labels.
+    kind : (n,) int array, 0 easy-only / 1 hard-only / 2 both.
+    eps : (n,) int array of ±1, the hard signal's sign (irrelevant for easy-only).
+    coef : (n, 2, 3) array, coordinates of patches 1 and 2 on ``e₀, e₁, e₂``.
+    noise : (n, d) array, patch 3 (zero on the first three coordinates).
+    """
+
+    y: np.ndarray
+    y_obs: np.ndarray
+    kind: np.ndarray
+    eps: np.ndarray
+    coef: np.ndarray
+    noise: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return self.y.shape[0]
+
+    @property
+    def d(self) -> int:
+        return self.noise.shape[1]
+
+    @property
+    def patches(self) -> np.ndarray:
+        """The full input, shape ``(n, 3, d)`` (materialised; for reference code)."""
+        X = np.zeros((self.n, 3, self.d))
+        X[:, :2, :N_SIGNAL] = self.coef
+        X[:, 2, :] = self.noise
+        return X

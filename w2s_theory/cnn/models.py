@@ -1,0 +1,337 @@
+"""Weak linear CNN teacher and strong two-layer ReLU CNN student.
+
+Source: Oh, Song & Yun (2025), abstract ("from a linear CNN (weak) to a
+two-layer ReLU CNN (strong) ... gradient descent dynamics when the strong model
+is trained on data labeled by the pretrained weak model"); the precise forms
+below are those of THEORY.md §5, which follow the two-layer CNN of Cao et al.
+(2022) and Kou et al. (2023):
+
+* weak: ``f(w, X) = Σ_p ⟨w, x⁽ᵖ⁾⟩``, trained from ``w = 0`` by full-batch GD
+  on the logistic loss with the true (possibly noisy) labels;
+* strong: ``f(W, X) = F₊₁(W₊₁, X) − F₋₁(W₋₁, X)`` with
+  ``F_j = (1/m) Σ_{r=1}^m Σ_p ReLU(⟨w_{j,r}, x⁽ᵖ⁾⟩)``, second layer fixed,
+  ``w_{j,r} ~ N(0, σ₀² I)`` at initialisation, trained by full-batch GD on
+  ``L(W) = (1/n) Σ_i log(1 + exp(−ỹ_i f(W, X_i)))`` with the teacher's
+  pseudo-labels ``ỹ_i = sign f(w, X_i)``.
+
+Student weights are stored as an array of shape ``(2, m, d)``: ``W[0]`` are
+the filters of ``F₊₁``, ``W[1]`` those of ``F₋₁``.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import sympy as sp
+from scipy.special import expit
+
+from .._numeric import Formula, Param
+from .data import N_SIGNAL, PatchModel, PatchSample, _check_int, _check_real, as_rng
+
+# --------------------------------------------------------------------------
+# Exact test error of a linear CNN (one SymPy source of truth)
+# --------------------------------------------------------------------------
+_a_mu, _a_p, _a_m, _s = sp.symbols("a_mu a_plus a_minus s", real=True)
+_pe, _ph, _pb = sp.symbols("p_e p_h p_b", nonnegative=True)
+
+
+def _Phi(x):
+    return sp.erfc(-x / sp.sqrt(2)) / 2
+
+
+#: Error of ``sign f(w, X)`` against the clean label, per data type, given
+#: ``a_mu = ‖μ‖ w₀``, ``a_± = ‖ν‖ ⟨w, e_{1,2}⟩`` and ``s = σ_p ‖w_⊥‖``:
+#: ``f = y a_mu 1[easy slot] + ε a_y 1[hard slot] + s Z`` with ``Z ~ N(0, 1)``.
+ERROR_EASY = _Phi(-_a_mu / _s)
+ERROR_HARD = sp.Rational(1, 4) * (_Phi(-_a_p / _s) + _Phi(_a_p / _s)
+                                  + _Phi(-_a_m / _s) + _Phi(_a_m / _s))
+ERROR_BOTH = sp.Rational(1, 4) * (_Phi(-(_a_mu + _a_p) / _s) + _Phi(-(_a_mu - _a_p) / _s)
+                                  + _Phi(-(_a_mu + _a_m) / _s) + _Phi(-(_a_mu - _a_m) / _s))
+ERROR_TOTAL = _pe * ERROR_EASY + _ph * ERROR_HARD + _pb * ERROR_BOTH
+
+_REAL = dict(low=-math.inf, high=math.inf)
+_ERR_PARAMS = (Param("a_mu", **_REAL), Param("a_plus", **_REAL), Param("a_minus", **_REAL),
+               Param("s", 0.0, math.inf), Param("p_e", 0, 1, True, True),
+               Param("p_h", 0, 1, True, True), Param("p_b", 0, 1, True, True))
+LINEAR_ERROR = Formula(ERROR_TOTAL, _ERR_PARAMS, (_a_mu, _a_p, _a_m, _s, _pe, _ph, _pb),
+                       name="linear_cnn_error")
+
+
+def linear_cnn_summary(w, model: PatchModel):
+    """``(a_mu, a_plus, a_minus, s)`` of a linear CNN ``w`` under *model*.
+
+    ``a_mu = ‖μ‖ w₀``, ``a_± = ‖ν‖ w_{1,2}``, ``s = σ_p ‖(w₃, …, w_{d-1})‖``;
+    raises ValueError if ``s = 0`` (then the output has atoms and the error
+    depends on how ties are broken).
+    """
+    w = _check_weights("w", w, (model.d,))
+    s = model.sigma_p * float(np.linalg.norm(w[N_SIGNAL:]))
+    if not s > 0:
+        raise ValueError("w must have a nonzero component orthogonal to the signal directions "
+                         "(s = sigma_p * ||w_perp|| must be in (0, inf))")
+    return model.mu_norm * w[0], model.nu_norm * w[1], model.nu_norm * w[2], s
+
+
+def linear_cnn_error(w, model: PatchModel, kind: str = "all") -> float:
+    r"""Exact clean-label test error of the linear CNN ``sign Σ_p ⟨w, x⁽ᵖ⁾⟩``.
+
+    With ``a_μ = ‖μ‖w₀``, ``a_± = ‖ν‖w_{1,2}``, ``s = σ_p‖w_⊥‖`` and Φ the
+    standard normal CDF,
+
+    .. math::
+
+        \mathrm{err} = p_e Φ(-a_μ/s) + \tfrac{p_h}{2}
+          + \tfrac{p_b}{4} \sum_{a ∈ \{a_+, a_-\}} [Φ(-(a_μ+a)/s) + Φ(-(a_μ-a)/s)].
+
+    The hard-only term is exactly 1/2 for every ``w`` (``Φ(x) + Φ(-x) = 1``):
+    a bias-free linear CNN cannot beat chance on hard-only data.  Derived here
+    for the data model of :mod:`w2s_theory.cnn.data` (Oh, Song & Yun 2025
+    state the weak model's 50% hard-only error in words, THEORY.md §5).
+
+    Parameters
+    ----------
+    w : (d,) array, finite, with a nonzero component orthogonal to the signals.
+    model : PatchModel
+    kind : {"all", "easy", "hard", "both"}
+        Restrict to one data type (then the mixture weights are ignored).
+
+    Returns
+    -------
+    float, in [0, 1].  The error against the *observed* labels is
+    ``η + (1 − 2η)·err`` for label noise ``η``.
+    """
+    a_mu, a_p, a_m, s = linear_cnn_summary(w, model)
+    weights = {"all": (model.p_easy, model.p_hard, model.p_both), "easy": (1.0, 0.0, 0.0),
+               "hard": (0.0, 1.0, 0.0), "both": (0.0, 0.0, 1.0)}
+    if kind not in weights:
+        raise ValueError(f"kind must be one of {sorted(weights)}; got {kind!r}")
+    return LINEAR_ERROR(a_mu, a_p, a_m, s, *weights[kind])
+
+
+# --------------------------------------------------------------------------
+# Linear CNN teacher
+# --------------------------------------------------------------------------
+def _check_weights(name, w, shape):
+    arr = np.asarray(w)
+    if np.iscomplexobj(arr) or not np.issubdtype(arr.dtype, np.number) or arr.dtype == bool:
+        raise ValueError(f"{name} must be a real array of shape {shape}")
+    arr = arr.astype(float)
+    if arr.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)}; got {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite (no NaN or inf)")
+    return arr
+
+
+def _check_labels(labels, n):
+    lab = np.asarray(labels)
+    if lab.shape != (n,) or not np.all(np.isin(lab, (-1, 1))):
+        raise ValueError(f"labels must be an array of shape ({n},) with entries in {{-1, +1}}")
+    return lab.astype(float)
+
+
+def _summed_patches(data) -> np.ndarray:
+    """``Σ_p x⁽ᵖ⁾`` for each sample, shape ``(n, d)``."""
+    if isinstance(data, PatchSample):
+        s = data.noise.copy()
+        s[:, :N_SIGNAL] += data.coef.sum(axis=1)
+        return s
+    X = np.asarray(data, dtype=float)
+    if X.ndim != 3 or not np.all(np.isfinite(X)):
+        raise ValueError("X must be a finite array of shape (n, patches, d)")
+    return X.sum(axis=1)
+
+
+def linear_cnn_output(w, data) -> np.ndarray:
+    """``f(w, X) = Σ_p ⟨w, x⁽ᵖ⁾⟩`` for a PatchSample or an ``(n, P, d)`` array."""
+    S = _summed_patches(data)
+    w = _check_weights("w", w, (S.shape[1],))
+    return S @ w
+
+
+def logistic_loss(z):
+    """``log(1 + e^{−z})``, overflow-free."""
+    return np.logaddexp(0.0, -np.asarray(z, dtype=float))
+
+
+def linear_cnn_loss_grad(w, data, labels):
+    """Mean logistic loss of the linear CNN and its gradient in ``w``.
+
+    ``∇L = −(1/n) Σ_i y_i σ(−y_i f_i) Σ_p x_i⁽ᵖ⁾`` with σ the logistic sigmoid.
+    """
+    S = _summed_patches(data)
+    w = _check_weights("w", w, (S.shape[1],))
+    y = _check_labels(labels, S.shape[0])
+    z = y * (S @ w)
+    g = -y * expit(-z) / S.shape[0]
+    return float(logistic_loss(z).mean()), S.T @ g
+
+
+def train_linear_cnn(data, labels, steps: int, lr: float) -> np.ndarray:
+    """Full-batch GD on the logistic loss from ``w = 0`` (the weak teacher).
+
+    Parameters
+    ----------
+    data : PatchSample or (n, P, d) array
+    labels : (n,) array of ±1 (the observed labels)
+    steps : int >= 0
+    lr : float in (0, inf)
+        For stability keep ``lr < 8 n / ‖S‖²`` with ``S`` the ``(n, d)``
+        matrix of summed patches (the logistic loss is ``‖S‖²/(4n)``-smooth).
+    """
+    steps = _check_int("steps", steps, 0)
+    lr = _check_real("lr", lr, 0.0, math.inf, False, False)
+    S = _summed_patches(data)
+    y = _check_labels(labels, S.shape[0])
+    w = np.zeros(S.shape[1])
+    n = S.shape[0]
+    for _ in range(steps):
+        z = y * (S @ w)
+        w -= lr * (S.T @ (-y * expit(-z) / n))
+    return w
+
+
+# --------------------------------------------------------------------------
+# Two-layer ReLU CNN student
+# --------------------------------------------------------------------------
+def init_relu_cnn(m: int, d: int, sigma0: float, seed) -> np.ndarray:
+    """Gaussian initialisation ``w_{j,r} ~ N(0, σ₀² I_d)``, shape ``(2, m, d)``."""
+    m = _check_int("m", m, 1)
+    d = _check_int("d", d, 1)
+    sigma0 = _check_real("sigma0", sigma0, 0.0, math.inf, False, False)
+    return sigma0 * as_rng(seed).standard_normal((2, m, d))
+
+
+def _filter_signs(m):
+    return np.concatenate([np.ones(m), -np.ones(m)])
+
+
+def relu_cnn_output(W, data) -> np.ndarray:
+    """``f(W, X) = F₊₁ − F₋₁``, ``F_j = (1/m) Σ_r Σ_p ReLU(⟨w_{j,r}, x⁽ᵖ⁾⟩)``.
+
+    *data*: a PatchSample (uses the patch structure, no ``(n, 3, d)`` array is
+    built) or an ``(n, P, d)`` array.  *W*: shape ``(2, m, d)``.
+    """
+    W = np.asarray(W, dtype=float)
+    if W.ndim != 3 or W.shape[0] != 2 or not np.all(np.isfinite(W)):
+        raise ValueError("W must be a finite array of shape (2, m, d)")
+    m, d = W.shape[1:]
+    Wf = W.reshape(2 * m, d)
+    if isinstance(data, PatchSample):
+        if data.d != d:
+            raise ValueError(f"W has patch dimension {d} but the data have d = {data.d}")
+        act = np.maximum(data.coef @ Wf[:, :N_SIGNAL].T, 0.0).sum(axis=1)
+        act += np.maximum(data.noise @ Wf.T, 0.0)
+    else:
+        X = np.asarray(data, dtype=float)
+        if X.ndim != 3 or X.shape[2] != d or not np.all(np.isfinite(X)):
+            raise ValueError(f"X must be a finite array of shape (n, patches, {d})")
+        act = np.maximum(X @ Wf.T, 0.0).sum(axis=1)
+    return act @ _filter_signs(m) / m
+
+
+def relu_cnn_loss_grad(W, X, labels):
+    """Mean logistic loss of the ReLU CNN and its gradient (reference, dense).
+
+    ``∂L/∂w_{j,r} = (1/n) Σ_i ℓ'_i ỹ_i (j/m) Σ_p 1[⟨w_{j,r}, x_i⁽ᵖ⁾⟩ > 0] x_i⁽ᵖ⁾``
+    with ``ℓ'_i = −σ(−ỹ_i f_i)``.  *X*: ``(n, P, d)`` array.
+    """
+    W = np.asarray(W, dtype=float)
+    X = np.asarray(X, dtype=float)
+    f = relu_cnn_output(W, X)
+    y = _check_labels(labels, X.shape[0])
+    m, d = W.shape[1:]
+    z = y * f
+    g = -y * expit(-z) / X.shape[0]                       # dL/df_i
+    Z = X @ W.reshape(2 * m, d).T                           # (n, P, 2m)
+    coeff = (Z > 0) * (g[:, None, None] * _filter_signs(m) / m)
+    grad = np.einsum("npq,npd->qd", coeff, X)
+    return float(logistic_loss(z).mean()), grad.reshape(2, m, d)
+
+
+def train_relu_cnn(data: PatchSample, labels, W0, steps: int, lr: float, record=(),
+                   callback=None, engine: str = "auto"):
+    """Full-batch GD on the student's logistic loss, exactly, in patch coordinates.
+
+    The noise part of every gradient lies in ``span{ξ_i}`` and the signal part
+    in ``span{e₀, e₁, e₂}`` (Cao et al. 2022's signal-noise decomposition), so
+    GD can be run on the projections ``⟨w_{j,r}, ξ_i⟩`` with the Gram matrix
+    ``ΞΞᵀ`` (``engine="gram"``, cost ``O(m n²)`` per step, used when
+    ``n ≤ d``) or on the weights directly (``engine="dense"``, ``O(m n d)``).
+    Both produce the same iterates as plain GD with :func:`relu_cnn_loss_grad`
+    (checked in the tests).
+
+    Parameters
+    ----------
+    data : PatchSample
+    labels : (n,) ±1 array, the (pseudo-)labels trained on.
+    W0 : (2, m, d) array, the initialisation.
+    steps : int >= 0
+    lr : float in (0, inf)
+    record : iterable of ints in [0, steps]
+        Steps at which ``callback(step, W, f_train)`` is called (``W`` the full
+        weights after ``step`` updates, ``f_train`` the training outputs).
+    callback : callable or None
+
+    Returns
+    -------
+    W : (2, m, d) array after *steps* updates, and the list of callback results.
+    """
+    if not isinstance(data, PatchSample):
+        raise ValueError("data must be a PatchSample")
+    steps = _check_int("steps", steps, 0)
+    lr = _check_real("lr", lr, 0.0, math.inf, False, False)
+    W0 = np.asarray(W0, dtype=float)
+    if W0.ndim != 3 or W0.shape[0] != 2 or W0.shape[2] != data.d or not np.all(np.isfinite(W0)):
+        raise ValueError(f"W0 must be a finite array of shape (2, m, {data.d})")
+    y = _check_labels(labels, data.n)
+    record = sorted({_check_int("record step", int(t), 0) for t in record})
+    if record and record[-1] > steps:
+        raise ValueError(f"record steps must lie in [0, steps={steps}]; got {record[-1]}")
+    if engine == "auto":
+        engine = "gram" if data.n <= data.d else "dense"
+    if engine not in ("gram", "dense"):
+        raise ValueError(f"engine must be 'auto', 'gram' or 'dense'; got {engine!r}")
+    m, d = W0.shape[1:]
+    n = data.n
+    sgn = _filter_signs(m) / m
+    Wf0 = W0.reshape(2 * m, d)
+    Ws = Wf0[:, :N_SIGNAL].T.copy()                # (3, 2m) signal block
+    Xi = data.noise                                 # (n, d)
+    P = Xi @ Wf0.T                                  # (n, 2m) noise projections
+    if engine == "gram":
+        G = Xi @ Xi.T
+        R = np.zeros((n, 2 * m))                    # W_noise = W0_noise + R^T Xi
+    else:
+        Wn = Wf0.T.copy()                           # (d, 2m)
+    coef = data.coef                                # (n, 2, 3)
+
+    def full_weights():
+        Wn_now = Wf0.T + Xi.T @ R if engine == "gram" else Wn.copy()
+        Wn_now = Wn_now.copy()
+        Wn_now[:N_SIGNAL] = Ws
+        return Wn_now.T.reshape(2, m, d)
+
+    results = []
+    rec = iter(record)
+    nxt = next(rec, None)
+    for t in range(steps + 1):
+        Zs = coef @ Ws                              # (n, 2, 2m)
+        f = (np.maximum(Zs, 0.0).sum(axis=1) + np.maximum(P, 0.0)) @ sgn
+        while nxt == t:
+            if callback is not None:
+                results.append(callback(t, full_weights(), f))
+            nxt = next(rec, None)
+        if t == steps:
+            break
+        g = -y * expit(-y * f) / n                  # dL/df_i
+        Cs = (Zs > 0) * (g[:, None, None] * sgn)    # (n, 2, 2m)
+        Cn = (P > 0) * (g[:, None] * sgn)           # (n, 2m)
+        Ws -= lr * np.einsum("npq,npk->kq", Cs, coef)
+        if engine == "gram":
+            P -= lr * (G @ Cn)
+            R -= lr * Cn
+        else:
+            Wn -= lr * (Xi.T @ Cn)
+            P = Xi @ Wn
+    return full_weights(), results

@@ -1,0 +1,135 @@
+"""The weak-to-strong pipeline: teacher on labelled data -> pseudo-labels -> student.
+
+Source: Oh, Song & Yun (2025), abstract, and THEORY.md §5 ("weak model trained
+on true labels -> pseudo-labels on fresh data -> strong model trained by
+full-batch gradient descent on the logistic loss").
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+from .data import HARD, PatchModel, _check_int, _check_real
+from .models import (init_relu_cnn, linear_cnn_error, linear_cnn_summary, linear_cnn_output, relu_cnn_output,
+                     train_linear_cnn, train_relu_cnn)
+
+
+@dataclasses.dataclass(frozen=True)
+class Setting:
+    """One weak-to-strong experiment (validated, frozen).
+
+    Parameters
+    ----------
+    model : PatchModel
+    n_teacher : int >= 1
+        Labelled samples for the weak teacher (observed labels, with noise).
+    n_student : int >= 1
+        Fresh unlabelled samples, pseudo-labelled by the teacher (``n_st``).
+    m : int >= 1
+        Filters per class of the student.
+    sigma0 : float in (0, inf)
+        Student initialisation scale.
+    lr, steps : student GD step size in (0, inf) and number of steps (>= 1).
+    teacher_lr, teacher_steps : the same for the teacher.
+    n_test : int >= 1
+        Fresh test samples for the student's test error (clean labels).
+    """
+
+    model: PatchModel
+    n_teacher: int
+    n_student: int
+    m: int
+    sigma0: float
+    lr: float
+    steps: int
+    teacher_lr: float
+    teacher_steps: int
+    n_test: int = 4000
+
+    def __post_init__(self):
+        if not isinstance(self.model, PatchModel):
+            raise ValueError("model must be a PatchModel")
+        for name in ("n_teacher", "n_student", "m", "steps", "teacher_steps", "n_test"):
+            object.__setattr__(self, name, _check_int(name, getattr(self, name), 1))
+        for name in ("sigma0", "lr", "teacher_lr"):
+            object.__setattr__(self, name, _check_real(name, getattr(self, name), 0.0,
+                                                       math.inf, False, False))
+
+    def replace(self, **kw) -> "Setting":
+        """A copy with fields replaced; PatchModel fields (``d``, ``nu_norm``, ...) allowed."""
+        model_kw = {k: kw.pop(k) for k in list(kw) if k in {f.name for f in
+                                                           dataclasses.fields(PatchModel)}}
+        model = dataclasses.replace(self.model, **model_kw) if model_kw else self.model
+        return dataclasses.replace(self, model=kw.pop("model", model), **kw)
+
+    @property
+    def snr_quantity(self) -> float:
+        """``n_st p_b² ‖ν‖⁴ / (σ_p⁴ d)`` (THEORY.md §5, Thm 3.4 of the source)."""
+        return self.model.snr_quantity(self.n_student)
+
+
+def log_steps(steps: int, k: int = 25) -> np.ndarray:
+    """About *k* log-spaced integer steps in ``[0, steps]``, including both ends."""
+    steps = _check_int("steps", steps, 1)
+    return np.unique(np.concatenate([[0], np.geomspace(1, steps, k).round().astype(int)]))
+
+
+def run(setting: Setting, seed, record=None) -> dict:
+    """Run the pipeline once; return the teacher's and the student's metrics.
+
+    Streams (teacher data, student data, test data, student init) are spawned
+    from ``numpy.random.SeedSequence(seed)``.
+
+    Returns
+    -------
+    dict with
+
+    * ``teacher_error``, ``teacher_error_hard``: exact clean test errors of
+      the teacher (closed form :func:`linear_cnn_error`);
+    * ``flip_rate``: fraction of student training samples whose pseudo-label
+      differs from the clean label; ``flip_rate_hard`` the same on hard-only
+      samples;
+    * ``steps``: the recorded GD steps and, per step, ``train_fit`` (fraction
+      of training samples with ``sign f = ỹ``), ``correction`` (fraction of
+      flipped training samples with ``sign f = y``, the label-correction
+      rate), ``test_error`` and ``test_error_hard`` (clean labels, fresh
+      samples), ``test_error_se`` (binomial standard error).
+    """
+    s = setting
+    ss = np.random.SeedSequence(seed) if not isinstance(seed, np.random.SeedSequence) else seed
+    k_te, k_st, k_test, k_init = ss.spawn(4)
+    teach = s.model.sample(s.n_teacher, k_te)
+    w = train_linear_cnn(teach, teach.y_obs, s.teacher_steps, s.teacher_lr)
+    train = s.model.sample(s.n_student, k_st)
+    pseudo = np.where(linear_cnn_output(w, train) >= 0, 1, -1)
+    flipped = pseudo != train.y
+    test = s.model.sample(s.n_test, k_test)
+    hard = test.kind == HARD
+    W0 = init_relu_cnn(s.m, s.model.d, s.sigma0, k_init)
+    record = log_steps(s.steps) if record is None else record
+
+    def cb(t, W, f_train):
+        pred = np.where(f_train >= 0, 1, -1)
+        wrong = np.where(relu_cnn_output(W, test) >= 0, 1, -1) != test.y
+        return (t, np.mean(pred == pseudo),
+                np.mean(pred[flipped] == train.y[flipped]) if flipped.any() else np.nan,
+                wrong.mean(), wrong[hard].mean() if hard.any() else np.nan)
+
+    _, hist = train_relu_cnn(train, pseudo, W0, s.steps, s.lr, record=record, callback=cb)
+    h = np.array(hist, dtype=float)
+    n_test = s.n_test
+    a_mu, a_p, a_m, s_perp = linear_cnn_summary(w, s.model)
+    return dict(
+        teacher_summary=(a_mu, a_p, a_m, s_perp),
+        teacher_error=linear_cnn_error(w, s.model),
+        teacher_error_hard=linear_cnn_error(w, s.model, "hard"),
+        flip_rate=float(flipped.mean()),
+        flip_rate_hard=float(flipped[train.kind == HARD].mean()) if (train.kind == HARD).any()
+        else math.nan,
+        n_flipped=int(flipped.sum()),
+        steps=h[:, 0].astype(int), train_fit=h[:, 1], correction=h[:, 2],
+        test_error=h[:, 3], test_error_hard=h[:, 4],
+        test_error_se=np.sqrt(h[:, 3] * (1 - h[:, 3]) / n_test),
+    )
