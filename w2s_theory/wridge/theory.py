@@ -1,0 +1,182 @@
+"""Numeric evaluators for §2.2 (Moniri & Hassani 2025, Assumption 7, Thm 8; Appendix E).
+
+Generated from the SymPy expressions in :mod:`w2s_theory.wridge.symbolic`.
+Every function accepts floats, numpy arrays (broadcast together) or mpmath
+numbers and returns the same kind.  Parameter ranges:
+
+* ``phi`` = d/n, ``psi`` = d/m: aspect ratios in (0, ∞);
+* ``lam_T``, ``lam_S``: ridge penalties in (0, ∞) (ridgeless limits have their
+  own functions);
+* ``sigma2`` ∈ [0, ∞) label noise, ``r2`` = ‖β‖² ∈ (0, ∞);
+* ``rho`` = ⟨θ, β/‖β‖⟩ ∈ [-1, 1], the feature quality of Assumption 7;
+* ``omega`` = 1/(1+κ) ∈ [0, ∞): the student's relative penalty along θ for
+  Γ = I + κθθᵀ.  ``omega = 0`` is the κ → ∞ limit (θ unpenalised, the
+  default); ``omega = 1`` is the plain ridge student of §2.1;
+  ``omega > 1`` (κ ∈ (-1, 0)) penalises θ *more* and makes Δ > 0.
+"""
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+import scipy.optimize
+import sympy as sp
+
+from .._numeric import Formula, Param, finish, prepare
+from . import symbolic as S
+
+PHI = Param("phi")
+PSI = Param("psi")
+LAM_T = Param("lam_T")
+LAM_S = Param("lam_S")
+SIGMA2 = Param("sigma2", low_closed=True)
+R2 = Param("r2")
+RHO = Param("rho", -1.0, 1.0, True, True)
+OMEGA = Param("omega", 0.0, math.inf, low_closed=True)
+OMEGA_WIN = Param("omega", 0.0, 1.0, low_closed=True)   # where Δ < 0 is possible
+
+_P = (PHI, PSI, LAM_T, LAM_S, SIGMA2, R2, RHO, OMEGA)
+_P_RT = (PHI, PSI, LAM_S, SIGMA2, R2, RHO, OMEGA)
+_P_RS = (PHI, PSI, LAM_T, SIGMA2, R2, RHO, OMEGA)
+
+
+def _F(expr, name, params=_P, args=S.ARGS):
+    return Formula(expr, params, args, name)
+
+
+_student = _F(S.STABLE["student_error"], "wridge.student_error")
+_delta = _F(S.STABLE["delta"], "wridge.delta")
+_gap = _F(S.STABLE["error_gap"], "wridge.error_gap")
+_student_rt = _F(S.RIDGELESS_TEACHER["student_error"], "wridge.student_error_ridgeless_teacher",
+                 _P_RT, S.ARGS_RIDGELESS_TEACHER)
+_student_rs = _F(S.RIDGELESS_STUDENT["student_error"], "wridge.student_error_ridgeless_student",
+                 _P_RS, S.ARGS_RIDGELESS_STUDENT)
+# ρ threshold at fixed λ_S:  ρ_th² = max(gap_ridge, 0) / (r² · delta_unit)
+_gap_ridge_e = S.STABLE["error_gap_ridge"]
+_unit_e = S.STABLE["delta_unit"]
+_RHO_ARGS = (S.phi, S.psi, S.lam_T, S.lam_S, S.sigma2, S.r2, S.omega)
+_P_TH = (PHI, PSI, LAM_T, LAM_S, SIGMA2, R2, Param("omega", 0.0, 1.0, low_closed=True))
+_rho_th = Formula(sp.Piecewise((0, _gap_ridge_e <= 0),
+                               (sp.sqrt(_gap_ridge_e / (S.r2 * _unit_e)), True)),
+                  _P_TH, _RHO_ARGS, "wridge.rho_threshold")
+
+
+def omega_from_kappa(kappa):
+    """ω = 1/(1+κ) for Γ = I + κθθᵀ; ``kappa = inf`` gives 0.
+
+    κ must be in (-1, inf] (Γ positive definite); the result is float or mpf.
+    """
+    if isinstance(kappa, (bool, np.bool_)) or not isinstance(
+            kappa, (int, float, np.integer, np.floating, mpmath.mpf)):
+        raise ValueError(f"kappa must be a real number in (-1, inf]; got {kappa!r}")
+    if kappa != kappa or not kappa > -1:
+        raise ValueError(f"kappa must be a real number in (-1, inf] (Γ = I + κθθᵀ positive "
+                         f"definite); got {kappa!r}")
+    if isinstance(kappa, mpmath.mpf):
+        return mpmath.mpf(0) if mpmath.isinf(kappa) else 1 / (1 + kappa)
+    return 0.0 if math.isinf(kappa) else 1.0 / (1.0 + float(kappa))
+
+
+def student_error(phi, psi, lam_T, lam_S, sigma2, r2, rho, omega=0.0):
+    """Limiting test error of the weighted-ridge student (Thm 8; derivation in :mod:`.symbolic`).
+
+        E_S^w = E_S^ridge + Δ,
+        Δ = -ρ² r² τ1_φ q [b_ψ(2 - τ1_φ q) + 2 λ_S v_ψ p_φ],  q = (1-ω)τ1_ψ/(τ1_ψ + ωp_ψ),
+
+    with E_S^ridge the §2.1 student error (Thm 4), p = λm, b = λ²m',
+    τ1 = 1 - λm, v = ∫x/(x+λ)²dμ at (ψ, λ_S) for the student and (φ, λ_T)
+    for the teacher.  Γ = I + κθθᵀ with ω = 1/(1+κ), ⟨θ, β/‖β‖⟩ = ρ.
+    """
+    return _student(phi, psi, lam_T, lam_S, sigma2, r2, rho, omega)
+
+
+def delta(phi, psi, lam_T, lam_S, sigma2, r2, rho, omega=0.0):
+    """Δ = E_S^w - E_S^ridge, the gain from the student's regularisation structure (Thm 8).
+
+    Δ ≤ 0 for ω ∈ [0, 1] (κ ≥ 0) with equality iff ρ = 0 or ω = 1; Δ > 0 for
+    ω > 1, ρ ≠ 0.  Formula in :func:`student_error`.
+    """
+    return _delta(phi, psi, lam_T, lam_S, sigma2, r2, rho, omega)
+
+
+def error_gap(phi, psi, lam_T, lam_S, sigma2, r2, rho, omega=0.0):
+    """E_S^w - E_T = (E_S^ridge - E_T) + Δ (Thm 8): the §2.1 gap plus Δ ≤ 0.
+
+    The §2.1 part equals :func:`w2s_theory.ridge.error_gap`; here both parts
+    are formed from non-negative MP moments, so the result has absolute
+    accuracy ~1e-15·(r² + σ²φv_φ).  Negative means the student wins.
+    """
+    return _gap(phi, psi, lam_T, lam_S, sigma2, r2, rho, omega)
+
+
+def student_error_ridgeless_teacher(phi, psi, lam_S, sigma2, r2, rho=0.0, omega=1.0):
+    """Weighted student's limiting error when the teacher is ridgeless (λ_T → 0⁺), Appendix E.
+
+    Same formula as :func:`student_error` with the teacher moments at λ_T → 0⁺:
+    τ1_φ = τ2_φ = min(1, 1/φ), p_φ = b_φ = max(0, 1 - 1/φ) and
+    φv_φ = φ/(1-φ) (φ < 1), 1/(φ-1) (φ > 1).  It diverges at φ = 1 when
+    σ² > 0 (the teacher's interpolation peak), so φ = 1 with σ² > 0 raises.
+    Defaults (ρ = 0, ω = 1) give the §2.1 ridge student of Figs 6–7.
+    """
+    kind, args = prepare(_P_RT, (phi, psi, lam_S, sigma2, r2, rho, omega))
+    ph, s2 = args[0], args[3]
+    if np.any((np.asarray(ph == 1)) & (np.asarray(s2 > 0))):
+        raise ValueError("phi = 1 with sigma2 > 0: the ridgeless teacher interpolates noise and "
+                         "the student's limiting error is infinite (interpolation peak)")
+    return finish(kind, _student_rt.evaluate(kind, args))
+
+
+def student_error_ridgeless_student(phi, psi, lam_T, sigma2, r2, rho=0.0, omega=1.0):
+    """Weighted student's limiting error as λ_S → 0⁺ (minimum Γ⁻¹-norm interpolator).
+
+    Student moments at λ_S → 0⁺: τ1_ψ = τ2_ψ = min(1, 1/ψ), p_ψ = b_ψ = max(0, 1 - 1/ψ),
+    λ_S v_ψ → 0.  Finite and continuous at ψ = 1: the student's labels are
+    noiseless, so there is no interpolation peak along ψ.  For ψ ≤ 1 and
+    ω = 1 it equals the teacher's error (the student reproduces β_T).
+    """
+    return _student_rs(phi, psi, lam_T, sigma2, r2, rho, omega)
+
+
+def rho_threshold(phi, psi, lam_T, lam_S, sigma2, r2, omega=0.0):
+    """Smallest |ρ| at which the weighted student beats the teacher at this λ_S.
+
+        ρ_th = √( max(G, 0) / (r² D) ),   G = E_S^ridge - E_T,  Δ = -ρ² r² D,
+
+    (closed form, from E_S^w - E_T = G - ρ²r²D and D > 0 for ω < 1).  The
+    student wins iff |ρ| > ρ_th; ρ_th > 1 means no feature quality suffices
+    at this λ_S, ρ_th = 0 means the §2.1 student already wins.  Requires
+    ω ∈ [0, 1) (for ω ≥ 1 the spike cannot help).
+    """
+    return _rho_th(phi, psi, lam_T, lam_S, sigma2, r2, omega)
+
+
+def best_rho_threshold(phi, psi, lam_T, sigma2, r2, omega=0.0, lam_range=(1e-6, 1e6)):
+    """inf over λ_S of :func:`rho_threshold`, and the λ_S attaining it (numeric).
+
+    No closed form: minimised over log λ_S on a 241-point grid over
+    ``lam_range`` and refined with Brent's method.  Returns ``(rho_min, lam_S)``;
+    ``lam_S`` at an end of ``lam_range`` means the infimum is approached in
+    the limit λ_S → 0 or ∞.  Scalar float arguments only.
+    """
+    args = []
+    for p, v in zip((PHI, PSI, LAM_T, SIGMA2, R2, _P_TH[-1]), (phi, psi, lam_T, sigma2, r2, omega)):
+        kind, (a,) = prepare((p,), (v,))
+        if kind != "scalar":
+            raise ValueError(f"{p.name} must be a scalar float for best_rho_threshold; got {v!r}")
+        args.append(float(a))
+    ph, ps, lt, s2, rr, om = args
+    lo, hi = lam_range
+    if not (0 < lo < hi < math.inf):
+        raise ValueError(f"lam_range must satisfy 0 < low < high < inf; got {lam_range!r}")
+    grid = np.geomspace(lo, hi, 241)
+    vals = _rho_th(ph, ps, lt, grid, s2, rr, om)
+    i = int(np.argmin(vals))
+    if vals[i] == 0 or i in (0, grid.size - 1):
+        return float(vals[i]), float(grid[i])
+    res = scipy.optimize.minimize_scalar(
+        lambda ell: float(_rho_th(ph, ps, lt, math.exp(ell), s2, rr, om)),
+        bracket=(math.log(grid[i - 1]), math.log(grid[i]), math.log(grid[i + 1])), tol=1e-10)
+    if res.fun <= vals[i]:
+        return float(res.fun), float(math.exp(res.x))
+    return float(vals[i]), float(grid[i])
