@@ -241,9 +241,9 @@ class FDivergence:
     @functools.cached_property
     def perspective(self) -> sp.Expr:
         """``q f(p/q)`` in the positive symbols ``p, q`` (simplified)."""
-        # ``together`` cancels q against p/q (p log(p/q), (p-q)^2/q) without
-        # merging logs into powers like log((p/q)**p), which over/underflow.
-        return sp.together(_q * self.f.subs(t, _p / _q))
+        # ``together`` cancels q against p/q (p log(p/q), (p-q)^2/q); forms with
+        # powers like log((p/q)**p) are rejected (they over/underflow).
+        return _tidy(_q * self.f.subs(t, _p / _q), sp.together)
 
     @functools.cached_property
     def f_at_0(self) -> sp.Expr:
@@ -275,7 +275,7 @@ class FDivergence:
 
     def conjugate(self, name: str | None = None) -> "FDivergence":
         """The generator ``t f(1/t)``, for which ``D_{f*}(P||Q) = D_f(Q||P)``."""
-        g = sp.simplify(t * self.f.subs(t, 1 / t))
+        g = _tidy(t * self.f.subs(t, 1 / t), sp.simplify)
         return FDivergence(g, name or f"{self.name}*", validate=False)
 
     # ---- generated evaluators ------------------------------------------------
@@ -464,6 +464,15 @@ class FDivergence:
             mean = mpmath.fsum(si * ai for si, ai in zip(S, A))
             grad = [si * (ai - mean) for si, ai in zip(S, A)]
         return +loss, [+g for g in grad]
+
+
+def _tidy(expr, simplifier):
+    """``simplifier(expr)`` unless it creates powers with symbolic exponents
+    (``log((p/q)**p)`` over/underflows in floating point); then ``expr``."""
+    simp = simplifier(expr)
+    if any(not pw.exp.is_number for pw in simp.atoms(sp.Pow)):
+        return expr
+    return simp
 
 
 def _safe_limit(expr, point):

@@ -1,0 +1,261 @@
+"""Checkable claims about f-divergences and f-divergence losses (ids ``fdiv.*``).
+
+Sources: Yao et al. 2025, "On Weak-to-Strong Generalization and
+f-Divergence" (abstract only: f-divergence loss framework, "equivalence of
+different f-divergence losses", cross-entropy as a special case); the
+standard inequalities are textbook facts (Tsybakov 2009, ch. 2; Lin 1991).
+"""
+from __future__ import annotations
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from proofs_check import Context, Outcome, claim
+
+from .divergences import (CHI2, DIVERGENCES, HELLINGER2, JEFFREYS, JS, KL, REVERSE_KL, TV,
+                          FDivergence, cross_entropy, t)
+from .inequalities import (INEQUALITIES, _to_mp, joint_convexity_margin, min_ratio_to_tv2,
+                           random_pairs, search_inequality)
+
+PAPER = "Yao et al. 2025 (f-divergence W2S), abstract"
+
+
+def _rngs(ctx: Context, n: int, salt: int):
+    return [np.random.default_rng(s) for s in np.random.SeedSequence([ctx.seed, salt]).spawn(n)]
+
+
+# ---------------------------------------------------------------------------- basics
+
+@claim(id="fdiv.nonneg-zero-iff-equal",
+       title="D_f(P||Q) >= 0 with equality iff P = Q, for all seven standard f "
+             "(checked as inf D_f/TV^2 > 0 and D_f(P||P) = 0)",
+       source=f"{PAPER}; Csiszar 1967", method="search",
+       domain="k in {2,3,5,8}, Dirichlet/local/near-disjoint pairs, TV >= 1e-4")
+def _(ctx: Context) -> Outcome:
+    rngs = _rngs(ctx, len(DIVERGENCES) + 1, 1)
+    n, refine, it = (150, 1, 150) if ctx.quick else (2000, 2, 400)
+    ks = (2, 3) if ctx.quick else (2, 3, 5, 8)
+    P = random_pairs(rngs[-1], 200, 6)[0]
+    zero_ok = all(np.all(d(P, P) == 0.0) for d in DIVERGENCES.values())
+    inf_ratio, points = {}, 0
+    for rng, (name, d) in zip(rngs, DIVERGENCES.items()):
+        res = min_ratio_to_tv2(d, rng, n=n, ks=ks, refine=refine, maxiter=it)
+        inf_ratio[name] = 1 / res.sup_ratio
+        points += res.points
+    worst = min(inf_ratio.values())
+    detail = ("inf D_f/TV^2 found: " + ", ".join(f"{k} {v:.3g}" for k, v in inf_ratio.items())
+              + f"; D_f(P||P) == 0 exactly: {zero_ok}")
+    return Outcome(points=points + 200, worst=worst, passed=bool(zero_ok and worst > 0),
+                   detail=detail, worst_kind="margin")
+
+
+@claim(id="fdiv.joint-convexity",
+       title="(P, Q) -> D_f(P||Q) is jointly convex for all seven standard f",
+       source=f"{PAPER}; Csiszar 1967 (perspective of a convex f)", method="search",
+       domain="k in {2,3,5}, random + Nelder-Mead adversarial mixtures, worst case at 50 digits")
+def _(ctx: Context) -> Outcome:
+    n, ks, refine, it = (120, (2, 3), 1, 150) if ctx.quick else (2000, (2, 3, 5), 3, 600)
+    worst, points = {}, 0
+    for rng, (name, d) in zip(_rngs(ctx, len(DIVERGENCES), 2), DIVERGENCES.items()):
+        worst[name], pts = joint_convexity_margin(d, rng, n=n, ks=ks, refine=refine, maxiter=it)
+        points += pts
+    w = min(worst.values())
+    # tolerance: margins are evaluated with mpmath at 50 digits, so anything
+    # below -1e-20 would be a real violation, not rounding.
+    return Outcome(points=points, worst=w, passed=bool(w >= -1e-20), worst_kind="margin",
+                   detail="worst relative margin (lam D1 + (1-lam) D2 - D_mix)/avg: "
+                          + ", ".join(f"{k} {v:.1e}" for k, v in worst.items()))
+
+
+def _make_ineq_claim(name: str, salt: int):
+    ineq = INEQUALITIES[name]
+
+    @claim(id=f"fdiv.ineq.{name}", title=f"{ineq.statement} for all P, Q; the constant is sharp",
+           source=ineq.source, method="search",
+           domain="k in {2,3,5,8}, Dirichlet/local/near-disjoint pairs + Nelder-Mead, TV >= 1e-4")
+    def check(ctx: Context) -> Outcome:
+        n, ks, refine, it = (150, (2, 3), 1, 150) if ctx.quick else (3000, (2, 3, 5, 8), 3, 600)
+        res = search_inequality(name, _rngs(ctx, 1, salt)[0], n=n, ks=ks, refine=refine,
+                                maxiter=it)
+        # sup_ratio is recomputed at 50 digits; the float maximum may exceed 1
+        # by rounding only (ratios of quantities >= 1e-8, relative error < 1e-7).
+        ok = res.sup_ratio <= 1 + 1e-12 and res.float_max <= 1 + 1e-7
+        return Outcome(points=res.points, worst=1 - res.sup_ratio, passed=bool(ok),
+                       worst_kind="margin",
+                       detail=f"sup lhs/rhs found = {res.sup_ratio:.10f} (50 digits); "
+                              f"float max {res.float_max:.10f}; slack of the constant "
+                              f"{1 - res.sup_ratio:.1e}")
+    return check
+
+
+for _i, _name in enumerate(INEQUALITIES):
+    _make_ineq_claim(_name, 100 + _i)
+
+
+# ---------------------------------------------------------------------------- symbolic identities
+
+@claim(id="fdiv.conjugate-symmetry",
+       title="t f(1/t) generates D_f with swapped arguments: KL <-> reverse KL, chi2 <-> Neyman; "
+             "JS, Jeffreys, squared Hellinger, TV are self-conjugate; Jeffreys = KL + reverse KL",
+       source="Liese & Vajda 2006, Thm 5 (f-divergence conjugates)", method="symbolic",
+       domain="generators on t > 0; numeric swap check on k in {2..6}")
+def _(ctx: Context) -> Outcome:
+    conj = {name: d.conjugate() for name, d in DIVERGENCES.items()}
+
+    def same(a, b):
+        return sp.simplify((a - b).rewrite(sp.Piecewise)) == 0
+
+    checks = {
+        "kl*=reverse_kl": same(conj["kl"].f, REVERSE_KL.f),
+        "reverse_kl*=kl": same(conj["reverse_kl"].f, KL.f),
+        "chi2*=neyman": same(conj["chi2"].f, (t - 1) ** 2 / t),
+        "jeffreys=kl+rkl": same(JEFFREYS.f, KL.f + REVERSE_KL.f),
+    }
+    for d in (JS, JEFFREYS, HELLINGER2, TV):
+        checks[f"{d.name} self"] = same(conj[d.name].f, d.f)
+    worst, pts = 0.0, 0
+    for rng, (name, d) in zip(_rngs(ctx, len(DIVERGENCES), 3), DIVERGENCES.items()):
+        for k in (2, 3, 4, 6):
+            P, Q = random_pairs(rng, 30, k)
+            a, b = conj[name](P, Q), d(Q, P)
+            ok = np.isfinite(a) & np.isfinite(b)
+            # rounding: tiny divergences come from cancellation of O(1) terms,
+            # so the error is ~1e-16 absolute; allow 1e-12 absolute + 1e-9 relative
+            worst = max(worst, float(np.max(np.abs(a - b)[ok] / (1e-3 + np.abs(b[ok])))))
+            pts += 30
+    passed = all(checks.values()) and worst < 1e-9  # = 1e-12 abs + 1e-9 rel
+    return Outcome(points=pts + len(checks), worst=worst, passed=bool(passed),
+                   detail=f"symbolic: {sum(checks.values())}/{len(checks)} identities; "
+                          f"numeric swap max rel err {worst:.1e} (tol 1e-9)")
+
+
+@claim(id="fdiv.ce-equals-kl-gradient",
+       title="cross-entropy against soft teacher labels and KL(teacher||student) have the same "
+             "gradient s - p in the student logits (they differ by the teacher entropy); "
+             "reverse KL does not",
+       source=f"{PAPER} ('generalizes widely-used metrics like KL'); THEORY.md §5", method="symbolic",
+       domain="k = 3 symbolic; numeric k in {2..10}, logits N(0, 3^2)")
+def _(ctx: Context) -> Outcome:
+    k = 3
+    z = sp.symbols("z0:3", real=True)
+    p = sp.symbols("p0:3", positive=True)
+    den = sum(sp.exp(zi) for zi in z)
+    s = [sp.exp(zi) / den for zi in z]
+    ce = -sum(pi * sp.log(si) for pi, si in zip(p, s))
+    # CE gradient by differentiation, KL gradient from the package's closed form
+    a = KL.grad_coefficient
+    A = [a.subs(t, pi / si) for pi, si in zip(p, s)]
+    mean = sum(si * ai for si, ai in zip(s, A))
+    sym_ok = True
+    for j in range(k):
+        g_ce = sp.diff(ce, z[j])
+        g_kl = s[j] * (A[j] - mean)
+        target = s[j] - p[j]
+        sub = {p[2]: 1 - p[0] - p[1]}
+        sym_ok &= sp.simplify((g_ce - target).subs(sub)) == 0
+        sym_ok &= sp.simplify((g_kl - target).subs(sub)) == 0
+    worst, worst_rev, pts = 0.0, np.inf, 0
+    for rng in _rngs(ctx, 9, 4):
+        kk = int(rng.integers(2, 11))
+        P = rng.dirichlet(np.ones(kk), 50)
+        Z = 3 * rng.standard_normal((50, kk))
+        _, g_ce = cross_entropy(P, Z)
+        _, g_kl = KL.loss_and_grad(P, Z)
+        _, g_rev = REVERSE_KL.loss_and_grad(P, Z)
+        worst = max(worst, float(np.abs(g_ce - g_kl).max()))
+        worst_rev = min(worst_rev, float(np.abs(g_ce - g_rev).max()))
+        pts += 50
+    passed = sym_ok and worst < 1e-12 and worst_rev > 1e-3
+    return Outcome(points=pts, worst=worst, passed=bool(passed),
+                   detail=f"symbolic CE/KL gradient = s - p: {sym_ok}; numeric max |dCE - dKL| = "
+                          f"{worst:.1e} (tol 1e-12); reverse-KL differs by >= {worst_rev:.2f}")
+
+
+# ---------------------------------------------------------------------------- gradients
+
+def gradient_fd_error(d: FDivergence, rng, n_points: int, dps: int = 40) -> float:
+    """Max relative error of the closed-form logit gradient against central
+    finite differences of the loss, all in mpmath at ``dps`` digits.
+
+    Step h = 1e-12: truncation ~h^2 = 1e-24, rounding ~10^-dps/h = 1e-28, so a
+    correct gradient agrees to ~1e-20 and any wrong term shows at O(1).
+    TV points with |t_i - 1| < 1e-3 are redrawn (the generator has a kink at 1).
+    """
+    worst = 0.0
+    with mpmath.workdps(dps):
+        h = mpmath.mpf(10) ** -12
+        done = 0
+        while done < n_points:
+            k = int(rng.integers(2, 7))
+            P = _to_mp(rng.dirichlet(np.ones(k)))
+            Z = [mpmath.mpf(float(v)) for v in 2 * rng.standard_normal(k)]
+            m = max(Z)
+            lse = m + mpmath.log(mpmath.fsum(mpmath.exp(zi - m) for zi in Z))
+            if d.name == "tv" and min(abs(pi / mpmath.exp(zi - lse) - 1) for pi, zi in zip(P, Z)) < 1e-3:
+                continue
+            _, grad = d.loss_and_grad(P, Z)
+            scale = max(abs(g) for g in grad)
+            for j in range(k):
+                zp = list(Z)
+                zm = list(Z)
+                zp[j] += h
+                zm[j] -= h
+                fd = (d.loss_and_grad(P, zp)[0] - d.loss_and_grad(P, zm)[0]) / (2 * h)
+                worst = max(worst, float(abs(fd - grad[j]) / scale))
+            done += 1
+    return worst
+
+
+_ALPHA_HALF = FDivergence(4 * (1 - sp.sqrt(t)), "alpha(0)")  # a user-defined generator
+
+
+@claim(id="fdiv.grad-closed-form",
+       title="dL/dz_j = s_j (a(t_j) - sum_i s_i a(t_i)), a(t) = f(t) - t f'(t), t_i = p_i/s_i, "
+             "for L = D_f(teacher || softmax(z)); all seven f and a user-defined f",
+       source="derived here (chain rule through softmax); losses from " + PAPER,
+       method="high-precision", domain="k in {2..6}, teacher ~ Dirichlet(1), logits ~ N(0, 4); 40 digits")
+def _(ctx: Context) -> Outcome:
+    n = 3 if ctx.quick else 25
+    divs = list(DIVERGENCES.values()) + [_ALPHA_HALF]
+    errs = {d.name: gradient_fd_error(d, rng, n) for rng, d in zip(_rngs(ctx, len(divs), 5), divs)}
+    worst = max(errs.values())
+    # tolerance 1e-18: see gradient_fd_error (correct ~1e-20, wrong O(1))
+    return Outcome(points=n * len(divs), worst=worst, passed=bool(worst < 1e-18),
+                   detail="max rel |FD - closed form|: "
+                          + ", ".join(f"{k} {v:.0e}" for k, v in errs.items()))
+
+
+def local_chi2_error(d: FDivergence, rng, n_points: int, eps: float = 1e-12) -> float:
+    """Max |D_f(P||Q)/chi2(P||Q) - f''(1)/2| / (f''(1)/2) for P = Q(1 + eps g), at 60 digits.
+
+    Taylor: D_f = f''(1)/2 chi2 + O(eps^3), so the relative error is O(eps) = 1e-12.
+    """
+    c = d.f2_at_1 / 2
+    worst = 0.0
+    with mpmath.workdps(60):
+        cm = mpmath.mpf(sp.N(c, 70))
+        for _ in range(n_points):
+            k = int(rng.integers(2, 7))
+            Q = _to_mp(rng.dirichlet(np.ones(k)))
+            g = [mpmath.mpf(float(v)) for v in rng.standard_normal(k)]
+            mean = mpmath.fsum(qi * gi for qi, gi in zip(Q, g))
+            P = [qi * (1 + eps * (gi - mean)) for qi, gi in zip(Q, g)]
+            worst = max(worst, float(abs(d(P, Q) / CHI2(P, Q) - cm) / abs(cm)))
+    return worst
+
+
+@claim(id="fdiv.local-chi2",
+       title="as P -> Q every smooth f-divergence is f''(1)/2 times chi2(P||Q) "
+             "(the sense in which the losses are locally equivalent)",
+       source=f"{PAPER} ('equivalence of different f-divergence losses'); Csiszar 1967",
+       method="high-precision", domain="k in {2..6}, P = Q(1 + 1e-12 g), 60 digits; TV excluded")
+def _(ctx: Context) -> Outcome:
+    n = 4 if ctx.quick else 30
+    divs = [d for d in DIVERGENCES.values() if d.name != "tv"]
+    errs = {d.name: local_chi2_error(d, rng, n) for rng, d in zip(_rngs(ctx, len(divs), 6), divs)}
+    worst = max(errs.values())
+    # tolerance: O(eps) = 1e-12 remainder times a modest constant (|g| <= ~5, 1/q <= ~1e3)
+    return Outcome(points=n * len(divs), worst=worst, passed=bool(worst < 1e-6),
+                   detail="max rel |D_f/chi2 - f''(1)/2|: "
+                          + ", ".join(f"{k} {v:.0e}" for k, v in errs.items()) + " (tol 1e-6)")
