@@ -1,0 +1,18 @@
+"""Nonlinear multi-index mechanism of weak-to-strong generalisation (Moniri & Hassani 2025, §3).
+
+Easy/hard multi-index target y = sigma1(<u1,x>) + sigma2(<u2,x>) (+ noise), two-layer
+networks trained by one gradient step on the first layer: a random-init teacher aligns with
+the easy direction only (Prop 10); a student pre-trained along u2 and trained on teacher
+labels keeps u2 and picks up u1 (Thm 11).
+
+Modules: :mod:`.hermite` (Hermite toolkit), :mod:`.theory` (SymPy limits),
+:mod:`.simulate` (seeded simulator), :mod:`.claims`, :mod:`.figures`, :mod:`.experiments`.
+"""
+from .hermite import (Z, gaussian_expectation, hermite_coefficient, hermite_coefficients,
+                      hermite_poly, information_exponent, is_piecewise_polynomial,
+                      relu_hermite_coefficient)
+
+__all__ = [
+    "Z", "gaussian_expectation", "hermite_coefficient", "hermite_coefficients", "hermite_poly",
+    "information_exponent", "is_piecewise_polynomial", "relu_hermite_coefficient",
+]
