@@ -53,7 +53,7 @@ def to_text(records: list[dict], *, quick: bool, seed: int, verbose: bool = Fals
             lines.append(r["traceback"])
     s = summary(records, quick=quick, seed=seed)
     lines.append("")
-    lines.append(f"{s['total']} claims: {s['pass']} pass, {s['fail']} fail, "
+    lines.append(f"{s['total']} claim{'' if s['total'] == 1 else 's'}: {s['pass']} pass, {s['fail']} fail, "
                  f"{s['discrepancy']} discrepancy (paper text vs evidence) "
                  f"in {s['seconds']:.1f}s{' [quick]' if quick else ''}")
     return "\n".join(lines)

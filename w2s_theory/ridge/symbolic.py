@@ -73,7 +73,14 @@ def _level_h(st):
 
 
 def _gain_g(st):
-    return 2 - _f("b_over_p", "S", st)
+    if not st:
+        return 2 - _f("b_over_p", "S", st)
+    # ψ ≥ 1: g = 1 + u/(1 + 2ψu + ψ(ψ-1)u²), u = m_ψ, a sum of positive terms, so g > 1 and
+    # g - 1 keep full relative precision (2 - t would round to g ≤ 1 when g - 1 ~ 1e-16).
+    # ψ < 1: g = 2 - t never exceeds sup g = 2 in floats.
+    m = _f("m", "S", st)
+    return sp.Piecewise((1 + m / (1 + 2 * psi * m + psi * (psi - 1) * m**2), psi >= 1),
+                        (2 - _f("b_over_p", "S", st), True))
 
 
 #: λ* = φσ²/r² (Dobriban & Wager 2018, Thm 2.1).

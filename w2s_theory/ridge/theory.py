@@ -248,12 +248,17 @@ def student_win_region(phi, psi, lam_T, sigma2, r2) -> WinRegion:
     zero = mpmath.mpf(0) if kind == "mp" else 0.0
     if h <= 1:
         return WinRegion(zero, inf, "everywhere", h, cm)
-    if h >= cm:
+    # for ψ < 1, c_max = 2: decide h ≥ 2 with the cancellation-free 2 - h
+    if (ps < 1 and two_minus_h <= 0) or (ps >= 1 and h >= cm):
         return WinRegion(zero, zero, "never", h, cm)
     lib = mpmath if kind == "mp" else math
-    us = _endpoint_us(h, ps, lib)
-    lams = [_polish((1 - (1 - ps) * uu) / (uu * (1 + ps * uu)), ps, two_minus_h, kind)
-            for uu in us]
+    lams = []
+    for uu in _endpoint_us(h, ps, lib):
+        lam0 = (1 - (1 - ps) * uu) / (uu * (1 + ps * uu))
+        if not lam0 > 0:
+            # λ₊ → 0 as h → 2 (ψ < 1) and λ_S(u) cancelled to ≤ 0; use t(λ) ≈ λ/(1-ψ)² there
+            lam0 = two_minus_h * (1 - ps) ** 2
+        lams.append(_polish(lam0, ps, two_minus_h, kind))
     if ps <= 1:
         return WinRegion(zero, lams[0], "below", h, cm)
     lo, hi = min(lams), max(lams)

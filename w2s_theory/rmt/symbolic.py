@@ -39,16 +39,53 @@ k = sp.Symbol("k", integer=True, positive=True)
 a = 1 - gamma + lam
 s = sp.sqrt(a**2 + 4 * gamma * lam)
 
+
+class shift(sp.Function):
+    """shift(γ, λ) = (1 - γ) + λ, printed for code generation in that order.
+
+    SymPy's canonical order prints 1 - γ + λ as ``-gamma + lam + 1``; in
+    floats (λ - γ) + 1 loses all digits of λ ≈ 1e-12 when γ = 1, while
+    (1 - γ) + λ is exact up to one rounding (Sterbenz).  Mathematically it is
+    just ``a``; ``.rewrite(sp.Add)`` or ``.doit()`` give the plain expression.
+    """
+
+    nargs = 2
+
+    def fdiff(self, argindex=1):
+        return sp.Integer(-1) if argindex == 1 else sp.Integer(1)
+
+    def doit(self, deep=True, **hints):
+        g, l = self.args
+        if deep:
+            g, l = g.doit(**hints), l.doit(**hints)
+        return 1 - g + l
+
+    def _eval_rewrite(self, rule, args, **hints):
+        return 1 - args[0] + args[1]
+
+    def _code(self, printer):
+        g, l = (printer._print(x) for x in self.args)
+        return f"((1 - ({g})) + ({l}))"
+
+    _numpycode = _mpmathcode = _pythoncode = _code
+
+    def _eval_evalf(self, prec):
+        return (1 - self.args[0] + self.args[1])._eval_evalf(prec)
+
+
+_a = shift(gamma, lam)
+_s = sp.sqrt(_a**2 + 4 * gamma * lam)
+
 #: Textbook root of the MP quadratic (positive branch).
 m_root = (-a + s) / (2 * gamma * lam)
 #: The MP quadratic whose positive root is m.
 quadratic = gamma * lam * sp.Symbol("m") ** 2 + a * sp.Symbol("m") - 1
 
-_m = sp.Piecewise((2 / (a + s), a >= 0), ((s - a) / (2 * gamma * lam), True))
-_mp = _m * (1 + gamma * _m) / s
+_m = sp.Piecewise((2 / (_a + _s), _a >= 0), ((_s - _a) / (2 * gamma * lam), True))
+_mp = _m * (1 + gamma * _m) / _s
 _tau1 = _m / (1 + gamma * _m)
 _v = _mp / (1 + gamma * _m) ** 2
-_tau2 = _tau1 * ((1 - gamma) ** 2 + 2 * lam * (1 + gamma)) / (s * (s + lam))
+_tau2 = _tau1 * ((1 - gamma) ** 2 + 2 * lam * (1 + gamma)) / (_s * (_s + lam))
 
 #: Stable forms, keyed by name; each is a function of (gamma, lam).
 STABLE = {
@@ -60,7 +97,7 @@ STABLE = {
     "p": lam * _m,
     "b": lam**2 * _mp,
     # λ m'/m = b/p, the quantity 2 - g of Thm 5
-    "b_over_p": lam * (1 + gamma * _m) / s,
+    "b_over_p": lam * (1 + gamma * _m) / _s,
 }
 
 #: Textbook forms, keyed like STABLE (what THEORY.md and the papers write).
@@ -83,7 +120,8 @@ def functional(name: str, gamma_, lam_, stable: bool = False):
 
     ``name`` is one of ``m, m_prime, tau1, tau2, v, p, b, b_over_p``.  By
     default the textbook form (nicer for ``diff``/``simplify``); pass
-    ``stable=True`` for the form used for code generation.
+    ``stable=True`` for the form used for code generation (it contains the
+    :class:`shift` function; ``.doit()`` turns it into plain arithmetic).
     """
     table = STABLE if stable else TEXTBOOK
     if name not in table:
@@ -119,10 +157,10 @@ def stieltjes_derivative_expr(order: int):
         raise ValueError(f"order must be a non-negative integer; got {order!r}")
     M, S = sp.symbols("M S", positive=True)
     dM = -M * (1 + gamma * M) / S
-    dS = (a + 2 * gamma) / S
+    dS = (_a + 2 * gamma) / S
     expr = M
     for _ in range(int(order)):
         expr = sp.diff(expr, M) * dM + sp.diff(expr, S) * dS + sp.diff(expr, lam)
         expr = sp.factor(sp.together(expr))
     expr = (-1) ** int(order) * expr / sp.factorial(int(order))
-    return expr.subs({M: _m, S: s}, simultaneous=True)
+    return expr.subs({M: _m, S: _s}, simultaneous=True)

@@ -1,0 +1,133 @@
+"""Registered claims for the Marchenko–Pastur core (see ``w2s-check 'rmt.*'``)."""
+from __future__ import annotations
+
+import itertools
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from proofs_check import Context, Outcome, claim
+
+from . import marchenko_pastur as MP
+from . import symbolic as S
+
+SRC_MP = "Marchenko & Pastur 1967; Bai & Silverstein 2010 (Moniri & Hassani 2025, Def 2)"
+GAMMAS = ("0.001", "0.3", "1", "2.5", "1000")
+LAMS = ("1e-12", "1e-3", "1", "1e6")
+
+
+@claim(id="rmt.quadratic-root",
+       title="m_γ(-λ) is the positive root of γλm² + (1-γ+λ)m - 1 = 0 (float and 50-digit evaluators)",
+       source=SRC_MP, method="high-precision",
+       domain="gamma in [1e-3, 1e3] incl. 1, lam in [1e-12, 1e6]")
+def _quadratic(ctx: Context) -> Outcome:
+    worst_res, worst_float, pts = 0.0, 0.0, 0
+    with mpmath.workdps(50):
+        for g, l in itertools.product(map(mpmath.mpf, GAMMAS), map(mpmath.mpf, LAMS)):
+            m = MP.stieltjes(g, l)
+            # residual relative to the size of the terms
+            res = abs(g * l * m**2 + (1 - g + l) * m - 1) / (g * l * m**2 + abs(1 - g + l) * m + 1)
+            worst_res = max(worst_res, float(res))
+            mf = MP.stieltjes(float(g), float(l))
+            worst_float = max(worst_float, float(abs(mf - m) / m))
+            pts += 1 if m > 0 else 0
+    ok = worst_res < 1e-48 and worst_float < 1e-14 and pts == len(GAMMAS) * len(LAMS)
+    return Outcome(pts, worst_float, ok,
+                   f"quadratic residual {worst_res:.2g} at 50 digits; float vs mpmath rel err "
+                   f"{worst_float:.2g} (tolerance 1e-14)")
+
+
+@claim(id="rmt.narayana-moments",
+       title="The moments of the MP law are the Narayana polynomials Σ γʲ/(j+1)·C(k,j)·C(k-1,j)",
+       source="Narayana numbers (OEIS A001263); Bai & Silverstein 2010, Lemma 3.1",
+       method="symbolic", domain="k = 0..8, symbolic gamma")
+def _narayana(ctx: Context) -> Outcome:
+    # m(-λ) = Σ_k (-1)^k E[x^k] / λ^{k+1}: expand the textbook root at λ = ∞.
+    K = 6 if ctx.quick else 8
+    w = sp.Symbol("w", positive=True)  # w = 1/λ
+    ser = sp.series(S.m_root.subs(S.lam, 1 / w), w, 0, K + 2).removeO()
+    bad = []
+    for k in range(K + 1):
+        coeff = sp.expand(ser.coeff(w, k + 1) * (-1) ** k)
+        if sp.simplify(coeff - S.narayana_moment(S.gamma, k)) != 0:
+            bad.append(k)
+    return Outcome(K + 1, float(len(bad)), not bad,
+                   f"series coefficients of m at λ=∞ vs Narayana, k=0..{K}; mismatches: {bad}")
+
+
+def _quad_mp(g, f):
+    """∫ f dμ_γ over the continuous part by mpmath quadrature, plus the atom at 0."""
+    lo, hi = (1 - mpmath.sqrt(g)) ** 2, (1 + mpmath.sqrt(g)) ** 2
+    dens = lambda x: mpmath.sqrt((hi - x) * (x - lo)) / (2 * mpmath.pi * g * x)  # noqa: E731
+    # substitute x = lo + (hi-lo) sin²θ to remove the square-root endpoint singularities
+    J = lambda t: dens(lo + (hi - lo) * mpmath.sin(t) ** 2) * f(lo + (hi - lo) * mpmath.sin(t) ** 2) \
+        * 2 * (hi - lo) * mpmath.sin(t) * mpmath.cos(t)  # noqa: E731
+    val = mpmath.quad(J, [0, mpmath.pi / 4, mpmath.pi / 2])
+    atom = max(mpmath.mpf(0), 1 - 1 / g)
+    return val + (atom * f(mpmath.mpf(0)) if atom else 0)
+
+
+@claim(id="rmt.density-quadrature",
+       title="Integrating the MP density (with its atom) reproduces the moments, m_γ(-λ) and "
+             "every derivative ∫(x+λ)^-(k+1) dμ",
+       source=SRC_MP, method="high-precision",
+       domain="gamma in {0.3, 1.5, 4}, lam in {0.05, 1, 20}, k = 0..4, 30-digit quadrature")
+def _density_quad(ctx: Context) -> Outcome:
+    worst, pts = 0.0, 0
+    orders = range(3) if ctx.quick else range(5)
+    with mpmath.workdps(30):
+        for g in map(mpmath.mpf, ("0.3", "1.5", "4")):
+            for k in range(5):
+                q = _quad_mp(g, lambda x, k=k: x**k)
+                exact = S.narayana_moment(sp.Rational(str(g)), k)
+                worst = max(worst, float(abs(q - sp.N(exact, 30)) / sp.N(exact, 30)))
+                pts += 1
+            for l in map(mpmath.mpf, ("0.05", "1", "20")):
+                for k in orders:
+                    q = _quad_mp(g, lambda x, k=k: (x + l) ** -(k + 1))
+                    worst = max(worst, float(abs(MP.stieltjes_derivative(g, l, k) - q) / q))
+                    pts += 1
+    return Outcome(pts, worst, worst < 1e-20, "relative error vs 30-digit quadrature")
+
+
+@claim(id="rmt.stable-forms",
+       title="The cancellation-free forms of m, m', τ1, τ2, v equal the textbook forms",
+       source="this package (derivation in rmt/symbolic.py)", method="high-precision",
+       domain="gamma, lam on a log grid over [1e-3, 1e3] x [1e-12, 1e6], 80 digits")
+def _stable_forms(ctx: Context) -> Outcome:
+    worst, pts = 0.0, 0
+    fns = {name: (sp.lambdify((S.gamma, S.lam), S.STABLE[name], "mpmath"),
+                  sp.lambdify((S.gamma, S.lam), S.TEXTBOOK[name], "mpmath")) for name in S.STABLE}
+    with mpmath.workdps(80):  # textbook forms cancel up to ~12+3 digits here; 80 is ample
+        for g, l in itertools.product(map(mpmath.mpf, GAMMAS), map(mpmath.mpf, LAMS)):
+            for name, (fs, ft) in fns.items():
+                a, b = fs(g, l), ft(g, l)
+                worst = max(worst, float(abs(a - b) / abs(b)))
+                pts += 1
+    return Outcome(pts, worst, worst < 1e-50, "relative difference at 80 digits")
+
+
+@claim(id="rmt.complex-branch",
+       title="m_γ(z) off the support: Herglotz branch, solves the quadratic, and Im m(x+i0)/π is the density",
+       source=SRC_MP, method="high-precision",
+       domain="gamma in {0.25, 1, 4}; z on rings around the support; x inside the support")
+def _complex(ctx: Context) -> Outcome:
+    worst, ok, pts = 0.0, True, 0
+    rng = np.random.default_rng(ctx.seed)
+    for g in (0.25, 1.0, 4.0):
+        lo, hi = MP.support_edges(g)
+        zs = (rng.uniform(-3, hi + 3, 40) + 1j * 10 ** rng.uniform(-6, 1, 40) * rng.choice([-1, 1], 40))
+        m = MP.stieltjes_complex(g, zs)
+        ok &= bool(np.all(np.sign(m.imag) == np.sign(zs.imag)))
+        res = np.abs(g * zs * m**2 - (1 - g - zs) * m + 1) / (np.abs(g * zs * m**2) + np.abs((1 - g - zs) * m) + 1)
+        worst = max(worst, float(res.max()))
+        xs = np.linspace(lo, hi, 27)[1:-1]
+        dens = MP.stieltjes_complex(g, xs + 0j).imag / np.pi
+        worst = max(worst, float(np.max(np.abs(dens - MP.density(g, xs)) / MP.density(g, xs))))
+        neg = MP.stieltjes_complex(g, -np.array([1e-3, 1.0, 50.0]) + 0j)
+        worst = max(worst, float(np.max(np.abs(neg - MP.stieltjes(g, np.array([1e-3, 1.0, 50.0])))
+                                        / np.abs(neg))))
+        pts += zs.size + xs.size + 3
+    return Outcome(pts, worst, ok and worst < 1e-10,
+                   "Im m has the sign of Im z; quadratic residual, density and real-axis agreement (rel)")
