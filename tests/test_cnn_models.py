@@ -85,10 +85,14 @@ def test_sample_structure_is_exact():
     assert np.all(X[:, :2, 3:] == 0)                             # signal patches in span{e0,e1,e2}
     easy_slot = np.where(s.kind != HARD, s.y * pm.mu_norm, 0.0)
     assert np.array_equal(X[:, 0, 0], easy_slot)
-    hard = s.kind != EASY
-    nu_plus = np.where(hard & (s.y > 0), s.eps * pm.nu_norm, 0.0)
-    nu_minus = np.where(hard & (s.y < 0), s.eps * pm.nu_norm, 0.0)
-    assert np.array_equal(X[:, 1, 1], nu_plus) and np.array_equal(X[:, 1, 2], nu_minus)
+    hard_slot = np.where(s.kind == HARD, -1.0, np.where(s.kind == BOTH, 1.0, 0.0))
+    for col, cls in ((1, 1), (2, -1)):
+        nu = np.where(s.y == cls, s.eps * pm.nu_norm, 0.0)
+        assert np.array_equal(X[:, 1, col], hard_slot * nu)
+        assert np.array_equal(X[:, 0, col], np.where(s.kind == HARD, nu, 0.0))
+    # hard-only: the hard patches cancel in the patch sum the linear CNN reads
+    h = s.kind == HARD
+    assert np.all(X[h].sum(axis=1)[:, :3] == 0)
 
 
 def test_sample_frequencies():
@@ -111,7 +115,10 @@ def test_seeded_reproducible():
 
 # ---------------------------------------------------------------- teacher error closed form
 def test_hard_only_error_is_exactly_half_symbolically():
-    assert sp.simplify(M.ERROR_HARD - sp.Rational(1, 2)) == 0
+    assert M.ERROR_HARD == sp.Rational(1, 2)
+    assert sp.simplify(M.ERROR_HARD_GENERAL - sp.Rational(1, 2)) == 0
+    # ... while the bridge term does depend on the hard signal
+    assert sp.simplify(sp.diff(M.ERROR_BOTH, sp.Symbol("a_plus", real=True))) != 0
 
 
 @settings(deadline=None, derandomize=True, max_examples=25)

@@ -7,15 +7,15 @@ difficulty and label-independent noise"); the details below follow
 ``THEORY.md`` §5 where it is specific and are our own choices where it is not
 (each choice is listed in ``docs/theory/cnn.rst``).
 
-A sample is ``X = [x⁽¹⁾, x⁽²⁾, x⁽³⁾] ∈ R^{3×d}`` with clean label ``y ∈ {±1}``:
+A sample is ``X = [x⁽¹⁾, x⁽²⁾, x⁽³⁾] ∈ R^{3×d}`` with clean label ``y ∈ {±1}``
+and a Rademacher sign ``ε`` independent of everything:
 
-* patch 1, the *easy slot*: ``y·μ`` for easy-only and both-type data, ``0`` for
-  hard-only data;
-* patch 2, the *hard slot*: ``ε·ν_y`` for hard-only and both-type data
-  (``ε`` a Rademacher sign independent of everything, ``ν_{+1} ⊥ ν_{-1}``,
-  ``‖ν_{±1}‖ = ‖ν‖``), ``0`` for easy-only data;
-* patch 3: Gaussian noise ``ξ ~ N(0, σ_p² (I - P_signal))``, exactly orthogonal
-  to ``μ, ν_{+1}, ν_{-1}``.
+* easy-only: ``x⁽¹⁾ = y·μ``, ``x⁽²⁾ = 0``;
+* hard-only: ``x⁽¹⁾ = ε·ν_y``, ``x⁽²⁾ = −ε·ν_y`` (``ν_{+1} ⊥ ν_{-1}``,
+  ``‖ν_{±1}‖ = ‖ν‖``);
+* both ("bridge" data): ``x⁽¹⁾ = y·μ``, ``x⁽²⁾ = ε·ν_y``;
+* always ``x⁽³⁾ = ξ ~ N(0, σ_p² (I − P_signal))``, exactly orthogonal to
+  ``μ, ν_{+1}, ν_{-1}``.
 
 The signals are the first three coordinate vectors (``μ = ‖μ‖ e₀``,
 ``ν_{+1} = ‖ν‖ e₁``, ``ν_{-1} = ‖ν‖ e₂``); by the rotation invariance of the
@@ -24,12 +24,20 @@ generality.  The data type is easy-only / hard-only / both with probabilities
 ``p_e, p_h, p_b``.  The *observed* label ``ỹ`` equals ``y`` flipped with
 probability ``label_noise`` (used only for the weak teacher's training data).
 
-Why the hard signal carries a random sign: conditional on ``y`` the hard-only
-input distribution is symmetric (``X ↦ -X``), so every bias-free linear model
-``⟨w, Σ_p x⁽ᵖ⁾⟩`` -- an odd function of ``X`` -- has error exactly 1/2 on it
-(:func:`w2s_theory.cnn.models.linear_cnn_error`), while a ReLU CNN with filters
-``±ν_{+1}`` in its positive half and ``±ν_{-1}`` in its negative half
-classifies it perfectly.
+Why the hard signal looks like this: the linear CNN reads ``Σ_p x⁽ᵖ⁾``, in
+which the two hard patches cancel, so on hard-only data its output is
+``⟨w, ξ⟩`` -- independent of the label -- and its pseudo-labels there are fair
+coin flips.  More generally, conditional on ``y`` the hard-only input is
+symmetric under ``X ↦ −X`` (flip ε; the noise is symmetric), so *every*
+bias-free linear function of ``X`` has error exactly 1/2 on it.  A ReLU CNN
+sees ``ReLU(⟨w, εν_y⟩) + ReLU(−⟨w, εν_y⟩) = |⟨w, ν_y⟩|`` and, with filters
+along ``ν_{+1}`` in ``F₊₁`` and ``ν_{-1}`` in ``F₋₁``, classifies it
+perfectly.  THEORY.md §5 only says the hard signal is "in a form a linear
+model cannot use -- e.g. a sign that a linear readout averages away"; the
+cancelling pair of patches is our choice (a single random-sign patch ``εν_y``
+also defeats linear models in expectation, but a finite-sample teacher then
+picks up a spurious ``⟨w, ν_y⟩`` and its hard-data pseudo-labels correlate
+with ε, which the student learns -- a confound we measured and removed).
 """
 from __future__ import annotations
 
@@ -148,7 +156,12 @@ class PatchModel:
         has_hard = kind != EASY
         coef[has_easy, 0, 0] = y[has_easy] * self.mu_norm
         idx = np.flatnonzero(has_hard)
-        coef[idx, 1, np.where(y[idx] > 0, 1, 2)] = eps[idx] * self.nu_norm
+        col = np.where(y[idx] > 0, 1, 2)
+        coef[idx, 1, col] = eps[idx] * self.nu_norm
+        hard = idx[kind[idx] == HARD]
+        # hard-only: patch 1 = eps nu_y, patch 2 = -eps nu_y (cancel in the patch sum)
+        coef[hard, 0, np.where(y[hard] > 0, 1, 2)] = eps[hard] * self.nu_norm
+        coef[hard, 1] *= -1
         return PatchSample(y=y, y_obs=np.where(flip, -y, y), kind=kind, eps=eps, coef=coef,
                            noise=noise)
 

@@ -41,10 +41,14 @@ def _Phi(x):
 
 #: Error of ``sign f(w, X)`` against the clean label, per data type, given
 #: ``a_mu = ‖μ‖ w₀``, ``a_± = ‖ν‖ ⟨w, e_{1,2}⟩`` and ``s = σ_p ‖w_⊥‖``:
-#: ``f = y a_mu 1[easy slot] + ε a_y 1[hard slot] + s Z`` with ``Z ~ N(0, 1)``.
+#: ``f = y a_mu 1[easy slot] + ε a_y 1[both] + s Z`` with ``Z ~ N(0, 1)``
+#: (on hard-only data the two hard patches cancel in the patch sum: f = s Z).
 ERROR_EASY = _Phi(-_a_mu / _s)
-ERROR_HARD = sp.Rational(1, 4) * (_Phi(-_a_p / _s) + _Phi(_a_p / _s)
-                                  + _Phi(-_a_m / _s) + _Phi(_a_m / _s))
+ERROR_HARD = _Phi(sp.Integer(0) / _s)
+#: Any bias-free linear readout ``Σ_p ⟨w_p, x⁽ᵖ⁾⟩`` (weights not shared) sees
+#: ``ε a + s Z`` on hard-only data with ``a = ⟨w₁ − w₂, ν_y⟩``: its error is
+#: this expression, which is identically 1/2.
+ERROR_HARD_GENERAL = sp.Rational(1, 2) * (_Phi(-_a_p / _s) + _Phi(_a_p / _s))
 ERROR_BOTH = sp.Rational(1, 4) * (_Phi(-(_a_mu + _a_p) / _s) + _Phi(-(_a_mu - _a_p) / _s)
                                   + _Phi(-(_a_mu + _a_m) / _s) + _Phi(-(_a_mu - _a_m) / _s))
 ERROR_TOTAL = _pe * ERROR_EASY + _ph * ERROR_HARD + _pb * ERROR_BOTH
@@ -83,8 +87,9 @@ def linear_cnn_error(w, model: PatchModel, kind: str = "all") -> float:
         \mathrm{err} = p_e Φ(-a_μ/s) + \tfrac{p_h}{2}
           + \tfrac{p_b}{4} \sum_{a ∈ \{a_+, a_-\}} [Φ(-(a_μ+a)/s) + Φ(-(a_μ-a)/s)].
 
-    The hard-only term is exactly 1/2 for every ``w`` (``Φ(x) + Φ(-x) = 1``):
-    a bias-free linear CNN cannot beat chance on hard-only data.  Derived here
+    The hard-only term is exactly 1/2 for every ``w``: the hard patches cancel
+    in ``Σ_p x⁽ᵖ⁾`` (and any bias-free linear readout, shared weights or not,
+    gets ``½Φ(-a/s) + ½Φ(a/s) = ½``, :data:`ERROR_HARD_GENERAL`).  Derived here
     for the data model of :mod:`w2s_theory.cnn.data` (Oh, Song & Yun 2025
     state the weak model's 50% hard-only error in words, THEORY.md §5).
 
