@@ -124,7 +124,7 @@ def check_pair(w, w_star, Sigma=None, *, batch=True):
     if W.shape[-1] != d:
         raise ValueError(f"w has last dimension {W.shape[-1]} but w_star has dimension {d}")
     S = check_sigma(Sigma, d)
-    qq = np.einsum("...i,ij,...j->...", W, S, W)
+    qq = np.sum((W @ S) * W, axis=-1)
     rr = float(ws @ S @ ws)
     if rr <= 0:
         raise ValueError("w_star must be nonzero (‖w_star‖_Σ > 0); got the zero vector")
@@ -138,7 +138,7 @@ def gram(w, w_star, Sigma=None):
     """Gram quantities ``(p, q, r) = (wᵀΣw*, wᵀΣw, w*ᵀΣw*)`` after validation."""
     W, ws, S = check_pair(w, w_star, Sigma)
     Sws = S @ ws
-    return W @ Sws, np.einsum("...i,ij,...j->...", W, S, W), float(ws @ Sws), (W, ws, S)
+    return W @ Sws, np.sum((W @ S) * W, axis=-1), float(ws @ Sws), (W, ws, S)
 
 
 def _mp_setup(w, w_star, Sigma, dps):

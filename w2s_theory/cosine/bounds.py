@@ -1,0 +1,191 @@
+"""Spectral/gradient bounds for the Σ-cosine and the one-step step-size guarantee.
+
+Source: Geng, Hansen & Li (2026), Lemma C.3 (Hessian), Lemma C.4 (Lipschitz),
+Theorem 2.3 / Lemma A.6 (Taylor argument); THEORY.md §4.
+
+Reduction to Σ = I: with u = Lᵀw, u* = Lᵀw* (Σ = LLᵀ), c_Σ(w) = c_I(u) and
+∇²c_Σ = L ∇²c_I Lᵀ.  For ‖u‖ = 1, on span(u, u*) in the orthonormal basis
+(û, unit part of u* ⊥ û) the identity-case Hessian is [[0, −s], [−s, −c]]
+(s = √(1−c²)), with eigenvalues λ = (−c ± √(4 − 3c²))/2, and it is −c on the
+orthogonal complement.  The spectral radius (|c| + √(4−3c²))/2 is maximal,
+= 2/√3, at c = ±1/√3.  Hence
+
+    ‖∇²c(w)‖_op ≤ (2/√3) λ_max(Σ)/‖w‖_Σ²          (Euclidean operator norm)
+    |vᵀ∇²c(w)v| ≤ (2/√3) ‖v‖_Σ²/‖w‖_Σ²            (Σ-norm form)
+    ‖∇c(w)‖ ≤ √λ_max(Σ) √(1 − c²)/‖w‖_Σ.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import sympy as sp
+from scipy import optimize
+
+from .calculus import check_pair, cosine, cosine_gradient, cosine_hessian
+from .sft import cosine_rate, expected_gradient
+
+# --------------------------------------------------------------------------- symbolic
+_c = sp.Symbol("c", real=True)
+_lam = sp.Symbol("lambda", real=True)
+#: Characteristic polynomial of the identity-case Hessian on span(w, w*), ‖w‖ = 1.
+CHAR_POLY = _lam ** 2 + _c * _lam - (1 - _c ** 2)
+#: Spectral radius of the identity-case Hessian (‖w‖ = 1) as a function of c ∈ [-1, 1].
+SPECTRAL_RADIUS = (sp.Abs(_c) + sp.sqrt(4 - 3 * _c ** 2)) / 2
+#: The Lemma C.3 constant.
+HESSIAN_CONSTANT = 2 / sp.sqrt(3)
+_HC = float(HESSIAN_CONSTANT)
+
+
+def hessian_bound(w, w_star, Sigma=None):
+    r"""Bound on the Euclidean operator norm of ∇²c (Lemma C.3).
+
+    .. math:: \|\nabla^2 c(w)\|_2 \le \frac{2}{\sqrt3}\,\frac{\lambda_{\max}(\Sigma)}{\|w\|_\Sigma^2}.
+
+    Source: Geng, Hansen & Li (2026), Lemma C.3.  Tight for every Σ (attained
+    when c = ±1/√3 and the extremal eigenvector of the reduced Hessian is a top
+    eigenvector of Σ).
+    """
+    W, ws, S = check_pair(w, w_star, Sigma)
+    a2 = np.sum((W @ S) * W, axis=-1)
+    out = _HC * np.linalg.eigvalsh(S)[-1] / a2
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def gradient_bound(w, w_star, Sigma=None):
+    r"""Bound on the Euclidean norm of ∇c (Lemma C.4-type).
+
+    .. math:: \|\nabla c(w)\|_2 \le \sqrt{\lambda_{\max}(\Sigma)}\,\frac{\sqrt{1-c(w)^2}}{\|w\|_\Sigma}
+              \le \frac{\sqrt{\lambda_{\max}(\Sigma)}}{\|w\|_\Sigma}.
+
+    So c is √λmax/r-Lipschitz on {‖w‖_Σ ≥ r}.  Source: Geng, Hansen & Li (2026),
+    Lemma C.4; THEORY.md §4.
+    """
+    W, ws, S = check_pair(w, w_star, Sigma)
+    a = np.sqrt(np.sum((W @ S) * W, axis=-1))
+    c = np.clip(cosine(W, ws, S), -1, 1)
+    out = np.sqrt(np.linalg.eigvalsh(S)[-1]) * np.sqrt(1 - c * c) / a
+    return float(out) if np.ndim(out) == 0 else out
+
+
+# --------------------------------------------------------------------------- adversarial search
+def params_to_case(theta, d, max_log_eig=4.0):
+    """Unconstrained vector (length 3d) -> (w, w*, Σ) with Σ = diag(exp ℓ), |ℓ| ≤ max_log_eig.
+
+    A diagonal Σ loses no generality: c, ∇c, ∇²c, ‖·‖_Σ and λmax are all
+    equivariant under w ↦ Qw, w* ↦ Qw*, Σ ↦ QΣQᵀ for orthogonal Q (tested).
+    """
+    w, ws = theta[:d], theta[d:2 * d]
+    ell = max_log_eig * np.tanh(theta[2 * d:3 * d])
+    return w, ws, np.diag(np.exp(ell))
+
+
+def n_params(d):
+    return 3 * d
+
+
+def _safe(f):
+    def g(theta, *args):
+        try:
+            v = f(theta, *args)
+        except ValueError:          # a degenerate point (w ≈ 0): not a counterexample
+            return 0.0
+        return v if np.isfinite(v) else 0.0
+    return g
+
+
+def hessian_ratio(w, ws, S, norm="euclid"):
+    """‖∇²c‖ / bound: Euclidean (λmax form) or Σ-geometry (‖Σ^{-1/2}HΣ^{-1/2}‖·a²·√3/2)."""
+    H = cosine_hessian(w, ws, S)
+    if norm == "euclid":
+        return np.max(np.abs(np.linalg.eigvalsh(H))) / hessian_bound(w, ws, S)
+    ev, V = np.linalg.eigh(S)
+    Sih = (V / np.sqrt(ev)) @ V.T
+    a2 = w @ S @ w
+    return np.max(np.abs(np.linalg.eigvalsh(Sih @ H @ Sih))) * a2 / _HC
+
+
+def gradient_ratio(w, ws, S):
+    """‖∇c‖ / (√λmax √(1−c²)/a)."""
+    g = cosine_gradient(w, ws, S)
+    b = gradient_bound(w, ws, S)
+    return np.linalg.norm(g) / b if b > 0 else 0.0
+
+
+def adversarial_max(ratio, d, rng, restarts=4, maxiter=200):
+    """Maximise ``ratio(w, w*, Σ)`` over (w, w*, Σ) with L-BFGS from random starts.
+
+    Returns ``(best_ratio, n_evaluations)``.
+    """
+    f = _safe(lambda th: -ratio(*params_to_case(th, d)))
+    best, nev = -np.inf, 0
+    for _ in range(restarts):
+        x0 = rng.standard_normal(n_params(d))
+        res = optimize.minimize(f, x0, method="L-BFGS-B", options=dict(maxiter=maxiter))
+        nev += res.nfev
+        best = max(best, -res.fun)
+    return best, nev
+
+
+# --------------------------------------------------------------------------- step size
+def _line_quantities(w, v, w_star, S):
+    b = math.sqrt(w_star @ S @ w_star)
+    n0, n1 = (w @ S @ w_star) / b, (v @ S @ w_star) / b
+    a2, pp, qq = w @ S @ w, w @ S @ v, v @ S @ v
+    return n0, n1, a2, pp, qq
+
+
+def exact_step_limit(w, v, w_star, Sigma=None):
+    r"""Largest η̄ with c(w + ηv) > c(w) for all η ∈ (0, η̄); ``inf`` if never crossed.
+
+    Along a line, c(w+ηv) = N(η)/D(η) with N affine and D² quadratic, so
+    c(w+ηv) = c(w) has, besides η = 0, the single root of the squared equation
+
+    .. math:: \eta^\dagger = \frac{2(c_0^2 \langle w, v\rangle_\Sigma - n_0 n_1)}{n_1^2 - c_0^2\|v\|_\Sigma^2},
+
+    valid if positive and N(η†) has the sign of c₀.  Requires a positive
+    initial rate ⟨∇c, v⟩ > 0 (else returns 0).
+    """
+    w, ws, S = check_pair(w, w_star, Sigma, batch=False)
+    v = np.asarray(v, dtype=float)
+    if float(cosine_gradient(w, ws, S) @ v) <= 0:
+        return 0.0
+    n0, n1, a2, pp, qq = _line_quantities(w, v, ws, S)
+    c0 = n0 / math.sqrt(a2)
+    den = n1 * n1 - c0 * c0 * qq
+    if den == 0:
+        return math.inf
+    eta = 2 * (c0 * c0 * pp - n0 * n1) / den
+    if eta <= 0 or np.sign(n0 + eta * n1) != np.sign(n0):
+        return math.inf
+    return eta
+
+
+def taylor_step_bound(w, v, w_star, Sigma=None):
+    r"""Step size guaranteed to improve c by the second-order Taylor argument (Lemma A.6-type).
+
+    For η‖v‖_Σ < a = ‖w‖_Σ, every point of the segment has Σ-norm ≥ a − η‖v‖_Σ, so by
+    the Σ-form of Lemma C.3
+
+    .. math:: c(w+\eta v) - c(w) \ge \eta\,\dot c - \frac{\eta^2}{2}\,
+              \frac{(2/\sqrt3)\,\|v\|_\Sigma^2}{(a-\eta\|v\|_\Sigma)^2},\qquad \dot c = \langle\nabla c, v\rangle,
+
+    which is positive for η < η_B, the root of ċ(a − η‖v‖_Σ)² = η‖v‖²_Σ/√3.
+    Returns η_B (0 if ċ ≤ 0).
+    """
+    w, ws, S = check_pair(w, w_star, Sigma, batch=False)
+    v = np.asarray(v, dtype=float)
+    rate = float(cosine_gradient(w, ws, S) @ v)
+    if rate <= 0:
+        return 0.0
+    a, vn = math.sqrt(w @ S @ w), math.sqrt(v @ S @ v)
+    # ċ(a − η vn)² − η vn²/√3 = 0: quadratic in η, take the root below a/vn
+    A_, B_, C_ = rate * vn * vn, -(2 * rate * a * vn + vn * vn / math.sqrt(3)), rate * a * a
+    disc = B_ * B_ - 4 * A_ * C_
+    return (-B_ - math.sqrt(disc)) / (2 * A_)
+
+
+def sft_step_limits(w, t, w_star, Sigma=None, beta=1.0):
+    """(exact limit, Taylor bound) for one population SFT step v = −E∇ℓ(w) on teacher t."""
+    v = -expected_gradient(w, t, Sigma, beta)
+    return exact_step_limit(w, v, w_star, Sigma), taylor_step_bound(w, v, w_star, Sigma)
