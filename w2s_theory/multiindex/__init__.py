@@ -11,8 +11,15 @@ Modules: :mod:`.hermite` (Hermite toolkit), :mod:`.theory` (SymPy limits),
 from .hermite import (Z, gaussian_expectation, hermite_coefficient, hermite_coefficients,
                       hermite_poly, information_exponent, is_piecewise_polynomial,
                       relu_hermite_coefficient)
+from .model import ACTIVATIONS, LINKS, MultiIndexSetting
+from .simulate import SimResult, simulate, top_right_singular
+from .theory import (limits, spike_overlap, student_u1, student_u2, teacher_u1,
+                     teacher_u1_large_step, teacher_u2_rate)
 
 __all__ = [
     "Z", "gaussian_expectation", "hermite_coefficient", "hermite_coefficients", "hermite_poly",
     "information_exponent", "is_piecewise_polynomial", "relu_hermite_coefficient",
+    "ACTIVATIONS", "LINKS", "MultiIndexSetting", "SimResult", "simulate", "top_right_singular",
+    "limits", "spike_overlap", "student_u1", "student_u2", "teacher_u1", "teacher_u1_large_step",
+    "teacher_u2_rate",
 ]

@@ -1,0 +1,167 @@
+"""Seeded, vectorised numpy simulator of the one-step teacher and the spiked-init student.
+
+See :mod:`.model` for the model.  Every repetition draws u1, u2 (a random orthonormal pair),
+the data, the initial weights and the second layers from its own ``SeedSequence`` child, so
+results are reproducible and repetitions independent.
+
+Alignment metrics (all in [0, 1]) returned per repetition:
+
+* ``teacher_u1``, ``teacher_u2``: <v, u_k>^2 for the top right singular vector v of the
+  updated teacher weights W1 (Prop 10);
+* ``student_u1``, ``student_u2``: ||P u_k||^2 with P the projection onto the top-2 right
+  singular subspace of the updated student weights (Thm 11: the student carries two spikes);
+* ``teacher_grad_u1``, ``teacher_grad_u2``: <v, u_k>^2 for the top right singular vector of
+  the teacher's update W1 - W0 alone;
+* ``teacher_opnorm_u1``, ``teacher_opnorm_u2``, ``student_opnorm_u1``, ``student_opnorm_u2``:
+  ||W u_k|| / ||W||_op (the "||W u||/||W||" metric; note it does not vanish for a random
+  direction when N ~ d, it tends to sqrt(alpha)/||W||_op).
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+from scipy.sparse.linalg import LinearOperator, eigsh
+
+from .._progress import progress
+from .model import MultiIndexSetting
+
+METRICS = ("teacher_u1", "teacher_u2", "student_u1", "student_u2", "teacher_grad_u1",
+           "teacher_grad_u2", "teacher_opnorm_u1", "teacher_opnorm_u2", "student_opnorm_u1",
+           "student_opnorm_u2")
+
+_CHUNK = 2048  # samples per block: bounds the N x chunk activation matrices in memory
+
+
+def top_right_singular(W: np.ndarray, r: int, rng: np.random.Generator):
+    """Top-r right singular vectors (d x r, orthonormal columns) and values of W.
+
+    Lanczos on W^T W through matrix-vector products (2Nd flops each) with a seeded start
+    vector (a dense SVD is slower even at d = 256 on a shared machine).
+    """
+    N, d = W.shape
+    op = LinearOperator((d, d), matvec=lambda v: W.T @ (W @ v), dtype=float)
+    vals, vecs = eigsh(op, k=r, which="LA", v0=rng.standard_normal(d), tol=1e-10)
+    order = np.argsort(vals)[::-1]
+    return vecs[:, order], np.sqrt(np.maximum(vals[order], 0.0))
+
+
+def _gradient_step(W, a, X, y, dact, eta):
+    """W - eta * grad L(W) for L = -(1/n) sum y_i f(x_i), f = a^T sigma(Wx)/sqrt(N).
+
+    -grad L = (1/(n sqrt N)) diag(a) sigma'(W X^T) diag(y) X, accumulated over sample blocks.
+    """
+    N = W.shape[0]
+    n = X.shape[0]
+    G = np.zeros_like(W)
+    for s in range(0, n, _CHUNK):
+        Xc, yc = X[s:s + _CHUNK], y[s:s + _CHUNK]
+        G += dact(W @ Xc.T) @ (yc[:, None] * Xc)
+    G *= a[:, None] / (n * math.sqrt(N))
+    return W + eta * G, eta * G
+
+
+def _forward(W, a, X, act):
+    N = W.shape[0]
+    out = np.empty(X.shape[0])
+    for s in range(0, X.shape[0], _CHUNK):
+        out[s:s + _CHUNK] = act(X[s:s + _CHUNK] @ W.T) @ a
+    return out / math.sqrt(N)
+
+
+def one_run(setting: MultiIndexSetting, d: int, rng: np.random.Generator, *,
+            step: str = "fixed", student: bool = True) -> dict:
+    """One draw of the teacher/student pipeline at dimension d; returns the metrics."""
+    s1, s2, act, dact = setting.numpy_functions
+    N = max(1, round(setting.alpha * d))
+    n = max(1, round(d / setting.psi_T))
+    m = max(1, round(d / setting.psi_S))
+    scale = math.sqrt(N) if step == "large" else 1.0
+    Q, _ = np.linalg.qr(rng.standard_normal((d, 2)))
+    u1, u2 = Q[:, 0], Q[:, 1]
+    out = {}
+    # teacher
+    X = rng.standard_normal((n, d))
+    y = np.asarray(s1(X @ u1), float) + np.asarray(s2(X @ u2), float)
+    if setting.noise:
+        y = y + setting.noise * rng.standard_normal(n)
+    a = rng.choice([-1.0, 1.0], size=N)
+    W0 = rng.standard_normal((N, d)) / math.sqrt(d)
+    W1, dW = _gradient_step(W0, a, X, y, dact, setting.eta_T * scale)
+    del X
+    V, sv = top_right_singular(W1, 1, rng)
+    out["teacher_u1"], out["teacher_u2"] = float((V[:, 0] @ u1) ** 2), float((V[:, 0] @ u2) ** 2)
+    Vg, _ = top_right_singular(dW, 1, rng)
+    out["teacher_grad_u1"], out["teacher_grad_u2"] = float((Vg[:, 0] @ u1) ** 2), float((Vg[:, 0] @ u2) ** 2)
+    out["teacher_opnorm_u1"] = float(np.linalg.norm(W1 @ u1) / sv[0])
+    out["teacher_opnorm_u2"] = float(np.linalg.norm(W1 @ u2) / sv[0])
+    if not student:
+        return out
+    # student: fresh covariates labelled by the updated teacher
+    Xs = rng.standard_normal((m, d))
+    ys = _forward(W1, a, Xs, act)
+    del W0, W1, dW
+    aS = rng.choice([-1.0, 1.0], size=N)
+    WS0 = rng.standard_normal((N, d)) / math.sqrt(d)
+    WS0 += (setting.beta / math.sqrt(N)) * u2[None, :]
+    WS1, _ = _gradient_step(WS0, aS, Xs, ys, dact, setting.eta_S * scale)
+    V, sv = top_right_singular(WS1, 2, rng)
+    out["student_u1"] = float(np.sum((V.T @ u1) ** 2))
+    out["student_u2"] = float(np.sum((V.T @ u2) ** 2))
+    out["student_opnorm_u1"] = float(np.linalg.norm(WS1 @ u1) / sv[0])
+    out["student_opnorm_u2"] = float(np.linalg.norm(WS1 @ u2) / sv[0])
+    return out
+
+
+@dataclasses.dataclass
+class SimResult:
+    """Per-repetition metrics at one dimension: ``values[name]`` has shape (reps,)."""
+
+    d: int
+    reps: int
+    values: dict
+
+    def mean(self, name):
+        return float(np.mean(self.values[name]))
+
+    def se(self, name):
+        v = self.values[name]
+        return float(np.std(v, ddof=1) / math.sqrt(len(v))) if len(v) > 1 else math.inf
+
+
+def _check_int(name, v, low):
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < low:
+        raise ValueError(f"{name} must be an integer in [{low}, inf); got {v!r}")
+    return int(v)
+
+
+def simulate(setting: MultiIndexSetting, d: int, reps: int, seed=0, *, step: str = "fixed",
+             student: bool = True, show_progress: bool = False) -> SimResult:
+    """Run ``reps`` independent repetitions at dimension ``d``.
+
+    Parameters
+    ----------
+    setting : MultiIndexSetting
+    d : int >= 8
+    reps : int >= 1
+    seed : int or sequence of ints
+        Root entropy for ``numpy.random.SeedSequence``; child ``i`` drives repetition ``i``.
+    step : {"fixed", "large"}
+        ``"large"`` multiplies both step sizes by sqrt(N) (Ba et al. 2022 large step).
+    student : bool
+        Also run the student (otherwise only teacher metrics are returned).
+    """
+    if not isinstance(setting, MultiIndexSetting):
+        raise ValueError(f"setting must be a MultiIndexSetting; got {type(setting).__name__}")
+    d = _check_int("d", d, 8)
+    reps = _check_int("reps", reps, 1)
+    if step not in ("fixed", "large"):
+        raise ValueError(f"step must be 'fixed' or 'large'; got {step!r}")
+    children = np.random.SeedSequence(seed).spawn(reps)
+    rows = []
+    it = progress(children, total=reps, desc=f"d={d}", disable=not show_progress)
+    for child in it:
+        rows.append(one_run(setting, d, np.random.default_rng(child), step=step, student=student))
+    values = {k: np.array([r[k] for r in rows]) for k in rows[0]}
+    return SimResult(d, reps, values)

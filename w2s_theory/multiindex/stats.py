@@ -1,0 +1,73 @@
+"""Statistical checks used by the multi-index claims: tolerance bands and fitted rates."""
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+
+@dataclasses.dataclass
+class Agreement:
+    """|mean - theory| <= z * SE + C / d at every point."""
+
+    passed: bool
+    worst_abs: float      # largest |mean - theory|
+    worst_ratio: float    # largest |mean - theory| / (z SE + C/d)  (<= 1 passes)
+    points: int
+    detail: str
+
+
+def agreement(means, ses, theory, ds, *, z: float, C: float, label: str = "") -> Agreement:
+    """Compare simulated means with limits: pass iff |mean - theory| <= z*SE + C/d everywhere."""
+    means, ses, theory, ds = (np.atleast_1d(np.asarray(v, float)) for v in (means, ses, theory, ds))
+    means, ses, theory, ds = np.broadcast_arrays(means, ses, theory, ds)
+    if not (np.all(np.isfinite(means)) and np.all(np.isfinite(theory)) and np.all(ses >= 0)):
+        raise ValueError("agreement: means/theory must be finite and SEs non-negative")
+    err = np.abs(means - theory)
+    tol = z * ses + C / ds
+    ratio = err / tol
+    i = int(np.argmax(ratio))
+    det = (f"{label}worst at d={int(ds.flat[i])}: sim {means.flat[i]:.4f} +- {ses.flat[i]:.4f} vs "
+           f"theory {theory.flat[i]:.4f} (|diff| {err.flat[i]:.4f} <= {tol.flat[i]:.4f} = "
+           f"{z:g} SE + {C:g}/d)")
+    return Agreement(bool(np.all(err <= tol)), float(err.max()), float(ratio.max()), err.size, det)
+
+
+@dataclasses.dataclass
+class Rate:
+    """Fitted exponent b of mean ~ A d^b with a normal-theory confidence interval."""
+
+    slope: float
+    se: float
+    z: float
+
+    @property
+    def ci(self):
+        return (self.slope - self.z * self.se, self.slope + self.z * self.se)
+
+    def contains(self, b: float) -> bool:
+        lo, hi = self.ci
+        return lo <= b <= hi
+
+    def __str__(self):
+        lo, hi = self.ci
+        return f"b = {self.slope:.3f} +- {self.se:.3f} (CI [{lo:.3f}, {hi:.3f}], z={self.z:g})"
+
+
+def fit_rate(ds, means, ses, *, z: float) -> Rate:
+    """Weighted least squares of log(mean) on log(d); weights from SE/mean (delta method).
+
+    Each d contributes an independent mean, so var(b) = 1 / sum_i w_i (x_i - xbar_w)^2 with
+    w_i = (mean_i / SE_i)^2.
+    """
+    ds, means, ses = (np.asarray(v, float) for v in (ds, means, ses))
+    if ds.size < 3 or np.any(means <= 0) or np.any(ses <= 0) or np.any(ds <= 0):
+        raise ValueError("fit_rate needs >= 3 points with positive d, means and SEs")
+    x, y = np.log(ds), np.log(means)
+    w = (means / ses) ** 2
+    xb = np.sum(w * x) / np.sum(w)
+    yb = np.sum(w * y) / np.sum(w)
+    sxx = np.sum(w * (x - xb) ** 2)
+    b = float(np.sum(w * (x - xb) * (y - yb)) / sxx)
+    return Rate(b, float(1 / math.sqrt(sxx)), z)

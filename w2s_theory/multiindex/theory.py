@@ -1,0 +1,147 @@
+r"""Limiting alignments of the one-step teacher (Prop 10) and student (Thm 11), as SymPy.
+
+Derivation (details in ``docs/theory/multiindex.rst``; model in :mod:`.model`).
+
+**Rank-one spike of the update.**  With sigma' = mu1 + (sigma' - mu1), mu1 = c_1(sigma) =
+E sigma'(z), the negative gradient of the correlation loss is
+
+    -grad L = (mu1/sqrt N) a (X^T y/n)^T + Delta,   ||Delta||_op = O(polylog/sqrt N),
+
+(Ba et al. 2022, Prop 2; Moniri & Hassani 2025, proof of Prop 10).  With Rademacher a,
+b = a/sqrt(N) is a unit vector, so W1 = W0 + theta b v^T + o(1) with v = X^T y/||X^T y|| and
+theta = eta mu1 ||X^T y/n||.  By the law of large numbers and E[y x] = c_1(sigma1) u1,
+
+    ||X^T y/n||^2 -> s_T^2 = c1^2 + psi_T E[y^2],     <v, u1>^2 -> rho_T^2 = c1^2 / s_T^2,
+
+and <v, u2> = O_P(n^{-1/2}) since c_1(sigma2) = 0 (information exponent >= 2).
+
+**Spiked rectangular matrix.**  b and v are independent of W0 (i.i.d. N(0, 1/d), N x d), so
+by Benaych-Georges & Nadakuditi (2012, §3.1) the top right singular vector v1 of W0 + theta b v^T
+satisfies <v1, v>^2 -> zeta(theta^2) = 1 - (alpha + theta^2)/(theta^2 (theta^2 + 1)) when
+theta^4 > alpha, and 0 otherwise (alpha = N/d).
+
+**Teacher (Prop 10).**  <v1, u1>^2 -> rho_T^2 zeta(theta_T^2); the large step (eta ~ sqrt N)
+is the limit theta -> oo: rho_T^2.  For the hard direction, v1 = sqrt(zeta) v + (a uniformly
+oriented unit vector of v^perp) sqrt(1 - zeta), and n <v, u2>^2 s_T^2 -> chi^2_1 E[y^2 z2^2], so
+
+    d E<v1, u2>^2 -> kappa_T^2 = (1 - zeta_T) + zeta_T psi_T E[y^2 z2^2] / s_T^2,
+
+i.e. the alignment with u2 vanishes at the rate d^{-1} (squared overlap; d^{-1/2} for |<v1,u2>|).
+
+**Teacher labels.**  Conditionally on the teacher, for fresh x (Stein's lemma, rows of W1 of
+norm -> 1, E sigma = 0):  E[f_T(x) x] -> mu1 (g + theta_T v_T) with g = W0^T a/sqrt N,
+||g|| -> 1, g _|_ v_T, u1, u2 asymptotically; and E f_T(x)^2 -> E sigma^2 + mu1^2 theta_T^2.
+
+**Student (Thm 11).**  Its update is again rank one, along v_S = X~^T y~/||X~^T y~||, with
+
+    s_S^2 = mu1^2 (1 + theta_T^2) + psi_S (E sigma^2 + mu1^2 theta_T^2),
+    <v_S, u1>^2 -> rho_S^2 = mu1^2 theta_T^2 rho_T^2 / s_S^2,   <v_S, u2> -> 0,
+    theta_S = eta_S mu1 s_S,
+
+and W1^S = Wt + beta (1/sqrt N) u2^T + theta_S b_S v_S^T + o(1) has two orthogonal spikes.
+Projecting u_k onto its top-2 right singular subspace:
+
+    ||P u1||^2 -> rho_S^2 zeta(theta_S^2),    ||P u2||^2 -> zeta(beta^2).
+
+Both are positive as soon as theta_S^4 > alpha and beta^4 > alpha: the student keeps u2 and
+learns u1 although the teacher's u2 alignment vanishes.
+
+All formulas below are SymPy expressions (single source of truth) wrapped in
+:class:`w2s_theory._numeric.Formula` for float/array/mpmath evaluation.
+"""
+from __future__ import annotations
+
+import math
+
+import sympy as sp
+
+from .._numeric import Formula, Param
+
+# ----------------------------------------------------------------------------- symbols
+mu1, act2, c1, Ey2, Ey2z2 = sp.symbols("mu1 act2 c1 Ey2 Ey2z2", real=True)
+psiT, psiS, alpha = sp.symbols("psi_T psi_S alpha", positive=True)
+etaT, etaS, beta, theta2 = sp.symbols("eta_T eta_S beta theta2", nonnegative=True)
+
+P = {
+    "mu1": Param("mu1", -math.inf, math.inf),
+    "act2": Param("act2", 0.0, math.inf),
+    "c1": Param("c1", -math.inf, math.inf),
+    "Ey2": Param("Ey2", 0.0, math.inf),
+    "Ey2z2": Param("Ey2z2", 0.0, math.inf),
+    "psi_T": Param("psi_T"), "psi_S": Param("psi_S"), "alpha": Param("alpha"),
+    "eta_T": Param("eta_T"), "eta_S": Param("eta_S"),
+    "beta": Param("beta", 0.0, math.inf, low_closed=True),
+    "theta2": Param("theta2", 0.0, math.inf, low_closed=True),
+}
+
+
+def spike_overlap_expr(t2, a):
+    """BGN right-singular-vector overlap of N(0,1/d) N x d noise + t b v^T (t2 = t^2)."""
+    return sp.Piecewise((1 - (a + t2) / (t2 * (t2 + 1)), t2**2 > a), (0, True))
+
+
+# ----------------------------------------------------------------------------- expressions
+ZETA = spike_overlap_expr(theta2, alpha)
+S_T2 = c1**2 + psiT * Ey2
+RHO_T2 = c1**2 / S_T2
+THETA_T2 = etaT**2 * mu1**2 * S_T2
+ZETA_T = spike_overlap_expr(THETA_T2, alpha)
+TEACHER_U1 = RHO_T2 * ZETA_T
+TEACHER_U1_LARGE = RHO_T2
+TEACHER_U2_RATE = (1 - ZETA_T) + ZETA_T * psiT * Ey2z2 / S_T2
+LABEL_EY2 = act2 + mu1**2 * THETA_T2
+S_S2 = mu1**2 * (1 + THETA_T2) + psiS * LABEL_EY2
+RHO_S2 = mu1**2 * THETA_T2 * RHO_T2 / S_S2
+THETA_S2 = etaS**2 * mu1**2 * S_S2
+STUDENT_U1 = RHO_S2 * spike_overlap_expr(THETA_S2, alpha)
+STUDENT_U2 = spike_overlap_expr(beta**2, alpha)
+
+_T_ARGS = (mu1, c1, Ey2, psiT, alpha, etaT)
+_S_ARGS = (mu1, act2, c1, Ey2, psiT, psiS, alpha, etaT, etaS)
+
+
+def _formula(expr, args, name):
+    return Formula(expr, [P[str(s)] for s in args], args, name)
+
+
+spike_overlap = _formula(ZETA, (theta2, alpha), "spike_overlap")
+teacher_u1 = _formula(TEACHER_U1, _T_ARGS, "teacher_u1")
+teacher_u1_large_step = _formula(TEACHER_U1_LARGE, (c1, Ey2, psiT), "teacher_u1_large_step")
+teacher_u2_rate = _formula(TEACHER_U2_RATE, (mu1, c1, Ey2, Ey2z2, psiT, alpha, etaT), "teacher_u2_rate")
+student_u1 = _formula(STUDENT_U1, _S_ARGS, "student_u1")
+student_u2 = _formula(STUDENT_U2, (beta, alpha), "student_u2")
+
+spike_overlap.__doc__ = """zeta(theta^2, alpha): limit of <v1, v>^2 for W0 + theta b v^T.
+
+Source: Benaych-Georges & Nadakuditi (2012), §3.1 (rectangular Gaussian noise, N(0, 1/d)
+entries, alpha = N/d); zero below the threshold theta^4 <= alpha.  theta2 in [0, inf), alpha > 0."""
+
+
+def limits(setting) -> dict:
+    """All limits of this module at a :class:`~w2s_theory.multiindex.model.MultiIndexSetting`.
+
+    Returns
+    -------
+    dict with ``teacher_u1`` (Prop 10, easy), ``teacher_u1_large_step`` (eta ~ sqrt N),
+    ``teacher_u2_rate`` (kappa_T^2 = lim d E<v1,u2>^2), ``student_u1``, ``student_u2``
+    (Thm 11), and the intermediate ``rho_T2``, ``theta_T2``, ``rho_S2``, ``theta_S2``.
+    """
+    h = setting.hermite
+    vals = {mu1: h["mu1"], act2: h["act_norm2"], c1: h["c1"],
+            Ey2: h["Ey2"], Ey2z2: h["Ey2z2"], psiT: setting.psi_T, psiS: setting.psi_S,
+            alpha: setting.alpha, etaT: setting.eta_T, etaS: setting.eta_S, beta: setting.beta}
+
+    def ev(f):
+        return f(*[vals[s] for s in f.symbols])
+
+    out = {
+        "teacher_u1": ev(teacher_u1),
+        "teacher_u1_large_step": ev(teacher_u1_large_step),
+        "teacher_u2_rate": ev(teacher_u2_rate),
+        "student_u1": ev(student_u1),
+        "student_u2": ev(student_u2),
+    }
+    for name, expr in (("rho_T2", RHO_T2), ("theta_T2", THETA_T2), ("rho_S2", RHO_S2),
+                       ("theta_S2", THETA_S2)):
+        out[name] = float(expr.subs(vals))
+    return out
