@@ -225,3 +225,12 @@ def test_shape_mismatch_and_array_win_region_rejected():
         ridge.student_error(np.ones(2), np.ones(3), 0.1, 0.1, 0.5, 1.0)
     with pytest.raises(ValueError, match="scalar"):
         ridge.student_win_region(np.ones(2), 1.0, 0.1, 0.5, 1.0)
+
+
+def test_frozen_setting_object():
+    s = ridge.RidgeW2S(phi=1.0, psi=2.0, sigma2=1.0, r2=1.0)
+    assert s.win_region(0.2).case == "band"
+    assert s.lambda_star == 1.0 and s.c_max == ridge.c_max(2.0)
+    assert s.error_gap(0.2, 1.0) == ridge.error_gap(1.0, 2.0, 0.2, 1.0, 1.0, 1.0)
+    with pytest.raises(ValueError, match="psi"):
+        ridge.RidgeW2S(phi=1.0, psi=-2.0, sigma2=1.0, r2=1.0)

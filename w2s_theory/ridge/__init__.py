@@ -4,9 +4,9 @@ Numeric evaluators (float / numpy / mpmath) in :mod:`.theory`; the SymPy
 expressions they are generated from in :mod:`.symbolic`.
 """
 from . import symbolic
-from .theory import (WinRegion, c_max, error_gap, gain_g, level_h, optimal_lambda,
+from .theory import (RidgeW2S, WinRegion, c_max, error_gap, gain_g, level_h, optimal_lambda,
                      ridgeless_teacher_error, student_error, student_win_region, teacher_error)
 
-__all__ = ["symbolic", "WinRegion", "c_max", "error_gap", "gain_g", "level_h",
+__all__ = ["symbolic", "RidgeW2S", "WinRegion", "c_max", "error_gap", "gain_g", "level_h",
            "optimal_lambda", "ridgeless_teacher_error", "student_error",
            "student_win_region", "teacher_error"]

@@ -7,7 +7,7 @@ d/n → φ, d/m → ψ.  Test error E(b) = σ² + ‖b - β‖².
 
 Write, for the MP law of ratio γ at shift λ, p = ∫λ/(x+λ), b = ∫λ²/(x+λ)²,
 τ2 = ∫x²/(x+λ)², v = ∫x/(x+λ)²; subscripts φ (teacher: γ=φ, λ=λ_T) and
-ψ (student: γ=ψ, λ=λ_S).  Then (Prop 3, Thm 4)
+ψ (student: γ=ψ, λ=λ_S).  Then (Prop 3, Thm 4)::
 
     E_T = σ² + r² b_φ + σ² φ v_φ
     E_S = σ² + r² (1 - 2τ1_ψ τ1_φ + τ2_ψ τ2_φ) + σ² φ v_φ τ2_ψ
@@ -15,7 +15,7 @@ Write, for the MP law of ratio γ at shift λ, p = ∫λ/(x+λ), b = ∫λ²/(x+
 
 (the second line: substitute τ1 = 1 - p, τ2 = 1 - 2p + b; every term is
 non-negative and 2p_ψp_φ - b_ψb_φ ≥ p_ψp_φ, so float evaluation is stable).
-The gap factorises (derivation in docs/theory/ridge.rst):
+The gap factorises (derivation in docs/theory/ridge.rst)::
 
     E_S - E_T = b_ψ K - 2 p_ψ v_φ (σ²φ - r²λ_T) = p_ψ K (h - g),
     K = r² τ2_φ + σ² φ v_φ,  h = 2 r² τ1_φ / K,  g = 2 - b_ψ/p_ψ = 2 - λ_S m'_ψ/m_ψ.

@@ -65,7 +65,7 @@ def student_error(phi, psi, lam_T, lam_S, sigma2, r2):
 
     τ1 = ∫x/(x+λ)dμ, τ2 = ∫x²/(x+λ)²dμ at (ψ, λ_S) for the student and
     (φ, λ_T) for the teacher.  Evaluated as the equivalent sum of
-    non-negative terms (see :mod:`.symbolic`), so no cancellation even when
+    non-negative terms (see :mod:`w2s_theory.ridge.symbolic`), so no cancellation even when
     the student copies the teacher (λ_S → 0, ψ < 1).
     """
     return _student(phi, psi, lam_T, lam_S, sigma2, r2)
@@ -263,3 +263,52 @@ def student_win_region(phi, psi, lam_T, sigma2, r2) -> WinRegion:
         return WinRegion(zero, lams[0], "below", h, cm)
     lo, hi = min(lams), max(lams)
     return WinRegion(lo, hi, "band", h, cm)
+
+
+@dataclasses.dataclass(frozen=True)
+class RidgeW2S:
+    """A frozen §2.1 setting (scipy.stats style): ask it the theorem's quantities.
+
+    >>> s = RidgeW2S(phi=1.0, psi=2.0, sigma2=1.0, r2=1.0)
+    >>> s.win_region(0.2).case
+    'band'
+
+    Parameters are validated once, here; methods take the penalties only.
+    """
+
+    phi: float
+    psi: float
+    sigma2: float
+    r2: float
+
+    def __post_init__(self):
+        # validation only: raises ValueError naming the bad parameter
+        prepare((PHI, PSI, SIGMA2, R2), (self.phi, self.psi, self.sigma2, self.r2))
+
+    @property
+    def lambda_star(self):
+        """Optimal teacher penalty λ* = φσ²/r²."""
+        return optimal_lambda(self.phi, self.sigma2, self.r2)
+
+    @property
+    def c_max(self):
+        """sup over λ_S of the student's g (see :func:`c_max`)."""
+        return c_max(self.psi)
+
+    def teacher_error(self, lam_T):
+        return teacher_error(self.phi, lam_T, self.sigma2, self.r2)
+
+    def student_error(self, lam_T, lam_S):
+        return student_error(self.phi, self.psi, lam_T, lam_S, self.sigma2, self.r2)
+
+    def error_gap(self, lam_T, lam_S):
+        return error_gap(self.phi, self.psi, lam_T, lam_S, self.sigma2, self.r2)
+
+    def h(self, lam_T):
+        return level_h(self.phi, lam_T, self.sigma2, self.r2)
+
+    def g(self, lam_S):
+        return gain_g(self.psi, lam_S)
+
+    def win_region(self, lam_T) -> WinRegion:
+        return student_win_region(self.phi, self.psi, lam_T, self.sigma2, self.r2)

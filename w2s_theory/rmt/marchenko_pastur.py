@@ -1,4 +1,4 @@
-"""Numeric evaluators of the Marchenko–Pastur law (generated from :mod:`.symbolic`).
+"""Numeric evaluators of the Marchenko–Pastur law (generated from :mod:`w2s_theory.rmt.symbolic`).
 
 All functions accept floats, numpy arrays (broadcast) or mpmath numbers and
 return the same kind.  ``gamma`` is the aspect ratio d/n (0 < gamma < inf);
@@ -31,7 +31,7 @@ def mp_functional(name: str, gamma, lam):
     m        ∫ 1/(x+λ) dμ                         2/(a+s) or (s-a)/(2γλ)
     m_prime  ∫ 1/(x+λ)² dμ                        m(1+γm)/s
     tau1     ∫ x/(x+λ) dμ                         m/(1+γm)
-    tau2     ∫ x²/(x+λ)² dμ                       see :mod:`.symbolic`
+    tau2     ∫ x²/(x+λ)² dμ                       see :mod:`w2s_theory.rmt.symbolic`
     v        ∫ x/(x+λ)² dμ                        m'/(1+γm)²
     p        ∫ λ/(x+λ) dμ                         λm
     b        ∫ λ²/(x+λ)² dμ                       λ²m'
