@@ -70,17 +70,19 @@ def pretrain_setup(d=D, n_student=5000, n_teacher=1000, epochs_student=25, epoch
 
 
 def run(w0, T, ws, *, lrs=LRS, steps=100, batch=10_000, beta=1.0, seed=0, population=False,
-        show_progress=False):
+        show_progress=False, desc="SFT steps"):
     """Finetune w0 on every teacher for every step size; summarise gains and the condition.
 
     Returns a dict with per-teacher arrays: ``gain`` (best accuracy gain over
     steps and step sizes, early stopping), ``gain_by_lr`` (len(lrs), K),
     ``R`` (relative correlation, Eq. 2), ``rate`` (first-order cosine rate),
-    ``curves`` (len(lrs), K, steps+1 accuracies) and the confusion table of the
+    ``curves`` (len(lrs), K, steps+1 accuracies), ``inner``/``norm`` (⟨w_k, w*⟩ and
+    ‖w_k‖ along the runs) and the confusion table of the
     prediction R > 0 against the observation gain > 0.
     """
-    cos = simulate_sft(w0, T, ws, lrs, steps, batch, beta=beta, seed=seed, population=population,
-                       show_progress=show_progress)
+    cos, inner, norm = simulate_sft(w0, T, ws, lrs, steps, batch, beta=beta, seed=seed,
+                                    population=population, show_progress=show_progress, full=True,
+                                    desc=desc)
     acc = 1 - np.arccos(np.clip(cos, -1, 1)) / math.pi
     gain_by_lr = acc.max(axis=2) - acc[:, :, :1].max(axis=2)
     gain = gain_by_lr.max(axis=0)
@@ -88,7 +90,7 @@ def run(w0, T, ws, *, lrs=LRS, steps=100, batch=10_000, beta=1.0, seed=0, popula
     rate = cosine_rate(np.broadcast_to(w0, T.shape), T, ws, beta=beta)[0]
     return dict(acc0=float(accuracy(w0, ws)), teacher_acc=accuracy(T, ws), gain=gain,
                 gain_by_lr=gain_by_lr, best_lr=np.asarray(lrs)[gain_by_lr.argmax(axis=0)],
-                R=R, rate=rate, curves=acc, confusion=confusion(R > 0, gain > 0))
+                R=R, rate=rate, curves=acc, inner=inner, norm=norm, confusion=confusion(R > 0, gain > 0))
 
 
 def confusion(pred, obs):

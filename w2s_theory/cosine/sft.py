@@ -268,7 +268,7 @@ def _logistic_grad_batch(X, W, Y, beta):
 
 
 def simulate_sft(w0, teachers, w_star, lrs, steps, batch, *, beta=1.0, seed=0,
-                 population=False, Sigma=None, show_progress=False):
+                 population=False, Sigma=None, show_progress=False, full=False, desc="SFT steps"):
     r"""SFT of one student on each teacher's labels, vectorised over teachers and step sizes.
 
     Runs ``w_{k+1} = w_k − η ĝ_k`` (Definition 1.1) for every pair (η, teacher),
@@ -288,6 +288,7 @@ def simulate_sft(w0, teachers, w_star, lrs, steps, batch, *, beta=1.0, seed=0,
     -------
     cos : ndarray (len(lrs), K, steps + 1)
         Σ-cosine of the student to w* along each run (index 0 = start).
+    (cos, inner, norm) if *full*: also ⟨w_k, w*⟩_Σ/‖w*‖_Σ and ‖w_k‖_Σ, same shape.
     """
     b = _check_beta(beta)
     w0 = as_real_array(w0, "w0", ndim=1)
@@ -313,10 +314,14 @@ def simulate_sft(w0, teachers, w_star, lrs, steps, batch, *, beta=1.0, seed=0,
     out[:, :, 0] = cosine(w0, w_star, S)
     Sws = S @ np.asarray(w_star, float)
     r = float(np.asarray(w_star, float) @ Sws)
+    if full:
+        inner, norm = np.empty_like(out), np.empty_like(out)
+        inner[:, :, 0] = (w0 @ Sws) / math.sqrt(r)
+        norm[:, :, 0] = math.sqrt(w0 @ S @ w0)
     chol = np.linalg.cholesky(S).astype(dt)
     Td = T.astype(dt)
     rng = np.random.default_rng(seed)
-    it = progress(range(steps), total=steps, desc="SFT steps", disable=not show_progress)
+    it = progress(range(steps), total=steps, desc=desc, disable=not show_progress)
     for k in it:
         if population:
             G = _expected_gradient_validated(W, T, S, b)
@@ -327,5 +332,9 @@ def simulate_sft(w0, teachers, w_star, lrs, steps, batch, *, beta=1.0, seed=0,
         W = W - eta * G
         if not np.all(np.isfinite(W)):
             raise FloatingPointError("SFT iterates overflowed; reduce the step size")
-        out[:, :, k + 1] = _cos_validated(W.astype(np.float64), S, Sws, r)
-    return out
+        W64 = W.astype(np.float64)
+        out[:, :, k + 1] = _cos_validated(W64, S, Sws, r)
+        if full:
+            inner[:, :, k + 1] = (W64 @ Sws) / math.sqrt(r)
+            norm[:, :, k + 1] = np.sqrt(np.sum((W64 @ S) * W64, axis=-1))
+    return (out, inner, norm) if full else out
