@@ -36,14 +36,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"w2s-check: no claim matches {args.patterns}", file=sys.stderr)
         return 2
     ctx = Context(quick=args.quick, seed=args.seed)
-    progress = None
-    if not args.json:
-        progress = lambda r: print(report.format_line(r), file=sys.stderr, flush=True)  # noqa: E731
-    records = run(args.patterns, ctx, progress=progress)
     if args.json:
+        records = run(args.patterns, ctx)
         print(report.to_json(records, quick=ctx.quick, seed=ctx.seed))
-    else:
-        print(report.to_text(records, quick=ctx.quick, seed=ctx.seed, verbose=args.verbose))
+    else:  # stream each claim's block as it finishes, then the summary
+        records = run(args.patterns, ctx, progress=lambda r: print(
+            report.format_record(r, args.verbose), flush=True))
+        print()
+        print(report.summary_line(records, quick=ctx.quick, seed=ctx.seed))
     return 1 if any(r["status"] == "fail" for r in records) else 0
 
 

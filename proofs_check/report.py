@@ -39,21 +39,25 @@ def format_line(r: dict) -> str:
             f"worst {kind}={worst:<10} {r['seconds']:6.2f}s")
 
 
-def to_text(records: list[dict], *, quick: bool, seed: int, verbose: bool = False) -> str:
-    lines = []
-    for r in records:
-        lines.append(format_line(r))
-        lines.append(f"       {r['title']}")
-        lines.append(f"       source: {r['source']}")
-        if r["detail"] and (verbose or r["status"] != "pass"):
-            lines.append(f"       {r['detail']}")
-        if verbose and r.get("domain"):
-            lines.append(f"       domain: {r['domain']}")
-        if r["status"] == "fail" and r.get("traceback") and verbose:
-            lines.append(r["traceback"])
-    s = summary(records, quick=quick, seed=seed)
-    lines.append("")
-    lines.append(f"{s['total']} claim{'' if s['total'] == 1 else 's'}: {s['pass']} pass, {s['fail']} fail, "
-                 f"{s['discrepancy']} discrepancy (paper text vs evidence) "
-                 f"in {s['seconds']:.1f}s{' [quick]' if quick else ''}")
+def format_record(r: dict, verbose: bool = False) -> str:
+    """One claim's block: status line, statement, source, and details when useful."""
+    lines = [format_line(r), f"       {r['title']}", f"       source: {r['source']}"]
+    if r["detail"] and (verbose or r["status"] != "pass"):
+        lines.append(f"       {r['detail']}")
+    if verbose and r.get("domain"):
+        lines.append(f"       domain: {r['domain']}")
+    if r["status"] == "fail" and r.get("traceback") and verbose:
+        lines.append(r["traceback"])
     return "\n".join(lines)
+
+
+def summary_line(records: list[dict], *, quick: bool, seed: int) -> str:
+    s = summary(records, quick=quick, seed=seed)
+    return (f"{s['total']} claim{'' if s['total'] == 1 else 's'}: {s['pass']} pass, {s['fail']} fail, "
+            f"{s['discrepancy']} discrepancy (paper text vs evidence) "
+            f"in {s['seconds']:.1f}s{' [quick]' if quick else ''}")
+
+
+def to_text(records: list[dict], *, quick: bool, seed: int, verbose: bool = False) -> str:
+    blocks = [format_record(r, verbose) for r in records]
+    return "\n".join(blocks + ["", summary_line(records, quick=quick, seed=seed)])
