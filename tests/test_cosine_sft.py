@@ -213,3 +213,10 @@ def test_reduced_paper_experiment_random_teachers_all_improve():
     assert np.all(out["gain"] > 0)
     tab = out["confusion"]
     assert sum(tab.values()) == 8 and tab["pred+obs+"] == 8
+
+
+def test_figures_and_experiments_registered():
+    from w2s_theory._registry import discover
+    figs, exps = discover()
+    assert {"cosine_fig1", "cosine_fig2", "cosine_fig3", "cosine_confusion", "cosine_bounds"} <= set(figs)
+    assert {"cosine-random-teachers", "cosine-correlated-teachers", "cosine-shared-pretraining"} <= set(exps)
