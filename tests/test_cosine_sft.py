@@ -216,7 +216,9 @@ def test_reduced_paper_experiment_random_teachers_all_improve():
 
 
 def test_figures_and_experiments_registered():
-    from w2s_theory._registry import discover
-    figs, exps = discover()
+    import w2s_theory.cosine.experiments  # noqa: F401  (registration happens on import)
+    import w2s_theory.cosine.figures  # noqa: F401
+    from w2s_theory._registry import EXPERIMENTS as exps
+    from w2s_theory._registry import FIGURES as figs
     assert {"cosine_fig1", "cosine_fig2", "cosine_fig3", "cosine_confusion", "cosine_bounds"} <= set(figs)
     assert {"cosine-random-teachers", "cosine-correlated-teachers", "cosine-shared-pretraining"} <= set(exps)
