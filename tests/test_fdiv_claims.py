@@ -16,13 +16,15 @@ QUICK = dict(n=150, ks=(2, 3), refine=1, maxiter=150)
 
 @pytest.fixture(scope="module")
 def records():
-    claims = {k: v for k, v in discover().items() if k.startswith("fdiv.") and "w2s" not in k}
+    claims = {k: v for k, v in discover().items() if k.startswith("fdiv.")}
     return {k: run_claim(c, Context(quick=True)) for k, c in claims.items()}
 
 
 def test_claims_registered(records):
     expected = {"fdiv.nonneg-zero-iff-equal", "fdiv.joint-convexity", "fdiv.conjugate-symmetry",
-                "fdiv.ce-equals-kl-gradient", "fdiv.grad-closed-form", "fdiv.local-chi2"}
+                "fdiv.ce-equals-kl-gradient", "fdiv.grad-closed-form", "fdiv.local-chi2",
+                "fdiv.w2s-realizable-no-gain", "fdiv.w2s-tv-flip-robust", "fdiv.w2s-misfit-gain",
+                "fdiv.w2s-rate"}
     expected |= {f"fdiv.ineq.{n}" for n in INEQUALITIES}
     assert expected <= set(records)
 

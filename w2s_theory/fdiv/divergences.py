@@ -296,6 +296,10 @@ class FDivergence:
         return _lambdify_t(self.grad_coefficient, "mpmath")
 
     @functools.cached_property
+    def _a0_float(self):
+        return _to_float(self.a_at_0)
+
+    @functools.cached_property
     def _limits(self):
         return (_to_float(self.f_at_0), _to_float(self.slope_at_inf))
 
@@ -424,10 +428,14 @@ class FDivergence:
         except ValueError:
             raise ValueError(f"teacher and logits cannot be broadcast together: "
                              f"{P.shape} vs {Z.shape}") from None
-        a0 = _to_float(self.a_at_0)
-        if (P == 0).any() and not np.isfinite(a0):
+        if (P == 0).any() and not np.isfinite(_to_float(self.a_at_0)):
             raise ValueError(f"teacher probabilities must be > 0 for the {self.name} loss "
                              f"(f(t) - t f'(t) diverges as t -> 0)")
+        return self._loss_grad_np(P, Z)
+
+    def _loss_grad_np(self, P, Z):
+        """:meth:`loss_and_grad` on validated, broadcast float arrays (hot loop of fits)."""
+        a0 = self._a0_float
         logS = Z - Z.max(axis=-1, keepdims=True)
         logS = logS - np.log(np.exp(logS).sum(axis=-1, keepdims=True))
         S = np.exp(logS)

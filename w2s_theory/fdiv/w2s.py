@@ -1,0 +1,289 @@
+"""Weak-to-strong training with f-divergence losses on a Gaussian-mixture task.
+
+Model (our choice; Yao et al. 2025 give only an abstract, see
+``docs/theory/fdiv.rst`` for the reasons behind each choice):
+
+* data: ``y = +-1`` with probability 1/2, ``x = y mu + z``, ``z ~ N(0, I_d)``,
+  ``mu = (signal/sqrt d) (1, ..., 1)``;
+* weak teacher: sees a *restricted and noisy view* ``v = x_S + tau xi``
+  (``S`` = first ``d_weak`` coordinates, ``xi ~ N(0, I)`` independent of
+  ``x``), is a logistic regression trained on ``n_weak`` labelled samples,
+  and outputs soft labels ``p_T = sigmoid(w_T . v + b_T)``;
+* strong student: the full representation ``h_s(x) = x`` with a trained
+  linear head ``(w, b)`` (the abstract's "strong pre-trained model" with a
+  fitted head), trained by minimising the empirical f-divergence risk
+  ``(1/n) sum_i D_f(Bern(p_T,i) || Bern(sigmoid(w . x_i + b)))`` on ``n``
+  fresh unlabelled samples (BFGS with the closed-form logit gradient);
+* label noise: each teacher soft label is replaced by ``1 - p_T`` with
+  probability ``eta`` (symmetric flips of the supervision).
+
+Test errors are exact (no test sample): for a head ``(w, b)`` on ``x``,
+``err = (Phi(-(w.mu + b)/|w|) + Phi(-(w.mu - b)/|w|))/2``, and for the
+teacher the same with ``|w|`` replaced by ``|w_T| sqrt(1 + tau^2)`` and
+``mu`` by ``mu_S``.  The strong ceiling is the Bayes error ``Phi(-signal)``,
+which logistic regression on ground truth attains in population (the model
+``P(y=1|x) = sigmoid(2 mu . x)`` is well specified).
+
+Performance gap recovered (Burns et al. 2023):
+``PGR = (err_weak - err_w2s) / (err_weak - err_ceiling)``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import warnings
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.optimize._linesearch import LineSearchWarning  # not re-exported publicly
+from scipy.special import expit, log_ndtr, ndtr
+
+from .divergences import KL, FDivergence, check_simplex, get
+
+
+@dataclasses.dataclass(frozen=True)
+class GaussianMixtureW2S:
+    """The weak-to-strong Gaussian-mixture setting (frozen, validated).
+
+    Parameters
+    ----------
+    d : int, >= 2
+        Dimension of the strong representation ``x``.
+    d_weak : int, in [1, d]
+        Number of coordinates the weak teacher sees.
+    signal : float, > 0
+        ``|mu|``; the Bayes error is ``Phi(-signal)``.
+    tau : float, >= 0
+        Noise of the weak view.  ``tau = 0`` puts the teacher inside the
+        student's function class.
+    """
+
+    d: int = 20
+    d_weak: int = 10
+    signal: float = 2.0
+    tau: float = 1.0
+
+    def __post_init__(self):
+        for name, lo in (("d", 2), ("d_weak", 1)):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < lo:
+                raise ValueError(f"{name} must be an integer >= {lo}; got {v!r}")
+        if self.d_weak > self.d:
+            raise ValueError(f"d_weak must be in [1, d={self.d}]; got {self.d_weak}")
+        for name, strict in (("signal", True), ("tau", False)):
+            v = getattr(self, name)
+            if (isinstance(v, bool) or not isinstance(v, (int, float, np.floating))
+                    or not math.isfinite(v) or v < 0 or (strict and v == 0)):
+                raise ValueError(f"{name} must be a finite real in {'(0' if strict else '[0'}, inf); "
+                                 f"got {v!r}")
+
+    @property
+    def mu(self) -> np.ndarray:
+        return np.full(self.d, self.signal / math.sqrt(self.d))
+
+    def sample(self, rng, n: int):
+        """``(x, y, v)``: strong features, labels, weak view."""
+        y = rng.choice([-1.0, 1.0], size=n)
+        x = y[:, None] * self.mu + rng.standard_normal((n, self.d))
+        v = x[:, :self.d_weak] + self.tau * rng.standard_normal((n, self.d_weak))
+        return x, y, v
+
+    def error(self, w, b) -> float:
+        """Exact test error of ``sign(w . x + b)``."""
+        return _gauss_error(float(np.dot(w, self.mu)), float(b), float(np.linalg.norm(w)))
+
+    def weak_error(self, w, b) -> float:
+        """Exact test error of ``sign(w . v + b)`` on the weak view."""
+        m = float(np.dot(w, self.mu[:self.d_weak]))
+        return _gauss_error(m, float(b), float(np.linalg.norm(w)) * math.sqrt(1 + self.tau ** 2))
+
+    @property
+    def bayes_error(self) -> float:
+        return float(ndtr(-self.signal))
+
+    @property
+    def restricted_error(self) -> float:
+        """Bayes error using only the coordinates in ``S`` (no view noise)."""
+        return float(ndtr(-self.signal * math.sqrt(self.d_weak / self.d)))
+
+
+def _gauss_error(m: float, b: float, s: float) -> float:
+    if s == 0:
+        return 0.5
+    return 0.5 * (math.exp(log_ndtr(-(m + b) / s)) + math.exp(log_ndtr(-(m - b) / s)))
+
+
+_UMAX = 500.0  # logits beyond this are never visited by a sane fit (sigmoid underflows at ~745)
+
+
+def _binary_objective(div: FDivergence, X1, P2, ridge: float):
+    """Mean D_f(teacher || student) over samples, and its gradient in (w, b).
+
+    Trial points of the line search with some |logit| > 500 get a steep
+    finite barrier ``1e6 (1 + max|u| - 500)`` instead of the loss (which
+    would need sigmoid values below the float64 range); the optimum is far
+    inside, so the barrier only makes the line search backtrack.
+    """
+    n = len(X1)
+
+    def fun(theta):
+        u = X1 @ theta
+        k = int(np.argmax(np.abs(u)))
+        if abs(u[k]) > _UMAX:
+            return 1e6 * (1 + abs(u[k]) - _UMAX), 1e6 * np.sign(u[k]) * X1[k]
+        Z = np.stack([u, np.zeros_like(u)], -1)
+        loss, g = div._loss_grad_np(P2, Z)  # P2 validated once in fit_head
+        w = theta[:-1]
+        val = loss.mean() + 0.5 * ridge * (w @ w)
+        grad = X1.T @ g[:, 0] / n
+        grad[:-1] += ridge * w
+        return val, grad
+    return fun
+
+
+def fit_head(div, X, p, *, ridge: float = 0.0, theta0=None, gtol: float = 1e-10,
+             maxiter: int = 2000) -> np.ndarray:
+    """Minimise ``mean_i D_f(Bern(p_i) || Bern(sigmoid(w . x_i + b))) + ridge |w|^2/2``.
+
+    Parameters
+    ----------
+    div : FDivergence or name
+    X : (n, d) features; p : (n,) teacher probabilities in [0, 1].
+    Returns ``theta = (w, b)`` of length ``d + 1``.
+    """
+    div = get(div)
+    X = np.asarray(X, float)
+    p = np.asarray(p, float)
+    if X.ndim != 2 or p.shape != (len(X),):
+        raise ValueError(f"X must be (n, d) and p (n,); got {X.shape} and {p.shape}")
+    X1 = np.hstack([X, np.ones((len(X), 1))])
+    if not np.isfinite(X1).all():
+        raise ValueError("X must be finite")
+    P2 = check_simplex("p", np.stack([p, 1 - p], -1))
+    if (P2 == 0).any() and not np.isfinite(float(div.a_at_0)):
+        raise ValueError(f"p must be in (0, 1) for the {div.name} loss")
+    theta0 = np.zeros(X1.shape[1]) if theta0 is None else np.asarray(theta0, float)
+    # BFGS (numpy) rather than L-BFGS-B: the latter calls threaded BLAS on
+    # every iteration, which is ~100x slower on a loaded machine.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LineSearchWarning)  # non-smooth TV: expected
+        res = minimize(_binary_objective(div, X1, P2, ridge), theta0, jac=True, method="BFGS",
+                       options=dict(gtol=gtol, maxiter=maxiter))
+    if np.abs(X1 @ res.x).max() > 0.9 * _UMAX:
+        raise RuntimeError(f"{div.name} fit ran to logits of {_UMAX:g}: the minimiser is "
+                           "(near) unbounded for this data")
+    return res.x
+
+
+def train_teacher(model: GaussianMixtureW2S, rng, n_weak: int, ridge: float = 1e-3):
+    """Logistic regression on ``n_weak`` labelled weak views (cross-entropy = KL with one-hot)."""
+    _, y, v = model.sample(rng, n_weak)
+    return fit_head(KL, v, (y > 0).astype(float), ridge=ridge)
+
+
+def embed_teacher(model: GaussianMixtureW2S, theta_T) -> np.ndarray:
+    """The teacher's head as a head on ``x`` (zeros outside ``S``); with
+    ``tau = 0`` it produces exactly the teacher's soft labels."""
+    th = np.zeros(model.d + 1)
+    th[:model.d_weak] = theta_T[:-1]
+    th[-1] = theta_T[-1]
+    return th
+
+
+def teacher_probs(theta_T, v) -> np.ndarray:
+    return expit(v @ theta_T[:-1] + theta_T[-1])
+
+
+def flip(rng, p, eta: float) -> np.ndarray:
+    """Replace each soft label by ``1 - p`` with probability ``eta``."""
+    if not (0 <= eta < 0.5):
+        raise ValueError(f"eta must be in [0, 0.5); got {eta!r}")
+    return np.where(rng.random(len(p)) < eta, 1 - p, p)
+
+
+def pgr(err_weak: float, err_student: float, err_ceiling: float) -> float:
+    """Performance gap recovered (Burns et al. 2023)."""
+    return (err_weak - err_student) / (err_weak - err_ceiling)
+
+
+def w2s_trial(model: GaussianMixtureW2S, divs, rng, *, n: int, n_weak: int, etas=(0.0,),
+              warm: bool = True):
+    """One seed: train a teacher, then one student per (loss, eta).
+
+    With ``warm`` every non-KL loss starts BFGS from the KL (convex) fit
+    on the same data, which makes the non-smooth TV fit ~10x cheaper;
+    otherwise all start from zero.
+
+    Returns ``{"err_weak": .., "err_ceiling": .., (name, eta): {"err": .., "pgr": ..}}``;
+    a fit whose logits run off to infinity (the empirical risk has no finite
+    minimiser, seen for reverse KL with flipped near-0/1 labels at small n)
+    is recorded with ``err = pgr = nan``.
+    """
+    theta_T = train_teacher(model, rng, n_weak)
+    err_w = model.weak_error(theta_T[:-1], theta_T[-1])
+    x, _, v = model.sample(rng, n)
+    p = teacher_probs(theta_T, v)
+    out = {"err_weak": err_w, "err_ceiling": model.bayes_error, "theta_T": theta_T}
+    for eta in etas:
+        pn = flip(rng, p, eta) if eta > 0 else p
+        th0 = fit_head(KL, x, pn) if warm else None
+        for d in divs:
+            d = get(d)
+            try:
+                th = th0 if (d is KL and warm) else fit_head(d, x, pn, theta0=th0)
+            except RuntimeError:  # ran off to infinite logits (reverse KL under noise)
+                out[(d.name, eta)] = {"err": math.nan, "pgr": math.nan, "theta": None}
+                continue
+            e = model.error(th[:-1], th[-1])
+            out[(d.name, eta)] = {"err": e, "pgr": pgr(err_w, e, model.bayes_error), "theta": th}
+    return out
+
+
+def fit_rate(ns, values):
+    """Per-seed least-squares slope of ``log value`` on ``log n``; returns
+    ``(rate, se, ci95)`` with ``rate = -mean slope`` and a t-interval over seeds.
+
+    ``values`` has shape (seeds, len(ns)); seeds are independent, so the
+    per-seed slopes are i.i.d. and the t-interval is exact for normal slopes.
+    """
+    from scipy.stats import t as student_t
+    ln = np.log(np.asarray(ns, float))
+    lv = np.log(np.asarray(values, float))
+    A = np.vstack([ln, np.ones_like(ln)]).T
+    slopes = np.linalg.lstsq(A, lv.T, rcond=None)[0][0]
+    m, s = -slopes.mean(), slopes.std(ddof=1) / math.sqrt(len(slopes))
+    q = student_t.ppf(0.975, len(slopes) - 1)
+    return float(m), float(s), (float(m - q * s), float(m + q * s))
+
+
+def excess_risk_curve(model: GaussianMixtureW2S, div, rng, *, ns, seeds: int, n_ref: int,
+                      eta: float = 0.0, theta_T=None, progress=None):
+    """Excess population f-risk of the ERM head vs ``n``.
+
+    A fixed teacher and a fixed reference sample of size ``n_ref`` stand in
+    for the population: ``excess(n) = R_ref(theta_n) - R_ref(theta_ref)``
+    with ``theta_ref`` the minimiser of ``R_ref`` (so excess >= 0 up to
+    optimiser tolerance).  Returns an array (seeds, len(ns)).
+    """
+    div = get(div)
+    seeds_rng = [np.random.default_rng(s) for s in rng.bit_generator.seed_seq.spawn(seeds + 1)]
+    ref_rng = seeds_rng.pop()
+    if theta_T is None:
+        theta_T = train_teacher(model, ref_rng, 500)
+    xr, _, vr = model.sample(ref_rng, n_ref)
+    pr = teacher_probs(theta_T, vr)
+    pr = flip(ref_rng, pr, eta) if eta > 0 else pr
+    X1r = np.hstack([xr, np.ones((n_ref, 1))])
+    objective = _binary_objective(div, X1r, np.stack([pr, 1 - pr], -1), 0.0)
+    th_ref = fit_head(div, xr, pr)
+    r_ref = objective(th_ref)[0]
+    out = np.empty((seeds, len(ns)))
+    it = range(seeds) if progress is None else progress(range(seeds))
+    for s in it:
+        for j, n in enumerate(ns):
+            x, _, v = model.sample(seeds_rng[s], n)
+            p = teacher_probs(theta_T, v)
+            p = flip(seeds_rng[s], p, eta) if eta > 0 else p
+            th = fit_head(div, x, p, theta0=th_ref)
+            out[s, j] = objective(th)[0] - r_ref
+    return out
