@@ -1,0 +1,243 @@
+"""The two regimes of the CNN weak-to-strong pipeline, as reproducible experiments.
+
+* data-scarce (``n_st ≤ d``: the student can interpolate its pseudo-labels
+  through the noise patches): benign vs harmful overfitting, governed by
+  ``Q = n_st p_b² ‖ν‖⁴ / (σ_p⁴ d)`` (THEORY.md §5, the source's Thm 3.4);
+* data-abundant (``n_st ≫ d``): early label correction, then degradation
+  when overtrained (THEORY.md §5, the source's Thm 3.6).
+
+The parameter choices (ours; the source gives only the abstract) are in
+:func:`scarce_setting` and :func:`abundant_setting` and are discussed in
+``docs/theory/cnn.rst``.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+from scipy.optimize import OptimizeWarning, curve_fit
+
+from .._progress import progress
+from .data import PatchModel, _check_int
+from .pipeline import Setting, log_steps, run
+
+#: Mixture used throughout: p_e, p_h, p_b and the teacher's label noise.
+MIX = dict(p_easy=0.2, p_hard=0.2, p_both=0.6, label_noise=0.1)
+
+
+def scarce_setting(n_student: int, nu_norm: float, quick: bool = False, d=None) -> Setting:
+    """Data-scarce setting: ``d = 1000`` (400 quick), ``‖μ‖ = 3``, ``σ_p = 1``.
+
+    Student: ``m = 10`` filters per class, ``σ₀ = 0.01``, step size
+    ``η = min(0.5, 20/‖ν‖²)`` and ``T = 50/η`` GD steps (a fixed gradient-flow
+    time ``η T = 50``; at ``‖ν‖ = 4, 7`` the results agree with ``η = 0.05``,
+    ``T = 1000``; the cap keeps ``η`` well below the inverse curvature
+    ``4m/(p_b‖ν‖²)`` of the hard-signal direction).  Teacher: 200 labelled
+    samples, 100 GD steps of size 0.3.  ``d = 2000`` (1000 quick) keeps
+    ``n_st/d ≤ 0.1`` in the sweeps: at ``d = 1000`` with ``n_st = 200`` the
+    transition already depends on ``n`` more weakly than ``Q`` says (fitted
+    exponent of ``‖ν‖`` 8.4 instead of 4, see docs/theory/cnn.rst).
+    """
+    d = d if d is not None else (1000 if quick else 2000)
+    model = PatchModel(d=d, mu_norm=3.0, nu_norm=nu_norm, sigma_p=1.0, **MIX)
+    lr = min(0.5, 20.0 / model.nu_norm ** 2)
+    return Setting(model, n_teacher=200, n_student=n_student, m=10, sigma0=0.01, lr=lr,
+                   steps=int(round(50.0 / lr)), teacher_lr=0.3, teacher_steps=100,
+                   n_test=1000 if quick else 2000)
+
+
+def abundant_setting(quick: bool = False) -> Setting:
+    """Data-abundant setting: ``n_st = 25 d`` (``d = 30``, quick; ``d = 80`` full),
+    ``‖μ‖ = ‖ν‖ = 3``, ``σ_p = 1``; student ``m = 10``, ``σ₀ = 0.01``, ``η = 2``,
+    200 steps (600 full); teacher: 500 labelled samples, 300 GD steps of 0.1."""
+    d = 30 if quick else 80
+    model = PatchModel(d=d, mu_norm=3.0, nu_norm=3.0, sigma_p=1.0, **MIX)
+    return Setting(model, n_teacher=500, n_student=25 * d, m=10, sigma0=0.01, lr=2.0,
+                   steps=200 if quick else 600, teacher_lr=0.1, teacher_steps=300,
+                   n_test=1000 if quick else 2000)
+
+
+def repeat(setting: Setting, n_seeds: int, seed, record=None, desc="", show=False) -> dict:
+    """Run *setting* for *n_seeds* independent seeds (``SeedSequence(seed).spawn``).
+
+    Returns the per-seed outputs of :func:`w2s_theory.cnn.pipeline.run`
+    stacked: arrays of shape ``(n_seeds, n_records)`` for the trajectories
+    and ``(n_seeds,)`` for the teacher's numbers.
+    """
+    n_seeds = _check_int("n_seeds", n_seeds, 1)
+    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    kids = root.spawn(n_seeds)
+    outs = [run(setting, k, record=record)
+            for k in progress(kids, total=n_seeds, desc=desc, disable=not show)]
+    keys = ("train_fit", "correction", "test_error", "test_error_hard", "teacher_error",
+            "flip_rate", "flip_rate_hard")
+    res = {k: np.array([o[k] for o in outs], dtype=float) for k in keys}
+    res["steps"] = outs[0]["steps"]
+    return res
+
+
+def mean_se(x, axis=0):
+    """Mean and standard error over seeds (ddof = 1)."""
+    x = np.asarray(x, dtype=float)
+    return x.mean(axis=axis), x.std(axis=axis, ddof=1) / math.sqrt(x.shape[axis])
+
+
+def abundant_summary(res: dict) -> dict:
+    """Early-stopped vs overtrained student, per seed.
+
+    The early-stopping step is the recorded step with the smallest test
+    error (an oracle; with 1000+ fresh test points its selection bias is
+    below the binomial SE).  Returns per-seed arrays ``t_early``, ``err_early``,
+    ``corr_early``, ``err_end``, ``corr_end``, ``teacher``.
+    """
+    err = res["test_error"]
+    i = np.argmin(err, axis=1)
+    rows = np.arange(err.shape[0])
+    return dict(t_early=res["steps"][i], err_early=err[rows, i],
+                corr_early=res["correction"][rows, i], err_end=err[:, -1],
+                corr_end=res["correction"][:, -1], teacher=res["teacher_error"],
+                fit_end=res["train_fit"][:, -1])
+
+
+# --------------------------------------------------------------------------
+# Transition sweep (data-scarce)
+# --------------------------------------------------------------------------
+def sweep_nu(n_values, nu_values, n_seeds, seed, quick=False, show=False) -> dict:
+    """Final hard-only test error over a grid of ``(n_st, ‖ν‖)``, per seed.
+
+    Returns ``hard`` and ``total`` of shape ``(len(n_values), len(nu_values),
+    n_seeds)``, ``fit`` (training fit to the pseudo-labels, same shape) and
+    ``Q`` of shape ``(len(n_values), len(nu_values))``.
+    """
+    n_values = [int(n) for n in n_values]
+    nu_values = [float(v) for v in nu_values]
+    shape = (len(n_values), len(nu_values), n_seeds)
+    hard, total, fit = np.empty(shape), np.empty(shape), np.empty(shape)
+    Q = np.empty(shape[:2])
+    grid = [(a, b) for a in range(len(n_values)) for b in range(len(nu_values))]
+    root = np.random.SeedSequence(seed)
+    kids = root.spawn(len(grid))
+    for (a, b), k in progress(list(zip(grid, kids)), total=len(grid), desc="cnn sweep",
+                              disable=not show):
+        st = scarce_setting(n_values[a], nu_values[b], quick)
+        Q[a, b] = st.snr_quantity
+        r = repeat(st, n_seeds, k, record=[st.steps])
+        hard[a, b], total[a, b], fit[a, b] = (r["test_error_hard"][:, -1],
+                                              r["test_error"][:, -1], r["train_fit"][:, -1])
+    return dict(n=np.array(n_values), nu=np.array(nu_values), hard=hard, total=total, fit=fit,
+                Q=Q, d=scarce_setting(n_values[0], nu_values[0], quick).model.d)
+
+
+def crossing(x, y, level: float) -> float:
+    """First ``x`` where the curve ``y(x)`` falls through *level*, by linear
+    interpolation in ``(log x, y)``; NaN if it does not cross on the grid."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    for j in range(len(x) - 1):
+        if y[j] >= level > y[j + 1]:
+            t = (y[j] - level) / (y[j] - y[j + 1])
+            return float(np.exp(np.log(x[j]) + t * (np.log(x[j + 1]) - np.log(x[j]))))
+    return math.nan
+
+
+def transition_curve(x, L, k, c):
+    """``L · expit(−k (x − c))``: the hard-only error as a logistic in ``x``."""
+    from scipy.special import expit
+    return L * expit(-k * (x - c))
+
+
+def fit_transition(sweep: dict, se_floor: float = 0.01) -> dict:
+    """Fit ``err_hard(n, ν) = L·expit(−k (log n + α log ν − c))`` to a sweep.
+
+    Weighted least squares (``scipy.optimize.curve_fit``) on the seed means
+    with their standard errors (floored at *se_floor*, so a cell whose seeds
+    happen to agree does not get infinite weight).  ``α`` is the exponent of
+    ``‖ν‖`` that makes ``n ‖ν‖^α`` the control variable: ``Q = n p_b² ‖ν‖⁴ /
+    (σ_p⁴ d)`` predicts ``α = 4``, a Cao-type ``n‖ν‖²/(σ_p² d)`` predicts 2.
+
+    Returns ``alpha``, ``alpha_se`` (Wald), ``ci`` (95% profile-likelihood
+    interval, ``inf`` if open upwards), ``L``, ``k``, ``c``; ``L4``, ``k4``,
+    ``c4`` and ``Q_mid`` (the ``Q`` at the midpoint) of the fit with ``α``
+    fixed at 4; ``chi2`` for free α and for α fixed at 4 and at 2; ``dof``.
+    """
+    with warnings.catch_warnings():   # OptimizeWarning when pcov is singular at a bound
+        warnings.simplefilter("ignore", OptimizeWarning)
+        return _fit_transition(sweep, se_floor)
+
+
+def _free_fit(sweep, se_floor, full=False):
+    n = np.asarray(sweep["n"], dtype=float)
+    nu = np.asarray(sweep["nu"], dtype=float)
+    hard = np.asarray(sweep["hard"], dtype=float)
+    mean = hard.mean(axis=-1)
+    se = np.maximum(hard.std(axis=-1, ddof=1) / math.sqrt(hard.shape[-1]), se_floor)
+    ln = np.repeat(np.log(n)[:, None], len(nu), axis=1).ravel()
+    lv = np.repeat(np.log(nu)[None, :], len(n), axis=0).ravel()
+    y, s = mean.ravel(), se.ravel()
+
+    def model(X, L, k, c, a):
+        return transition_curve(X[0] + a * X[1], L, k, c)
+
+    # L ≤ 1/2: the expected hard-only error of a student is at most chance
+    p0 = (min(float(y.max()), 0.5), 2.0, float(np.median(ln + 4 * lv)), 4.0)
+    lo_b, hi_b = [0.0, 0.0, -np.inf, 0.1], [0.5, np.inf, np.inf, 200.0]
+    popt, pcov = curve_fit(model, np.vstack([ln, lv]), y, p0=p0, sigma=s,
+                           absolute_sigma=True, bounds=(lo_b, hi_b), maxfev=20000)
+    chi2 = float(np.sum(((model(np.vstack([ln, lv]), *popt) - y) / s) ** 2))
+    return (popt, pcov, chi2), (ln, lv, y, s, p0, lo_b, hi_b)
+
+
+def _fit_transition(sweep, se_floor):
+    """Implementation of :func:`fit_transition`."""
+
+    (popt, pcov, chi2), (ln, lv, y, s, p0, lo_b, hi_b) = _free_fit(sweep, se_floor, full=True)
+
+    def fixed(a):
+        f = lambda X, L, k, c: transition_curve(X[0] + a * X[1], L, k, c)  # noqa: E731
+        p, _ = curve_fit(f, np.vstack([ln, lv]), y, p0=p0[:3], sigma=s, absolute_sigma=True,
+                         bounds=(lo_b[:3], hi_b[:3]), maxfev=20000)
+        return p, float(np.sum(((f(np.vstack([ln, lv]), *p) - y) / s) ** 2))
+
+    p4, chi4 = fixed(4.0)
+    _, chi2_2 = fixed(2.0)
+    q_mid = MIX["p_both"] ** 2 * math.exp(p4[2]) / sweep["d"]   # sigma_p = 1
+    # profile-likelihood 95% interval: {α : χ²(α) − χ²_min ≤ 3.84}, scanned on a
+    # grid (the Wald interval from pcov is unreliable for this nonlinear model)
+    grid = np.arange(1.0, 40.01, 0.5)
+    prof = np.array([fixed(a)[1] for a in grid])
+    best = min(chi2, float(prof.min()))
+    inside = grid[prof - best <= 3.84]
+    lo = float(inside.min()) if inside.size else math.nan
+    hi = float(inside.max()) if inside.size else math.nan
+    if inside.size and hi >= grid[-1]:
+        hi = math.inf                       # interval open towards 'no n-dependence'
+    return dict(alpha=float(popt[3]), alpha_se=float(math.sqrt(pcov[3, 3])), L=float(popt[0]),
+                k=float(popt[1]), c=float(popt[2]), Q_mid=q_mid, chi2=chi2, chi2_alpha4=chi4,
+                chi2_alpha2=chi2_2, dof=int(y.size - 4), ci=(lo, hi),
+                L4=float(p4[0]), k4=float(p4[1]), c4=float(p4[2]))
+
+
+def bootstrap_alpha(sweep: dict, n_boot: int = 300, seed=0, se_floor: float = 0.01) -> dict:
+    """Percentile-bootstrap 95% interval for the exponent ``α`` of :func:`fit_transition`.
+
+    Seeds are resampled with replacement independently in every ``(n, ‖ν‖)``
+    cell and the free four-parameter fit is redone.  Unlike the profile
+    interval, this does not assume Gaussian cell means: the hard-only error
+    over seeds is heavy-tailed (a few seeds fail when the teacher's coin-flip
+    pseudo-labels on the few hard-only samples happen to be unbalanced).
+    """
+    n_boot = _check_int("n_boot", n_boot, 10)
+    hard = np.asarray(sweep["hard"], dtype=float)
+    rng = np.random.default_rng(seed)
+    out = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", OptimizeWarning)
+        for _ in range(n_boot):
+            idx = rng.integers(0, hard.shape[-1], size=hard.shape)
+            res = dict(sweep, hard=np.take_along_axis(hard, idx, axis=-1))
+            out.append(_free_fit(res, se_floor)[0][0][3])
+    out = np.array(out)
+    lo, hi = np.quantile(out, [0.025, 0.975])
+    return dict(alpha_boot_median=float(np.median(out)), ci=(float(lo), float(hi)),
+                n_boot=n_boot)
