@@ -21,8 +21,15 @@ def reps_for(d: int, quick: bool) -> int:
     return max(3, int(round(32 * (256 / d) ** 1.2)))
 
 
+def rate_reps_for(d: int, quick: bool) -> int:
+    """Repetitions of the (cheaper) teacher-only runs for the hard-direction rate."""
+    if quick:
+        return 64
+    return max(8, int(round(96 * (256 / d))))
+
+
 def scaling_study(setting=DEFAULT, ds=(256, 512, 1024, 2048, 4096), *, quick=False, seed=0,
-                  reps=None, show_progress=True) -> dict:
+                  reps=None, rate_reps=None, show_progress=True) -> dict:
     """Alignments vs d with limits, agreement checks and fitted exponents (JSON-ready).
 
     Parameters
@@ -30,33 +37,49 @@ def scaling_study(setting=DEFAULT, ds=(256, 512, 1024, 2048, 4096), *, quick=Fal
     setting : MultiIndexSetting
     ds : sequence of int
     reps : callable d -> int, optional (default :func:`reps_for`)
+        Repetitions of the full teacher + student pipeline.
+    rate_reps : callable d -> int, optional (default :func:`rate_reps_for`)
+        Repetitions of teacher-only runs used for the hard-direction rate (they are pooled
+        with the teacher metrics of the full runs).  Bands and intervals use Student-t
+        quantiles (df = reps - 1) at the levels of the claims.
     """
     reps = reps or (lambda d: reps_for(d, quick))
+    rate_reps = rate_reps or (lambda d: rate_reps_for(d, quick))
     L = setting.limits()
     sims = []
     for i, d in enumerate(progress(list(ds), desc="multiindex d-scaling", disable=not show_progress)):
-        sims.append(simulate(setting, int(d), reps(int(d)), seed=[seed, 21, i, int(d)]))
+        full = simulate(setting, int(d), reps(int(d)), seed=[seed, 21, i, int(d)])
+        extra = max(0, rate_reps(int(d)) - full.reps)
+        if extra:
+            t_only = simulate(setting, int(d), extra, seed=[seed, 22, i, int(d)], student=False)
+            for k, v in t_only.values.items():
+                full.values[k] = np.concatenate([full.values[k], v])
+        sims.append(full)
     dsa = np.array([s.d for s in sims], float)
+    n_of = lambda s, m: int(len(s.values[m]))  # noqa: E731
     out = {"setting": _describe(setting), "limits": L, "d": dsa.astype(int).tolist(),
-           "reps": [s.reps for s in sims], "z_limit": Z_LIMIT, "C_limit": C_LIMIT, "z_rate": Z_RATE}
+           "reps": [s.reps for s in sims], "teacher_reps": [n_of(s, "teacher_u1") for s in sims],
+           "z_limit": Z_LIMIT, "C_limit": C_LIMIT, "z_rate": Z_RATE}
     for m in METRICS:
-        out[m] = {"mean": [s.mean(m) for s in sims], "se": [s.se(m) for s in sims]}
+        out[m] = {"mean": [s.mean(m) for s in sims], "se": [s.se(m) for s in sims],
+                  "n": [n_of(s, m) for s in sims]}
     absu2 = [np.sqrt(s.values["teacher_u2"]) for s in sims]
     out["teacher_abs_u2"] = {"mean": [float(v.mean()) for v in absu2],
-                             "se": [float(v.std(ddof=1) / math.sqrt(v.size)) for v in absu2]}
+                             "se": [float(v.std(ddof=1) / math.sqrt(v.size)) for v in absu2],
+                             "n": [int(v.size) for v in absu2]}
     checks = {}
     for m in ("teacher_u1", "student_u1", "student_u2"):
-        a = agreement(out[m]["mean"], out[m]["se"], L[m], dsa, z=Z_LIMIT, C=C_LIMIT)
+        a = agreement(out[m]["mean"], out[m]["se"], L[m], dsa, z=Z_LIMIT, C=C_LIMIT, reps=out[m]["n"])
         checks[m] = {"passed": a.passed, "detail": a.detail}
     kappa = math.sqrt(L["teacher_u2_rate"]) * math.sqrt(2 / math.pi)
     a = agreement(np.sqrt(dsa) * out["teacher_abs_u2"]["mean"], np.sqrt(dsa) * out["teacher_abs_u2"]["se"],
-                  kappa, dsa, z=Z_LIMIT, C=C_LIMIT)
+                  kappa, dsa, z=Z_LIMIT, C=C_LIMIT, reps=out["teacher_abs_u2"]["n"])
     checks["sqrt_d_teacher_abs_u2"] = {"passed": a.passed, "detail": a.detail}
     out["checks"] = checks
     rates = {}
     for name, key in (("teacher_abs_u2", "teacher_abs_u2"), ("student_u1", "student_u1"),
                       ("student_u2", "student_u2"), ("teacher_u1", "teacher_u1")):
-        r = fit_rate(dsa, out[key]["mean"], out[key]["se"], z=Z_RATE)
+        r = fit_rate(dsa, out[key]["mean"], out[key]["se"], z=Z_RATE, reps=out[key]["n"])
         rates[name] = {"exponent": r.slope, "se": r.se, "ci": list(r.ci)}
     out["rates"] = rates
     out["verdict"] = {
@@ -102,3 +125,28 @@ def _scaling(quick: bool, seed: int) -> dict:
 def _stepsize(quick: bool, seed: int) -> dict:
     return stepsize_study(DEFAULT, np.geomspace(0.5, 12, 5 if quick else 8), d=128 if quick else 512,
                           reps=4 if quick else 8, seed=seed)
+
+
+def large_step_study(setting=DEFAULT, ds=(128, 256, 512, 1024), eta_bar=0.5, reps=6, *, seed=0,
+                     show_progress=True) -> dict:
+    """Ba et al. large step eta = eta_bar sqrt(N) for teacher and student (outside our exact theory).
+
+    Reports the alignments next to the fixed-step limits at eta = eta_bar sqrt(N) and the
+    teacher's large-step limit rho_T^2; used in the docs to show that with a large step the
+    student's top-2 subspace loses u2 as d grows (no exact formula is claimed for it).
+    """
+    rows = []
+    for i, d in enumerate(progress(list(ds), desc="multiindex large step", disable=not show_progress)):
+        sim = simulate(setting.replace(eta_T=eta_bar, eta_S=eta_bar), int(d), reps,
+                       seed=[seed, 41, i, int(d)], step="large")
+        rows.append({"d": int(d), **{f"{m}_mean": sim.mean(m) for m in METRICS},
+                     **{f"{m}_se": sim.se(m) for m in METRICS}})
+    return {"setting": _describe(setting), "eta_bar": eta_bar, "reps": reps,
+            "teacher_u1_large_step_limit": setting.limits()["teacher_u1_large_step"], "rows": rows}
+
+
+@experiment("multiindex-largestep",
+            help="§3 with the large step eta = 0.5 sqrt(N): teacher vs rho_T^2, student's u2 retention vs d")
+def _largestep(quick: bool, seed: int) -> dict:
+    return large_step_study(DEFAULT, (64, 128) if quick else (128, 256, 512, 1024),
+                            reps=3 if quick else 6, seed=seed)

@@ -9,19 +9,38 @@ import numpy as np
 
 @dataclasses.dataclass
 class Agreement:
-    """|mean - theory| <= z * SE + C / d at every point."""
+    """Result of ``abs(mean - theory) <= z * SE + C / d`` at every point."""
 
     passed: bool
-    worst_abs: float      # largest |mean - theory|
+    worst_abs: float      # largest abs(mean - theory)
     worst_ratio: float    # largest |mean - theory| / (z SE + C/d)  (<= 1 passes)
     points: int
     detail: str
 
 
-def agreement(means, ses, theory, ds, *, z: float, C: float, label: str = "") -> Agreement:
-    """Compare simulated means with limits: pass iff |mean - theory| <= z*SE + C/d everywhere."""
+def small_sample_factor(z: float, reps) -> np.ndarray:
+    """t_{df}/z at the two-sided level of ``z`` (df = reps - 1): widens bands built from few reps.
+
+    The claims use >= 16 repetitions and the normal quantile; the CLI study has as few as 3 at
+    d = 4096, where an SE estimated from 3 values is itself unreliable.
+    """
+    from scipy import stats as st
+    reps = np.asarray(reps, float)
+    if np.any(reps < 2):
+        raise ValueError("reps must be >= 2 to estimate a standard error")
+    q = st.norm.cdf(z)
+    return st.t.ppf(q, reps - 1) / z
+
+
+def agreement(means, ses, theory, ds, *, z: float, C: float, label: str = "", reps=None) -> Agreement:
+    """Compare simulated means with limits: pass iff ``abs(mean - theory) <= z*SE + C/d`` everywhere.
+
+    With ``reps`` given, z is replaced per point by the Student-t quantile of the same level.
+    """
     means, ses, theory, ds = (np.atleast_1d(np.asarray(v, float)) for v in (means, ses, theory, ds))
     means, ses, theory, ds = np.broadcast_arrays(means, ses, theory, ds)
+    if reps is not None:
+        ses = ses * small_sample_factor(z, np.broadcast_to(reps, means.shape))
     if not (np.all(np.isfinite(means)) and np.all(np.isfinite(theory)) and np.all(ses >= 0)):
         raise ValueError("agreement: means/theory must be finite and SEs non-negative")
     err = np.abs(means - theory)
@@ -30,7 +49,7 @@ def agreement(means, ses, theory, ds, *, z: float, C: float, label: str = "") ->
     i = int(np.argmax(ratio))
     det = (f"{label}worst at d={int(ds.flat[i])}: sim {means.flat[i]:.4f} +- {ses.flat[i]:.4f} vs "
            f"theory {theory.flat[i]:.4f} (|diff| {err.flat[i]:.4f} <= {tol.flat[i]:.4f} = "
-           f"{z:g} SE + {C:g}/d)")
+           f"{z:g} SE + {C:g}/d{'; SE widened by t/z' if reps is not None else ''})")
     return Agreement(bool(np.all(err <= tol)), float(err.max()), float(ratio.max()), err.size, det)
 
 
@@ -55,13 +74,16 @@ class Rate:
         return f"b = {self.slope:.3f} +- {self.se:.3f} (CI [{lo:.3f}, {hi:.3f}], z={self.z:g})"
 
 
-def fit_rate(ds, means, ses, *, z: float) -> Rate:
+def fit_rate(ds, means, ses, *, z: float, reps=None) -> Rate:
     """Weighted least squares of log(mean) on log(d); weights from SE/mean (delta method).
 
     Each d contributes an independent mean, so var(b) = 1 / sum_i w_i (x_i - xbar_w)^2 with
-    w_i = (mean_i / SE_i)^2.
+    w_i = (mean_i / SE_i)^2.  With ``reps`` given, each SE is first widened by
+    :func:`small_sample_factor`.
     """
     ds, means, ses = (np.asarray(v, float) for v in (ds, means, ses))
+    if reps is not None:
+        ses = ses * small_sample_factor(z, np.broadcast_to(reps, ses.shape))
     if ds.size < 3 or np.any(means <= 0) or np.any(ses <= 0) or np.any(ds <= 0):
         raise ValueError("fit_rate needs >= 3 points with positive d, means and SEs")
     x, y = np.log(ds), np.log(means)

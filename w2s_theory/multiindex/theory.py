@@ -26,7 +26,7 @@ oriented unit vector of v^perp) sqrt(1 - zeta), and n <v, u2>^2 s_T^2 -> chi^2_1
 
     d E<v1, u2>^2 -> kappa_T^2 = (1 - zeta_T) + zeta_T psi_T E[y^2 z2^2] / s_T^2,
 
-i.e. the alignment with u2 vanishes at the rate d^{-1} (squared overlap; d^{-1/2} for |<v1,u2>|).
+i.e. the alignment with u2 vanishes at the rate d^{-1} (squared overlap; d^{-1/2} for abs(<v1,u2>)).
 
 **Teacher labels.**  Conditionally on the teacher, for fresh x (Stein's lemma, rows of W1 of
 norm -> 1, E sigma = 0):  E[f_T(x) x] -> mu1 (g + theta_T v_T) with g = W0^T a/sqrt N,
