@@ -131,3 +131,25 @@ def test_information_exponent_table():
 def test_bad_input(bad, match):
     with pytest.raises(ValueError, match=match):
         bad()
+
+
+@pytest.mark.parametrize("f", [sp.Max(z, 0), sp.Abs(z) * z, z**4 - z, sp.erf(z)], ids=str)
+def test_derivative_identity(f):
+    # h_k' = sqrt(k) h_{k-1}  =>  c_{k-1}(f') = sqrt(k) c_k(f)  (Gaussian integration by parts)
+    def to_mp(x):
+        return x if isinstance(x, mpmath.mpf) else mpmath.mpf(str(sp.N(x, 30)))
+
+    with mpmath.workdps(25):
+        for k in range(1, 4):
+            lhs = to_mp(H.hermite_coefficient(sp.diff(f, z), k - 1, dps=25))
+            rhs = mpmath.sqrt(k) * to_mp(H.hermite_coefficient(f, k, dps=25))
+            assert abs(lhs - rhs) < 1e-20
+
+
+def test_activation_first_coefficients_of_setting():
+    from w2s_theory.multiindex.model import MultiIndexSetting
+    h = MultiIndexSetting(activation="relu-centred").hermite
+    assert h["mu1"] == pytest.approx(0.5, abs=1e-15)
+    # c_1(Heaviside) = E[z; z > 0] = 1/sqrt(2 pi) = sqrt(2) c_2(ReLU)
+    assert h["c1_dact"] == pytest.approx(1 / math.sqrt(2 * math.pi), abs=1e-15)
+    assert MultiIndexSetting().hermite["c1_dact"] == pytest.approx(0.0, abs=1e-25)  # tanh odd

@@ -130,7 +130,7 @@ class MultiIndexSetting:
     def hermite(self) -> dict:
         """Gaussian/Hermite quantities entering the limits (floats, from 30-digit values).
 
-        ``mu1 = c_1(sigma)``, ``act_norm2 = E sigma(z)^2``, ``c1 = c_1(sigma1)``,
+        ``mu1 = c_1(sigma)``, ``c1_dact = c_1(sigma')``, ``act_norm2 = E sigma(z)^2``, ``c1 = c_1(sigma1)``,
         ``Ey2 = E y^2``, ``Ey2z2 = E[y^2 <u2,x>^2]``.
         """
         def E(expr):
@@ -151,6 +151,9 @@ class MultiIndexSetting:
         tau2 = self.noise ** 2
         return {
             "mu1": c(act, 1),
+            # c_1(sigma') = sqrt(2) c_2(sigma): the linear part of sigma' - mu1, which drives the
+            # (vanishing) residual Delta of the rank-one approximation of the update
+            "c1_dact": c(sp.diff(act, z), 1),
             "c0_act": E(act),
             "act_norm2": E(sp.expand(act**2)),
             "c1_sigma1": c(s1, 1),
