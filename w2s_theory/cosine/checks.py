@@ -38,22 +38,29 @@ def zero_one_cases(seed, d=8, n_cases=4):
     return cases
 
 
-def check_zero_one(formula=zero_one_loss, law="gaussian", *, seed=0, n=200_000, cases=None):
-    """|MC 0-1 loss − formula(c)| ≤ z·SE + C/d over *cases*; C = 0 (formula exact at every d).
-
-    Returns (ok, worst standardised error, detail).
-    """
+def zero_one_mc(law="gaussian", *, seed=0, n=200_000, cases=None):
+    """Monte Carlo 0-1 losses for *cases*: (cases, means, SEs).  Reusable across formulas."""
     cases = cases if cases is not None else zero_one_cases(seed)
-    z = z_value(len(cases), REPS, ALPHA)
-    means, ses, th = [], [], []
+    means, ses = [], []
     for i, (w, ws, S) in enumerate(cases):
         # a distinct stream per law, so the elliptical laws are checked on independent samples
         m, se = mc_zero_one(w, ws, S, law=law, n=n, reps=REPS, seed=[seed, i, LAWS.index(law)])
         means.append(m)
         ses.append(se)
-        th.append(formula(float(np.clip(cosine(w, ws, S), -1, 1))))
+    return cases, np.array(means), np.array(ses)
+
+
+def check_zero_one(formula=zero_one_loss, law="gaussian", *, seed=0, n=200_000, cases=None, mc=None):
+    """|MC 0-1 loss − formula(c)| ≤ z·SE + C/d over *cases*; C = 0 (formula exact at every d).
+
+    *mc* = :func:`zero_one_mc` output, to check several formulas on one sample.
+    Returns (ok, worst standardised error, detail).
+    """
+    cases, means, ses = mc if mc is not None else zero_one_mc(law, seed=seed, n=n, cases=cases)
+    z = z_value(len(cases), REPS, ALPHA)
+    th = [formula(float(np.clip(cosine(w, ws, S), -1, 1))) for w, ws, S in cases]
     ok, worst = within(means, th, ses, z)
-    err = np.max(np.abs(np.array(means) - np.array(th)))
+    err = np.max(np.abs(means - np.array(th)))
     return ok, worst, (f"{law}: {len(cases)} cases, n={n}, max|MC−formula|={err:.2e}, "
                        f"max err/(z·SE)={worst:.2f}, z={z:.2f}")
 
@@ -79,14 +86,20 @@ def gradient_cases(seed, d=6):
     return out
 
 
-def check_expected_gradient(formula=expected_gradient, *, seed=0, n=200_000, cases=None):
-    """Each coordinate of MC E∇ℓ vs *formula*(w, t, Σ, β): |mean − theory| ≤ z·SE (C = 0: exact)."""
+def gradient_mc(*, seed=0, n=200_000, cases=None):
+    """Monte Carlo E∇ℓ for *cases*: (cases, [means], [SEs]).  Reusable across formulas."""
     cases = cases if cases is not None else gradient_cases(seed)
+    res = [mc_gradient(w, t, S, beta, n=n, reps=REPS, seed=[seed, i]) for i, (w, t, S, beta) in enumerate(cases)]
+    return cases, [r[0] for r in res], [r[1] for r in res]
+
+
+def check_expected_gradient(formula=expected_gradient, *, seed=0, n=200_000, cases=None, mc=None):
+    """Each coordinate of MC E∇ℓ vs *formula*(w, t, Σ, β): |mean − theory| ≤ z·SE (C = 0: exact)."""
+    cases, means, ses = mc if mc is not None else gradient_mc(seed=seed, n=n, cases=cases)
     m_total = sum(len(c[0]) for c in cases)
     z = z_value(m_total, REPS, ALPHA)
     worst, oks, errs = 0.0, [], []
-    for i, (w, t, S, beta) in enumerate(cases):
-        mean, se = mc_gradient(w, t, S, beta, n=n, reps=REPS, seed=[seed, i])
+    for (w, t, S, beta), mean, se in zip(cases, means, ses):
         th = formula(w, t, S, beta)
         ok, wst = within(mean, th, se, z)
         oks.append(ok)
