@@ -7,8 +7,8 @@ Reduction to Σ = I: with u = Lᵀw, u* = Lᵀw* (Σ = LLᵀ), c_Σ(w) = c_I(u) 
 ∇²c_Σ = L ∇²c_I Lᵀ.  For ‖u‖ = 1, on span(u, u*) in the orthonormal basis
 (û, unit part of u* ⊥ û) the identity-case Hessian is [[0, −s], [−s, −c]]
 (s = √(1−c²)), with eigenvalues λ = (−c ± √(4 − 3c²))/2, and it is −c on the
-orthogonal complement.  The spectral radius (|c| + √(4−3c²))/2 is maximal,
-= 2/√3, at c = ±1/√3.  Hence
+orthogonal complement.  The spectral radius ``(abs(c) + √(4−3c²))/2`` is maximal,
+= 2/√3, at c = ±1/√3.  Hence::
 
     ‖∇²c(w)‖_op ≤ (2/√3) λ_max(Σ)/‖w‖_Σ²          (Euclidean operator norm)
     |vᵀ∇²c(w)v| ≤ (2/√3) ‖v‖_Σ²/‖w‖_Σ²            (Σ-norm form)
@@ -70,7 +70,7 @@ def gradient_bound(w, w_star, Sigma=None):
 
 # --------------------------------------------------------------------------- adversarial search
 def params_to_case(theta, d, max_log_eig=4.0):
-    """Unconstrained vector (length 3d) -> (w, w*, Σ) with Σ = diag(exp ℓ), |ℓ| ≤ max_log_eig.
+    """Unconstrained vector (length 3d) -> (w, w*, Σ) with Σ = diag(exp ℓ), abs(ℓ) ≤ max_log_eig.
 
     A diagonal Σ loses no generality: c, ∇c, ∇²c, ‖·‖_Σ and λmax are all
     equivariant under w ↦ Qw, w* ↦ Qw*, Σ ↦ QΣQᵀ for orthogonal Q (tested).

@@ -51,7 +51,7 @@ def zero_one_mc(law="gaussian", *, seed=0, n=200_000, cases=None):
 
 
 def check_zero_one(formula=zero_one_loss, law="gaussian", *, seed=0, n=200_000, cases=None, mc=None):
-    """|MC 0-1 loss − formula(c)| ≤ z·SE + C/d over *cases*; C = 0 (formula exact at every d).
+    """``|MC 0-1 loss − formula(c)| ≤ z·SE + C/d`` over *cases*; C = 0 (formula exact at every d).
 
     *mc* = :func:`zero_one_mc` output, to check several formulas on one sample.
     Returns (ok, worst standardised error, detail).
@@ -94,7 +94,7 @@ def gradient_mc(*, seed=0, n=200_000, cases=None):
 
 
 def check_expected_gradient(formula=expected_gradient, *, seed=0, n=200_000, cases=None, mc=None):
-    """Each coordinate of MC E∇ℓ vs *formula*(w, t, Σ, β): |mean − theory| ≤ z·SE (C = 0: exact)."""
+    """Each coordinate of MC E∇ℓ vs ``formula(w, t, Σ, β)``: ``|mean − theory| ≤ z·SE`` (C = 0: exact)."""
     cases, means, ses = mc if mc is not None else gradient_mc(seed=seed, n=n, cases=cases)
     m_total = sum(len(c[0]) for c in cases)
     z = z_value(m_total, REPS, ALPHA)

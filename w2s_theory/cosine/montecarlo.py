@@ -49,7 +49,7 @@ def z_value(m, reps, alpha=1e-3):
 
 
 def within(mean, theory, se, z, C=0.0, d=1):
-    """Elementwise |mean − theory| ≤ z·SE + C/d; returns (ok, worst standardised excess)."""
+    """Elementwise ``|mean − theory| ≤ z·SE + C/d``; returns (ok, worst standardised excess)."""
     mean, theory, se = np.broadcast_arrays(np.asarray(mean, float), np.asarray(theory, float),
                                            np.asarray(se, float))
     tol = z * se + C / d
