@@ -177,7 +177,8 @@ def _exact(pieces, weight):
         for a, b in ivs:
             I = _truncated_moments(len(coeffs) - 1, a, b)
             total += sum(c * I[j] for j, c in enumerate(coeffs) if c != 0)
-    return sp.nsimplify(sp.simplify(total)) if total.is_rational else sp.simplify(total)
+    # expand + collect keeps the result exact without the cost of a full simplify
+    return sp.nsimplify(total) if total.is_rational else sp.collect(sp.expand(total), sp.pi)
 
 
 @lru_cache(maxsize=256)

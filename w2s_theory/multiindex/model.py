@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import mpmath
 import numpy as np
@@ -70,6 +70,39 @@ def _positive(name, v, *, allow_zero=False):
     if not math.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
         raise ValueError(f"{name} must be a finite real number in {'[0' if allow_zero else '(0'}, inf); got {v!r}")
     return v
+
+
+@lru_cache(maxsize=64)
+def _hermite_inputs(s1, s2, act, noise):
+    def E(expr):
+        with mpmath.workdps(30):
+            v = H.gaussian_expectation(expr) if H.is_piecewise_polynomial(expr) \
+                else H.hermite_coefficient(expr, 0, dps=30)
+        return float(sp.N(v, 20)) if isinstance(v, sp.Basic) else float(v)
+
+    def c(expr, k):
+        with mpmath.workdps(30):
+            v = H.hermite_coefficient(expr, k, dps=30)
+        return float(sp.N(v, 20)) if isinstance(v, sp.Basic) else float(v)
+
+    Es1, Es2 = E(s1), E(s2)
+    Es1sq, Es2sq = E(sp.expand(s1**2)), E(sp.expand(s2**2))
+    Es2z2, Es2sqz2 = E(sp.expand(s2 * z**2)), E(sp.expand(s2**2 * z**2))
+    tau2 = noise ** 2
+    return tuple({
+        "mu1": c(act, 1),
+        # c_1(sigma') = sqrt(2) c_2(sigma): the linear part of sigma' - mu1, which drives the
+        # (vanishing) residual Delta of the rank-one approximation of the update
+        "c1_dact": c(sp.diff(act, z), 1),
+        "c0_act": E(act),
+        "act_norm2": E(sp.expand(act**2)),
+        "c1_sigma1": c(s1, 1),
+        "c1_sigma2": c(s2, 1),
+        "c1": c(s1, 1),
+        # y = s1(z1) + s2(z2) + tau eps with z1, z2, eps independent
+        "Ey2": Es1sq + Es2sq + 2 * Es1 * Es2 + tau2,
+        "Ey2z2": Es1sq + Es2sqz2 + 2 * Es1 * Es2z2 + tau2,
+    }.items())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -126,43 +159,15 @@ class MultiIndexSetting:
             raise ValueError("activation must have c_1(sigma) = E sigma'(z) != 0")
 
     # ------------------------------------------------------------------ Hermite inputs
-    @cached_property
+    @property
     def hermite(self) -> dict:
         """Gaussian/Hermite quantities entering the limits (floats, from 30-digit values).
 
-        ``mu1 = c_1(sigma)``, ``c1_dact = c_1(sigma')``, ``act_norm2 = E sigma(z)^2``, ``c1 = c_1(sigma1)``,
-        ``Ey2 = E y^2``, ``Ey2z2 = E[y^2 <u2,x>^2]``.
+        ``mu1 = c_1(sigma)``, ``c1_dact = c_1(sigma')``, ``act_norm2 = E sigma(z)^2``,
+        ``c1 = c_1(sigma1)``, ``Ey2 = E y^2``, ``Ey2z2 = E[y^2 <u2,x>^2]``.  Cached per
+        (links, activation, noise), so settings differing only in ratios/steps share them.
         """
-        def E(expr):
-            with mpmath.workdps(30):
-                v = H.gaussian_expectation(expr) if H.is_piecewise_polynomial(expr) \
-                    else H.hermite_coefficient(expr, 0, dps=30)
-            return float(sp.N(v, 20)) if isinstance(v, sp.Basic) else float(v)
-
-        def c(expr, k):
-            with mpmath.workdps(30):
-                v = H.hermite_coefficient(expr, k, dps=30)
-            return float(sp.N(v, 20)) if isinstance(v, sp.Basic) else float(v)
-
-        s1, s2, act = self.sigma1, self.sigma2, self.activation
-        Es1, Es2 = E(s1), E(s2)
-        Es1sq, Es2sq = E(sp.expand(s1**2)), E(sp.expand(s2**2))
-        Es2z2, Es2sqz2 = E(sp.expand(s2 * z**2)), E(sp.expand(s2**2 * z**2))
-        tau2 = self.noise ** 2
-        return {
-            "mu1": c(act, 1),
-            # c_1(sigma') = sqrt(2) c_2(sigma): the linear part of sigma' - mu1, which drives the
-            # (vanishing) residual Delta of the rank-one approximation of the update
-            "c1_dact": c(sp.diff(act, z), 1),
-            "c0_act": E(act),
-            "act_norm2": E(sp.expand(act**2)),
-            "c1_sigma1": c(s1, 1),
-            "c1_sigma2": c(s2, 1),
-            "c1": c(s1, 1),
-            # y = s1(z1) + s2(z2) + tau eps with z1, z2, eps independent
-            "Ey2": Es1sq + Es2sq + 2 * Es1 * Es2 + tau2,
-            "Ey2z2": Es1sq + Es2sqz2 + 2 * Es1 * Es2z2 + tau2,
-        }
+        return dict(_hermite_inputs(self.sigma1, self.sigma2, self.activation, self.noise))
 
     @cached_property
     def numpy_functions(self):
