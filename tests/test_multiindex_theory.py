@@ -5,7 +5,7 @@ import mpmath
 import numpy as np
 import pytest
 import sympy as sp
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from proofs_check import Context
 from w2s_theory.multiindex import claims as C
@@ -39,9 +39,14 @@ def test_bgn_overlap_known_values():
 
 @settings(max_examples=40)
 @given(t2=st.floats(1e-3, 1e3), a=st.floats(1e-3, 1e2))
+@example(t2=1.0, a=1.0)       # exactly at the BBP threshold theta^4 = alpha
+@example(t2=1e3, a=1e-3)      # far above it
 def test_overlap_in_unit_interval_and_increasing(t2, a):
     z1, z2 = T.spike_overlap(t2, a), T.spike_overlap(t2 * 1.01, a)
     assert 0 <= z1 < 1 and z2 >= z1
+    # continuity at the threshold: just above it the overlap is small
+    if abs(t2 * t2 - a) < 1e-12:
+        assert z1 == 0 and T.spike_overlap(t2 * (1 + 1e-9), a) < 1e-8
 
 
 @settings(max_examples=30)
