@@ -239,3 +239,35 @@ def test_bad_scalars_raise():
         kappa(1.0, -1.0)
     with pytest.raises(ValueError, match="w must be nonzero"):
         cosine(np.zeros(2), np.ones(2), dps=30)
+
+
+# ---------------------------------------------------------------- stable angle
+def _mp_angle(w, ws, S):
+    with mpmath.workdps(60):
+        Sm = mpmath.matrix(S.tolist())
+        W, Ws = mpmath.matrix(list(w)), mpmath.matrix(list(ws))
+        p = (W.T * Sm * Ws)[0]
+        q = (W.T * Sm * W)[0]
+        r = (Ws.T * Sm * Ws)[0]
+        # sin θ · √(qr) = √(qr − p²) computed exactly enough at 60 digits
+        return mpmath.atan2(mpmath.sqrt(q * r - p * p), p)
+
+
+@pytest.mark.parametrize("eps", [1e-12, 1e-8, 1e-4, 0.3])
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_angle_is_accurate_near_parallel(eps, sign):
+    """Kahan's formula keeps relative precision where arccos(c) loses it (θ ≈ eps or π − eps)."""
+    from w2s_theory.cosine import angle, zero_one_loss_of
+    rng = np.random.default_rng(int(1e3 * eps) + 7)
+    _, _, S = _rand_case(9, d=4, cond=5.0)
+    ws = rng.standard_normal(4)
+    w = sign * ws + eps * rng.standard_normal(4)
+    ref = _mp_angle(w, ws, S)
+    got = angle(w, ws, S)
+    small = ref if sign > 0 else mpmath.pi - ref           # the quantity that must keep its digits
+    got_small = got if sign > 0 else math.pi - got
+    assert abs(got_small - small) <= 1e-12 * small + 4e-16
+    assert zero_one_loss_of(w, ws, S) == pytest.approx(float(ref / mpmath.pi), rel=1e-12)
+    if eps == 1e-12 and sign > 0:   # the naive route really is worse here (why angle() exists)
+        naive = zero_one_loss(float(np.clip(cosine(w, ws, S), -1, 1))) * math.pi
+        assert abs(naive - float(ref)) > 1e-6 * float(ref)

@@ -13,12 +13,13 @@ step-size limits), :mod:`~w2s_theory.cosine.paper` (the §3 experiments),
 from . import paper
 from .bounds import (exact_step_limit, gradient_bound, hessian_bound, sft_step_limits,
                      taylor_step_bound)
-from .calculus import (C_PQR, accuracy, cosine, cosine_gradient, cosine_hessian,
-                       symbolic_cosine, symbolic_gradient, symbolic_hessian, zero_one_loss)
+from .calculus import (C_PQR, accuracy, angle, cosine, cosine_gradient, cosine_hessian,
+                       symbolic_cosine, symbolic_gradient, symbolic_hessian, zero_one_loss,
+                       zero_one_loss_of)
 from .sft import (confidence_residual_bound, cosine_rate, expected_gradient, kappa,
                   relative_correlation, sample_on_cone, simulate_sft)
 
-__all__ = ["C_PQR", "accuracy", "cosine", "cosine_gradient", "cosine_hessian",
+__all__ = ["C_PQR", "accuracy", "angle", "zero_one_loss_of", "cosine", "cosine_gradient", "cosine_hessian",
            "symbolic_cosine", "symbolic_gradient", "symbolic_hessian", "zero_one_loss",
            "kappa", "expected_gradient", "cosine_rate", "relative_correlation",
            "confidence_residual_bound", "sample_on_cone", "simulate_sft",

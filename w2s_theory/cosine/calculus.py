@@ -260,10 +260,39 @@ def zero_one_loss(c):
     return _ZERO_ONE(c)
 
 
+def angle(w, w_star, Sigma=None):
+    r"""Σ-angle θ = arccos c(w) between w and w*, computed stably.
+
+    ``arccos`` of a rounded cosine loses half the digits near c = ±1
+    (θ ≈ √(2(1−c))); instead, with unit vectors û = Lᵀw/‖Lᵀw‖, û* = Lᵀw*/‖Lᵀw*‖
+    (Σ = LLᵀ), use Kahan's formula
+
+    .. math:: \theta = 2\,\operatorname{atan2}(\|\hat u-\hat u^*\|, \|\hat u+\hat u^*\|),
+
+    accurate to a few ulps for every angle.  Parameters as in :func:`cosine`.
+    """
+    W, ws, S = check_pair(w, w_star, Sigma)
+    L = np.linalg.cholesky(S)
+    U = W @ L
+    U = U / np.linalg.norm(U, axis=-1, keepdims=True)
+    us = ws @ L
+    us = us / np.linalg.norm(us)
+    out = 2 * np.arctan2(np.linalg.norm(U - us, axis=-1), np.linalg.norm(U + us, axis=-1))
+    return float(out) if np.ndim(out) == 0 else out
+
+
 def accuracy(w, w_star, Sigma=None):
-    """``1 - arccos(c(w))/π``: accuracy of sign⟨w, x⟩ for elliptical x (see :func:`zero_one_loss`)."""
-    c = np.clip(cosine(w, w_star, Sigma), -1.0, 1.0)   # rounding can give 1 + 1e-16
-    return 1.0 - zero_one_loss(c)
+    """``1 - θ/π`` with θ = :func:`angle`: accuracy of sign⟨w, x⟩ for elliptical x (Lemma 2.1).
+
+    Equals ``1 - zero_one_loss(cosine(w, w_star, Sigma))`` but keeps full relative
+    precision of the 0-1 loss ``θ/π`` when it is tiny.
+    """
+    return 1.0 - angle(w, w_star, Sigma) / np.pi
+
+
+def zero_one_loss_of(w, w_star, Sigma=None):
+    """0-1 loss ``θ/π`` of sign⟨w, x⟩ against sign⟨w*, x⟩, elliptical x, via the stable :func:`angle`."""
+    return angle(w, w_star, Sigma) / np.pi
 
 
 # --------------------------------------------------------------------------- component form

@@ -28,7 +28,7 @@ def _sizes(quick):
 
 
 @experiment("cosine-random-teachers",
-            help="§3.1/Fig. 1: 80%% student, 100 random 70%% teachers, 4 student norms, lr sweep, early stopping")
+            help="§3.1/Fig. 1: 80% student, 100 random 70% teachers, 4 student norms, lr sweep, early stopping")
 def random_teachers(quick: bool, seed: int) -> dict:
     z = _sizes(quick)
     res = {"settings": dict(z, lrs=list(map(float, paper.LRS)), beta=1.0)}

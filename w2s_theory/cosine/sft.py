@@ -26,7 +26,7 @@ from .._progress import progress
 from .calculus import COEF, as_real_array, check_pair, check_sigma, cosine, cosine_gradient
 
 # --------------------------------------------------------------------------- symbolic sources
-_a, _beta, _g = sp.symbols("a beta g", positive=True)
+_a, _beta = sp.symbols("a beta", positive=True)
 _gr = sp.Symbol("g", real=True)
 #: κ(a, β) = E[(β/2) sech²(β a g / 2)], g ~ N(0, 1): the confidence factor of the gradient.
 KAPPA_EXPR = sp.Integral(_beta / 2 * sp.sech(_beta * _a * _gr / 2) ** 2
