@@ -23,7 +23,7 @@ def _traj(res):
                                  "overtraining (trajectories, mean ± SE over seeds)")
 def abundant(quick: bool, seed: int) -> dict:
     st = abundant_setting(quick)
-    res = repeat(st, 4 if quick else 16, [seed, 10], record=log_steps(st.steps, 30),
+    res = repeat(st, 4 if quick else 8, [seed, 10], record=log_steps(st.steps, 30),
                  desc="cnn-abundant", show=True)
     s = abundant_summary(res)
     out = _traj(res)
@@ -37,7 +37,7 @@ def scarce(quick: bool, seed: int) -> dict:
     out = {}
     for name, nu in (("harmful", 2.0), ("benign", 9.0)):
         st = scarce_setting(60 if quick else 200, nu, quick)
-        res = repeat(st, 4 if quick else 16, [seed, 11, int(nu)],
+        res = repeat(st, 4 if quick else 8, [seed, 11, int(nu)],
                      record=log_steps(st.steps, 30), desc=f"cnn-scarce {name}", show=True)
         out[name] = _traj(res)
         out[name].update(setting=_describe(st), Q=st.snr_quantity)

@@ -309,7 +309,7 @@ def train_relu_cnn(data: PatchSample, labels, W0, steps: int, lr: float, record=
         R = np.zeros((n, 2 * m))                    # W_noise = W0_noise + R^T Xi
     else:
         Wn = Wf0.T.copy()                           # (d, 2m)
-    coef = data.coef                                # (n, 2, 3)
+    coef2 = data.coef.reshape(2 * n, N_SIGNAL)      # patches 1, 2 stacked: one BLAS call
 
     def full_weights():
         Wn_now = Wf0.T + Xi.T @ R if engine == "gram" else Wn.copy()
@@ -321,7 +321,7 @@ def train_relu_cnn(data: PatchSample, labels, W0, steps: int, lr: float, record=
     rec = iter(record)
     nxt = next(rec, None)
     for t in range(steps + 1):
-        Zs = coef @ Ws                              # (n, 2, 2m)
+        Zs = (coef2 @ Ws).reshape(n, 2, 2 * m)      # (n, 2, 2m)
         f = (np.maximum(Zs, 0.0).sum(axis=1) + np.maximum(P, 0.0)) @ sgn
         while nxt == t:
             if callback is not None:
@@ -330,9 +330,10 @@ def train_relu_cnn(data: PatchSample, labels, W0, steps: int, lr: float, record=
         if t == steps:
             break
         g = -y * expit(-y * f) / n                  # dL/df_i
-        Cs = (Zs > 0) * (g[:, None, None] * sgn)    # (n, 2, 2m)
-        Cn = (P > 0) * (g[:, None] * sgn)           # (n, 2m)
-        Ws -= lr * np.einsum("npq,npk->kq", Cs, coef)
+        gs = g[:, None] * sgn                       # (n, 2m)
+        Cs = (Zs > 0) * gs[:, None, :]              # (n, 2, 2m)
+        Cn = (P > 0) * gs                           # (n, 2m)
+        Ws -= lr * (coef2.T @ Cs.reshape(2 * n, 2 * m))
         if engine == "gram":
             P -= lr * (G @ Cn)
             R -= lr * Cn

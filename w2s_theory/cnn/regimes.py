@@ -48,13 +48,13 @@ def scarce_setting(n_student: int, nu_norm: float, quick: bool = False, d=None) 
 
 
 def abundant_setting(quick: bool = False) -> Setting:
-    """Data-abundant setting: ``n_st = 25 d`` (``d = 30``, quick; ``d = 80`` full),
+    """Data-abundant setting: ``n_st = 25 d`` (``d = 30``, quick; ``d = 40`` full),
     ``‖μ‖ = ‖ν‖ = 3``, ``σ_p = 1``; student ``m = 10``, ``σ₀ = 0.01``, ``η = 2``,
-    200 steps (600 full); teacher: 500 labelled samples, 300 GD steps of 0.1."""
-    d = 30 if quick else 80
+    200 steps (300 full); teacher: 500 labelled samples, 300 GD steps of 0.1."""
+    d = 30 if quick else 40
     model = PatchModel(d=d, mu_norm=3.0, nu_norm=3.0, sigma_p=1.0, **MIX)
     return Setting(model, n_teacher=500, n_student=25 * d, m=10, sigma0=0.01, lr=2.0,
-                   steps=200 if quick else 600, teacher_lr=0.1, teacher_steps=300,
+                   steps=200 if quick else 300, teacher_lr=0.1, teacher_steps=300,
                    n_test=1000 if quick else 2000)
 
 
