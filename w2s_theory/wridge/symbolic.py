@@ -75,8 +75,10 @@ def _ridgeless(who):
     pb = sp.Piecewise((0, g <= 1), (1 - 1 / g, True))
     f = {"tau1": t, "tau2": t, "p": pb, "b": pb}
     if who == "T":
-        # φ v_φ(λ→0⁺): variance factor of the min-norm teacher (Hastie et al. 2022); infinite at φ = 1
-        f["V"] = sp.Piecewise((phi / (1 - phi), phi < 1), (1 / (phi - 1), True))
+        # φ v_φ(λ→0⁺): variance factor of the min-norm teacher (Hastie et al. 2022); infinite at
+        # φ = 1.  It only ever multiplies σ²; the value 0 at φ = 1 serves σ² = 0, and the
+        # evaluators reject φ = 1 with σ² > 0.
+        f["V"] = sp.Piecewise((phi / (1 - phi), phi < 1), (1 / (phi - 1), phi > 1), (0, True))
     else:
         f["W"] = sp.Integer(0)
     return f
