@@ -83,3 +83,18 @@ def test_fit_transition_recovers_known_exponent(alpha):
 def test_crossing():
     assert crossing([1, 10, 100], [0.4, 0.2, 0.0], 0.3) == pytest.approx(math.sqrt(10))
     assert math.isnan(crossing([1, 10], [0.1, 0.05], 0.3))
+
+
+def test_experiments_and_figures_registered():
+    from w2s_theory._registry import discover as disc
+    figs, exps = disc()
+    assert {"cnn-training", "cnn-phase"} <= set(figs)
+    assert {"cnn-abundant", "cnn-scarce", "cnn-transition"} <= set(exps)
+
+
+@pytest.mark.slow
+def test_figures_quick(tmp_path):
+    from w2s_theory.cnn.figures import phase, training
+    for fn in (training, phase):
+        paths = fn(tmp_path, True, 0)
+        assert all(p.exists() and p.stat().st_size > 10000 for p in paths)

@@ -277,3 +277,20 @@ def test_pipeline_runs_and_is_seeded():
     assert np.array_equal(r1["test_error"], r2["test_error"])
     assert list(r1["steps"]) == list(log_steps(30))
     assert 0 <= r1["flip_rate"] <= 1 and r1["teacher_error_hard"] == 0.5
+
+
+def test_any_linear_readout_is_at_chance_on_hard_data():
+    # ERROR_HARD_GENERAL by simulation: unshared per-patch weights w_p, biased
+    # towards nu_{+1} so the readout is far from blind; hard-only error within
+    # 4 SE of 1/2, while a ReLU CNN (nonlinear) reaches 0 on the same data.
+    pm = model(p_easy=0.0, p_hard=1.0, p_both=0.0, nu_norm=3.0)
+    t = pm.sample(100000, 21)
+    rng = np.random.default_rng(0)
+    Wp = rng.standard_normal((3, pm.d))
+    Wp[0, 1], Wp[1, 1] = 5.0, -2.0
+    f = np.einsum("npd,pd->n", t.patches, Wp)
+    err = np.mean(np.where(f >= 0, 1, -1) != t.y)
+    assert abs(err - 0.5) <= 4 * math.sqrt(0.25 / t.n)
+    W = np.zeros((2, 2, pm.d))
+    W[0, 0, 1], W[1, 0, 2] = 1.0, 1.0
+    assert np.mean(np.sign(relu_cnn_output(W, t)) != t.y) == 0.0
