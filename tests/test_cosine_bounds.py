@@ -146,3 +146,23 @@ def test_step_limit_zero_when_rate_nonpositive():
     v = -cosine_gradient(w, ws)                       # descent direction for c
     assert bounds.exact_step_limit(w, v, ws) == 0.0
     assert bounds.taylor_step_bound(w, v, ws) == 0.0
+
+
+# ---------------------------------------------------------------- one SGD step (stochastic part of Thm 2.3)
+def test_one_step_improvement_probability_and_sharpness():
+    """P(step improves c) = Φ(√B ċ/σ) within z·SE + Berry–Esseen/√B; a variance×2 prediction fails."""
+    from w2s_theory.cosine import paper, stochastic
+    from w2s_theory.cosine.montecarlo import z_value
+    rng = np.random.default_rng(30)
+    d = 20
+    ws = np.eye(d)[0]
+    w = sample_on_cone(rng, ws, paper.acc_to_cos(0.8), 1.0, 1)[0]
+    t = sample_on_cone(rng, ws, paper.acc_to_cos(0.7), 1.0, 1, ortho_to=w, rho=0.5)[0]
+    sigma, r3, rate = stochastic.xi_moments(w, t, ws, n=1_000_000, seed=31)
+    B = int((0.84 * sigma / rate) ** 2)                  # batch for which theory predicts p ≈ 0.8
+    eta = 1e-3 * bounds.taylor_step_bound(w, -expected_gradient(w, t), ws)
+    f, se = stochastic.simulate_one_step(w, t, ws, eta, B, 2000, seed=32)
+    tol = z_value(1, 20) * se + stochastic.BERRY_ESSEEN * r3 / math.sqrt(B)
+    assert abs(f - stochastic.predicted_probability(rate, sigma, B)) <= tol
+    assert abs(f - stochastic.predicted_probability(rate, sigma * math.sqrt(2), B)) > tol
+    assert abs(f - stochastic.predicted_probability(1.5 * rate, sigma, B)) > tol
