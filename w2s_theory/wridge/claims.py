@@ -43,7 +43,7 @@ def sim_C(sigma2, r2):
 
 
 def decomposition_sizes(ctx: Context):
-    return (250, 10, DECOMP_SETTINGS[:2]) if ctx.quick else (600, 20, DECOMP_SETTINGS)
+    return (250, 10, DECOMP_SETTINGS[:2]) if ctx.quick else (500, 16, DECOMP_SETTINGS)
 
 
 _CACHE: dict = {}
@@ -109,7 +109,7 @@ def decomposition_check(ctx: Context, variants=None):
              "perturbed Δ (×1.1, a dropped term, ω ignored) is rejected",
        source=f"{SRC}, Thm 8 (formula re-derived here; the paper's was lost)", method="simulation",
        domain="4 settings (φ,ψ) ∈ {(.5,.5),(.5,2),(2,.5),(1.5,3)}, λ_S ∈ {.05,.3,1,3}, "
-              "ρ ∈ {0,.6,1}, ω ∈ {0,.25}; d=600, 20 trials (quick: 2 settings, d=250, 10)")
+              "ρ ∈ {0,.6,1}, ω ∈ {0,.25}; d=500, 16 trials (quick: 2 settings, d=250, 10)")
 def _decomposition(ctx: Context) -> Outcome:
     res = decomposition_check(ctx)
     good = res.pop("theory")
@@ -194,7 +194,7 @@ def _mp_log_grid(lo, hi, n):
        domain="φ, ψ ∈ [1e-3, 1e3] incl. 1; λ ∈ [1e-10, 1e5]; ρ ∈ {0.3, 1}; ω ∈ {0, 0.5, 2}")
 def _float_vs_mp(ctx: Context) -> Outcome:
     ratios = [1e-3, 0.5, 1.0, 2.0, 1e3] if not ctx.quick else [1e-3, 1.0, 1e3]
-    lams = [1e-10, 1e-2, 1.0, 1e5] if not ctx.quick else [1e-10, 1.0, 1e5]
+    lams = [1e-10, 1e-2, 1.0, 1e5] if not ctx.quick else [1e-10, 1e5]
     worst, worst_raw, pts = 0.0, 0.0, 0
     with mpmath.workdps(50):
         for phi, psi, lt, ls, om in itertools.product(ratios, ratios, lams, lams, (0.0, 0.5, 2.0)):
@@ -238,10 +238,10 @@ BEAT_SETTINGS = ((0.5, 0.5, 0.5, 1.0, 2.0, 30.0), (0.5, 2.0, 0.5, 1.0, 2.0, 30.0
        title="With λ_T > λ* the §2.1 student never wins (Thm 5) but the weighted student with "
              "ρ = 1 does; with ρ = 0 it does not (simulation, significant at z·SE + C/d)",
        source=f"{SRC}, §2.2 discussion and Fig 2", method="simulation",
-       domain="φ=0.5, ψ ∈ {0.5, 2}, σ²=0.5, r²=1, λ_T = 2λ*, λ_S = 30, ω = 0; d=600, 16 trials "
+       domain="φ=0.5, ψ ∈ {0.5, 2}, σ²=0.5, r²=1, λ_T = 2λ*, λ_S = 30, ω = 0; d=500, 12 trials "
               "(quick 250, 8)")
 def _beats(ctx: Context) -> Outcome:
-    d, trials = (250, 8) if ctx.quick else (600, 16)
+    d, trials = (250, 8) if ctx.quick else (500, 12)
     pts, margins, lines = 0, [], []
     lam_grid = np.geomspace(1e-4, 1e4, 161)
     for k, (phi, psi, s2, r2, f, ls) in enumerate(BEAT_SETTINGS):
@@ -272,7 +272,8 @@ def _rho_th(ctx: Context) -> Outcome:
     worst, pts, ok, lines = 0.0, 0, True, []
     lam_S = [0.01, 1.0, 100.0] if ctx.quick else [1e-3, 0.03, 1.0, 30.0, 1e3]
     with mpmath.workdps(50):
-        for phi, psi, f, om in itertools.product((0.5, 2.0), (0.5, 2.0), (1.5, 4.0), (0.0, 0.3)):
+        phis = (0.5,) if ctx.quick else (0.5, 2.0)
+        for phi, psi, f, om in itertools.product(phis, (0.5, 2.0), (1.5, 4.0), (0.0, 0.3)):
             s2, r2 = mpmath.mpf("0.5"), mpmath.mpf(1)
             lt = f * phi * s2 / r2
             for ls in lam_S:
@@ -302,7 +303,7 @@ def _rho_th(ctx: Context) -> Outcome:
 # ----------------------------------------------------------------------------------------------
 def _sim_phi_points(ctx, psi, lam_S, s2, r2, phis, lam_T_of_phi, tag):
     """Simulated §2.1 student (ω = 1) at each φ; returns (theory-args, mean, se, d)."""
-    d, trials = (250, 8) if ctx.quick else (500, 16)
+    d, trials = (200, 6) if ctx.quick else (400, 12)
     out = []
     for k, phi in enumerate(phis):
         lt = lam_T_of_phi(phi)
@@ -322,7 +323,7 @@ APPE_NOISE = (1.0, 1.0)    # σ², r²
              "(1-φ)E_S → σ²τ2(ψ,λ_S), and decreases right after (double descent inherited)",
        source=f"{SRC}, App E, Figs 6-7", method="simulation",
        domain="ψ ∈ {0.5, 2}, λ_S = 0.1, σ² = r² = 1; theory on φ ∈ [0.01, 1) ∪ (1, 100]; "
-              "simulation (λ_T = 0) at φ ∈ {0.5, 0.8, 1.25, 2}, d=500, 16 trials")
+              "simulation (λ_T = 0) at φ ∈ {0.5, 0.8, 1.25, 2}, d=400, 12 trials")
 def _appE_ridgeless(ctx: Context) -> Outcome:
     s2, r2 = APPE_NOISE
     ok, worst, pts, lines = True, 0.0, 0, []
@@ -357,10 +358,10 @@ def _appE_ridgeless(ctx: Context) -> Outcome:
        title="With λ_T = λ*(φ) the student's E_S(φ) is increasing (no double descent) and "
              "E_S ≥ E_T at every φ (Thm 5)",
        source=f"{SRC}, App E, Fig 8; Thm 5", method="search",
-       domain="φ ∈ [0.02, 50] (2001 pts), ψ ∈ [0.1, 10], λ_S ∈ [1e-4, 100], σ² ∈ [0.01, 4], "
+       domain="φ ∈ [0.02, 50] (801 pts), ψ ∈ [0.1, 10], λ_S ∈ [1e-4, 100], σ² ∈ [0.01, 4], "
               "r² ∈ {0.1, 1, 10}; simulation at φ ∈ {0.5, 2} (ψ ∈ {0.5, 2})")
 def _appE_opt(ctx: Context) -> Outcome:
-    phi = np.geomspace(0.02, 50, 401 if ctx.quick else 2001)
+    phi = np.geomspace(0.02, 50, 301 if ctx.quick else 801)
     psis = (0.1, 0.5, 1.0, 2.0, 10.0) if not ctx.quick else (0.5, 2.0)
     lss = (1e-4, 0.01, 0.1, 1.0, 10.0, 100.0) if not ctx.quick else (0.01, 1.0)
     s2s = (0.01, 0.5, 1.0, 4.0) if not ctx.quick else (0.5,)
@@ -390,7 +391,7 @@ def _appE_opt(ctx: Context) -> Outcome:
              "peak past φ = 1, falls, then rises again (non-monotone); simulation confirms the peak",
        source=f"{SRC}, App E, Fig 9", method="simulation",
        domain="ψ = 0.5, λ_S = 0.1, σ² = r² = 1, λ_T ∈ {0.02, 0.05}; theory on φ ∈ [0.05, 20]; "
-              "simulation at φ ∈ {0.5, peak, 4}, d=500, 16 trials")
+              "simulation at φ ∈ {0.5, peak, 4}, d=400, 12 trials")
 def _appE_under(ctx: Context) -> Outcome:
     s2, r2 = APPE_NOISE
     psi = 0.5
@@ -421,11 +422,11 @@ def _appE_under(ctx: Context) -> Outcome:
              "continuous at ψ = 1 and equals E_T for ψ ≤ 1 (its labels are noiseless)",
        source=f"{SRC}, App E (the ψ-direction; stated here)", method="simulation",
        domain="φ = 0.5, λ_T ∈ {0.05, 0.5}, σ² = r² = 1; theory ψ ∈ [0.1, 10]; simulation "
-              "λ_S = 0 at ψ ∈ {0.9, 1, 1.1}, d=500, 16 trials")
+              "λ_S = 0 at ψ ∈ {0.9, 1, 1.1}, d=400, 12 trials")
 def _appE_psi(ctx: Context) -> Outcome:
     s2, r2 = APPE_NOISE
     phi = 0.5
-    d, trials = (250, 8) if ctx.quick else (500, 16)
+    d, trials = (200, 6) if ctx.quick else (400, 12)
     ok, worst, pts = True, 0.0, 0
     for k, lt in enumerate((0.05, 0.5)):
         ET = ridge.teacher_error(phi, lt, s2, r2)
