@@ -180,7 +180,7 @@ def gradient_fd_error(d: FDivergence, rng, n_points: int, dps: int = 40) -> floa
 
     Step h = 1e-12: truncation ~h^2 = 1e-24, rounding ~10^-dps/h = 1e-28, so a
     correct gradient agrees to ~1e-20 and any wrong term shows at O(1).
-    TV points with |t_i - 1| < 1e-3 are redrawn (the generator has a kink at 1).
+    TV points with ``|t_i - 1| < 1e-3`` are redrawn (the generator has a kink at 1).
     """
     worst = 0.0
     with mpmath.workdps(dps):
@@ -227,7 +227,7 @@ def _(ctx: Context) -> Outcome:
 
 
 def local_chi2_error(d: FDivergence, rng, n_points: int, eps: float = 1e-12) -> float:
-    """Max |D_f(P||Q)/chi2(P||Q) - f''(1)/2| / (f''(1)/2) for P = Q(1 + eps g), at 60 digits.
+    """Max ``|D_f(P||Q)/chi2(P||Q) - f''(1)/2| / (f''(1)/2)`` for ``P = Q(1 + eps g)``, at 60 digits.
 
     Taylor: D_f = f''(1)/2 chi2 + O(eps^3), so the relative error is O(eps) = 1e-12.
     """
@@ -343,7 +343,7 @@ def _(ctx: Context) -> Outcome:
 
 def rate_check(ctx_quick: bool, seed: int, hypothesised: float = 1.0):
     """Fitted excess-risk rate of the KL student and the pass/fail of
-    |rate - hypothesised| <= 3 SE + 0.15.
+    ``|rate - hypothesised| <= 3 SE + 0.15``.
 
     z = 3 over seeds (the 95% t-quantile is 2.2 at 12 seeds, so 3 is conservative);
     C = 0.15 absorbs the finite-n curvature of log excess vs log n and the

@@ -542,7 +542,7 @@ HELLINGER2 = FDivergence((sp.sqrt(t) - 1) ** 2, "hellinger2", validate=False,
                          latex=r"(\sqrt t-1)^2")
 #: Pearson chi-square, sum (p-q)^2/q; f(t) = (t-1)^2.
 CHI2 = FDivergence((t - 1) ** 2, "chi2", validate=False, latex=r"(t-1)^2")
-#: Total variation, sum |p-q|/2 (range [0, 1]); f(t) = |t-1|/2.
+#: Total variation, ``sum |p-q|/2`` (range [0, 1]); ``f(t) = |t-1|/2``.
 TV = FDivergence(sp.Abs(t - 1) / 2, "tv", validate=False, latex=r"\tfrac12|t-1|")
 
 #: The standard family by name.

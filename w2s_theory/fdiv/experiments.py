@@ -56,6 +56,9 @@ def pgr_table(model, rng_seeds, *, n, n_weak, etas, desc, show=True, warm=True):
             entry[f"pgr_eta{e:g}"] = _mean_se(arr[:, 0])
             entry[f"err_eta{e:g}"] = _mean_se(arr[:, 1])
             entry[f"diverged_eta{e:g}"] = int(np.isnan(arr[:, 0]).sum())
+            if k != "kl":  # paired difference to the cross-entropy (KL) student
+                base = np.array(rows[("kl", e)])[:, 0]
+                entry[f"pgr_minus_kl_eta{e:g}"] = _mean_se(arr[:, 0] - base)
         if len(etas) == 2:  # paired drop in PGR caused by the noise
             a, b = np.array(rows[(k, etas[0])])[:, 0], np.array(rows[(k, etas[1])])[:, 0]
             entry["pgr_drop"] = _mean_se(a - b)

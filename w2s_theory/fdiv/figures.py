@@ -11,6 +11,7 @@ from .._registry import figure
 def plot(result: dict, path: Path) -> Path:
     """Draw the two-panel figure from a :func:`experiments.run` result."""
     import matplotlib
+    import matplotlib.ticker
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -39,6 +40,8 @@ def plot(result: dict, path: Path) -> Path:
     b.plot(ns, m[0] * ns[0] / ns, "k--", lw=1, label="slope -1")
     b.set_xscale("log")
     b.set_yscale("log")
+    b.set_xticks(ns, [f"{int(v)}" for v in ns])
+    b.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     b.set_xlabel("n (student samples)")
     b.set_ylabel("excess f-risk of the ERM head")
     b.legend(fontsize=7)

@@ -119,7 +119,7 @@ _UMAX = 500.0  # logits beyond this are never visited by a sane fit (sigmoid und
 def _binary_objective(div: FDivergence, X1, P2, ridge: float):
     """Mean D_f(teacher || student) over samples, and its gradient in (w, b).
 
-    Trial points of the line search with some |logit| > 500 get a steep
+    Trial points of the line search with some ``|logit| > 500`` get a steep
     finite barrier ``1e6 (1 + max|u| - 500)`` instead of the loss (which
     would need sigmoid values below the float64 range); the optimum is far
     inside, so the barrier only makes the line search backtrack.
@@ -147,9 +147,21 @@ def fit_head(div, X, p, *, ridge: float = 0.0, theta0=None, gtol: float = 1e-10,
 
     Parameters
     ----------
-    div : FDivergence or name
-    X : (n, d) features; p : (n,) teacher probabilities in [0, 1].
-    Returns ``theta = (w, b)`` of length ``d + 1``.
+    div : FDivergence or str
+        The loss (a standard name such as ``"kl"`` or an :class:`FDivergence`).
+    X : array, shape (n, d)
+        Finite features.
+    p : array, shape (n,)
+        Teacher probabilities in ``[0, 1]`` (in ``(0, 1)`` for reverse KL / Jeffreys).
+    ridge : float
+        L2 penalty on ``w`` (0 in all experiments).
+    theta0 : array, shape (d + 1,), optional
+        Starting point (default 0).
+
+    Returns
+    -------
+    theta : array, shape (d + 1,)
+        ``(w, b)``.
     """
     div = get(div)
     X = np.asarray(X, float)
