@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._registry import experiment
-from .regimes import (abundant_setting, abundant_summary, fit_transition, log_steps, mean_se,
-                      repeat, scarce_setting, sweep_nu)
+from .regimes import (abundant_setting, abundant_summary, bootstrap_alpha, fit_transition,
+                      log_steps, mean_se, repeat, scarce_setting, sweep_nu)
 
 
 def _traj(res):
@@ -55,6 +55,7 @@ def transition(quick: bool, seed: int) -> dict:
     for a, b in ((0, len(ns) - 1),) + (((1, 3),) if len(ns) == 4 else ()):
         sub = dict(sw, n=sw["n"][[a, b]], hard=sw["hard"][[a, b]])
         fits[f"n={ns[a]},{ns[b]}"] = fit_transition(sub)
+        fits[f"n={ns[a]},{ns[b]}"]["bootstrap"] = bootstrap_alpha(sub, 300, seed=seed)
     m, se = mean_se(sw["hard"], axis=-1)
     return dict(n=sw["n"].tolist(), nu=sw["nu"].tolist(), d=sw["d"], Q=sw["Q"].tolist(),
                 hard_mean=m.tolist(), hard_se=se.tolist(),
