@@ -1,11 +1,11 @@
 """§2.2 of Moniri & Hassani (2025): ridge teacher → weighted-ridge ("pre-trained") student.
 
-* :mod:`.estimators` — the weighted-ridge estimator, its two-layer linear-network
+* :mod:`w2s_theory.wridge.estimators` — the weighted-ridge estimator, its two-layer linear-network
   reading (Remark 6) and the spiked weighting matrix Γ = I + κθθᵀ (Assumption 7);
-* :mod:`.symbolic` — SymPy source of the limiting errors (Thm 8, derived here);
-* :mod:`.theory` — float/numpy/mpmath evaluators generated from it, ρ thresholds,
+* :mod:`w2s_theory.wridge.symbolic` — SymPy source of the limiting errors (Thm 8, derived here);
+* :mod:`w2s_theory.wridge.theory` — float/numpy/mpmath evaluators generated from it, ρ thresholds,
   ridgeless limits (Appendix E);
-* :mod:`.simulate` — seeded simulator with spectral reuse.
+* :mod:`w2s_theory.wridge.simulate` — seeded simulator with spectral reuse.
 """
 from . import symbolic
 from .estimators import spiked_first_layer, spiked_gamma, two_layer_ridge, weighted_ridge

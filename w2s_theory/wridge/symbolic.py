@@ -17,14 +17,14 @@ the family κ_d = κ₀·d (the spike of Γ growing like the µP-scaled update) 
 
 **Derivation** (docs/theory/wridge.rst has it in full).  With R = (Σ̃ + λ_S I)⁻¹,
 Σ̃ = X̃ᵀX̃/m, Sherman–Morrison gives (Σ̃ + λ_SΓ⁻¹)⁻¹ = R + α RθθᵀR,
-α = λ_S(1-ω)/(1 - λ_S(1-ω)θᵀRθ), hence
+α = λ_S(1-ω)/(1 - λ_S(1-ω)θᵀRθ), hence::
 
     β_S - β = (S β_T - β) + α Rθ · θᵀSβ_T,      S = RΣ̃,
 
 the first term being the §2.1 (plain ridge) student.  Quadratic forms of
 deterministic or independent vectors concentrate on MP integrals
 (θᵀRθ → m_ψ, θᵀR²θ → m'_ψ, θᵀSβ_T → τ1_ψ τ1_φ ρr,
-θᵀR(Sβ_T - β) → ρr(v_ψτ1_φ - m_ψ)), so
+θᵀR(Sβ_T - β) → ρr(v_ψτ1_φ - m_ψ)), so::
 
     E_S^w = E_S^ridge + Δ,
     Δ = 2α s t + α² s² m'_ψ   (s, t the limits above)                  (raw form)

@@ -79,7 +79,7 @@ def omega_from_kappa(kappa):
 
 
 def student_error(phi, psi, lam_T, lam_S, sigma2, r2, rho, omega=0.0):
-    """Limiting test error of the weighted-ridge student (Thm 8; derivation in :mod:`.symbolic`).
+    """Limiting test error of the weighted-ridge student (Thm 8; derivation in :mod:`w2s_theory.wridge.symbolic`).
 
         E_S^w = E_S^ridge + Δ,
         Δ = -ρ² r² τ1_φ q [b_ψ(2 - τ1_φ q) + 2 λ_S v_ψ p_φ],  q = (1-ω)τ1_ψ/(τ1_ψ + ωp_ψ),
@@ -139,12 +139,12 @@ def student_error_ridgeless_student(phi, psi, lam_T, sigma2, r2, rho=0.0, omega=
 
 
 def rho_threshold(phi, psi, lam_T, lam_S, sigma2, r2, omega=0.0):
-    """Smallest |ρ| at which the weighted student beats the teacher at this λ_S.
+    """Smallest ``abs(ρ)`` at which the weighted student beats the teacher at this λ_S.
 
         ρ_th = √( max(G, 0) / (r² D) ),   G = E_S^ridge - E_T,  Δ = -ρ² r² D,
 
     (closed form, from E_S^w - E_T = G - ρ²r²D and D > 0 for ω < 1).  The
-    student wins iff |ρ| > ρ_th; ρ_th > 1 means no feature quality suffices
+    student wins iff ``abs(ρ) > ρ_th``; ρ_th > 1 means no feature quality suffices
     at this λ_S, ρ_th = 0 means the §2.1 student already wins.  Requires
     ω ∈ [0, 1) (for ω ≥ 1 the spike cannot help).
     """
