@@ -5,8 +5,8 @@ networks trained by one gradient step on the first layer: a random-init teacher 
 the easy direction only (Prop 10); a student pre-trained along u2 and trained on teacher
 labels keeps u2 and picks up u1 (Thm 11).
 
-Modules: :mod:`.hermite` (Hermite toolkit), :mod:`.theory` (SymPy limits),
-:mod:`.simulate` (seeded simulator), :mod:`.claims`, :mod:`.figures`, :mod:`.experiments`.
+Modules: :mod:`~w2s_theory.multiindex.hermite` (Hermite toolkit), :mod:`~w2s_theory.multiindex.theory` (SymPy limits),
+:mod:`~w2s_theory.multiindex.simulate` (seeded simulator), :mod:`~w2s_theory.multiindex.claims`, :mod:`~w2s_theory.multiindex.figures`, :mod:`~w2s_theory.multiindex.experiments`.
 """
 from .hermite import (Z, gaussian_expectation, hermite_coefficient, hermite_coefficients,
                       hermite_poly, information_exponent, is_piecewise_polynomial,

@@ -107,7 +107,7 @@ def _hermite_inputs(s1, s2, act, noise):
 
 @dataclasses.dataclass(frozen=True)
 class MultiIndexSetting:
-    """Parameters of the §3 model; methods give its limits (see :mod:`.theory`).
+    """Parameters of the §3 model; methods give its limits (see :mod:`~w2s_theory.multiindex.theory`).
 
     Parameters
     ----------
@@ -182,6 +182,6 @@ class MultiIndexSetting:
 
     # ------------------------------------------------------------------ limits
     def limits(self) -> dict:
-        """Limiting alignments of :mod:`.theory` at this setting (floats)."""
+        """Limiting alignments of :mod:`~w2s_theory.multiindex.theory` at this setting (floats)."""
         from . import theory
         return theory.limits(self)

@@ -1,6 +1,6 @@
 """Seeded, vectorised numpy simulator of the one-step teacher and the spiked-init student.
 
-See :mod:`.model` for the model.  Every repetition draws u1, u2 (a random orthonormal pair),
+See :mod:`~w2s_theory.multiindex.model` for the model.  Every repetition draws u1, u2 (a random orthonormal pair),
 the data, the initial weights and the second layers from its own ``SeedSequence`` child, so
 results are reproducible and repetitions independent.
 

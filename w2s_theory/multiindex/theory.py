@@ -1,6 +1,6 @@
 r"""Limiting alignments of the one-step teacher (Prop 10) and student (Thm 11), as SymPy.
 
-Derivation (details in ``docs/theory/multiindex.rst``; model in :mod:`.model`).
+Derivation (details in ``docs/theory/multiindex.rst``; model in :mod:`~w2s_theory.multiindex.model`).
 
 **Rank-one spike of the update.**  With sigma' = mu1 + (sigma' - mu1), mu1 = c_1(sigma) =
 E sigma'(z), the negative gradient of the correlation loss is
@@ -104,17 +104,33 @@ def _formula(expr, args, name):
     return Formula(expr, [P[str(s)] for s in args], args, name)
 
 
+#: zeta(theta2, alpha) = 1 - (alpha + theta2)/(theta2 (theta2 + 1)) if theta2^2 > alpha else 0:
+#: limit of <v1, v>^2 for the top right singular vector v1 of W0 + theta b v^T, W0 i.i.d.
+#: N(0, 1/d) of shape N x d, alpha = N/d.  Benaych-Georges & Nadakuditi (2012), §3.1.
+#: theta2 in [0, inf), alpha in (0, inf).
 spike_overlap = _formula(ZETA, (theta2, alpha), "spike_overlap")
+#: Prop 10 (easy direction): lim <v1, u1>^2 = rho_T^2 zeta(theta_T^2) with
+#: rho_T^2 = c1^2/(c1^2 + psi_T Ey2), theta_T^2 = eta_T^2 mu1^2 (c1^2 + psi_T Ey2).
+#: Arguments (mu1, c1, Ey2, psi_T, alpha, eta_T): mu1 = c_1(sigma), c1 = c_1(sigma1) real,
+#: Ey2 = E y^2 > 0, psi_T = d/n > 0, alpha = N/d > 0, eta_T > 0.  Derived here (module doc).
 teacher_u1 = _formula(TEACHER_U1, _T_ARGS, "teacher_u1")
+#: Prop 10 with the large step eta ~ sqrt(N): lim <v1, u1>^2 = rho_T^2.  Arguments (c1, Ey2, psi_T).
 teacher_u1_large_step = _formula(TEACHER_U1_LARGE, (c1, Ey2, psiT), "teacher_u1_large_step")
+#: Prop 10 (hard direction, rate): kappa_T^2 = lim d E<v1, u2>^2
+#: = (1 - zeta_T) + zeta_T psi_T Ey2z2/(c1^2 + psi_T Ey2).  Arguments
+#: (mu1, c1, Ey2, Ey2z2, psi_T, alpha, eta_T), Ey2z2 = E[y^2 <u2,x>^2] > 0.  Derived here.
 teacher_u2_rate = _formula(TEACHER_U2_RATE, (mu1, c1, Ey2, Ey2z2, psiT, alpha, etaT), "teacher_u2_rate")
+#: Thm 11 (easy direction): lim ||P u1||^2 = rho_S^2 zeta(theta_S^2), rho_S^2 =
+#: mu1^2 theta_T^2 rho_T^2 / s_S^2, s_S^2 = mu1^2 (1 + theta_T^2) + psi_S (act2 + mu1^2 theta_T^2),
+#: theta_S^2 = eta_S^2 mu1^2 s_S^2.  Arguments (mu1, act2, c1, Ey2, psi_T, psi_S, alpha, eta_T,
+#: eta_S), act2 = E sigma(z)^2 > 0.  Derived here.
 student_u1 = _formula(STUDENT_U1, _S_ARGS, "student_u1")
+#: Thm 11 (hard direction): lim ||P u2||^2 = zeta(beta^2).  Arguments (beta >= 0, alpha > 0).
 student_u2 = _formula(STUDENT_U2, (beta, alpha), "student_u2")
 
-spike_overlap.__doc__ = """zeta(theta^2, alpha): limit of <v1, v>^2 for W0 + theta b v^T.
-
-Source: Benaych-Georges & Nadakuditi (2012), §3.1 (rectangular Gaussian noise, N(0, 1/d)
-entries, alpha = N/d); zero below the threshold theta^4 <= alpha.  theta2 in [0, inf), alpha > 0."""
+for _f in (spike_overlap, teacher_u1, teacher_u1_large_step, teacher_u2_rate, student_u1, student_u2):
+    _f.__doc__ = f"{_f.name}{tuple(str(s) for s in _f.symbols)} = {_f.expr}  (see module docstring)"
+del _f
 
 
 def limits(setting) -> dict:
