@@ -167,3 +167,15 @@ def test_symbolic_sources():
                        - S.delta_in_m(m, mp_, lam, t1)) != 0
     with pytest.raises(ValueError):
         S.instantiate(S.delta, teacher="bogus")
+
+
+def test_frozen_setting():
+    s = W.WeightedRidgeW2S(phi=0.5, psi=0.5, sigma2=0.5, r2=1.0, rho=1.0)
+    assert s.omega == 0.0 and s.lambda_star == 0.25
+    assert s.error_gap(0.5, 30.0) < 0 < ridge.error_gap(0.5, 0.5, 0.5, 30.0, 0.5, 1.0)
+    assert s.delta(0.5, 1.0) == W.delta(0.5, 0.5, 0.5, 1.0, 0.5, 1.0, 1.0, 0.0)
+    assert W.WeightedRidgeW2S(0.5, 0.5, 0.5, 1.0, 1.0, kappa=3.0).omega == 0.25
+    with pytest.raises(ValueError, match="rho"):
+        W.WeightedRidgeW2S(0.5, 0.5, 0.5, 1.0, 2.0)
+    with pytest.raises(ValueError, match="kappa"):
+        W.WeightedRidgeW2S(0.5, 0.5, 0.5, 1.0, 0.5, kappa=-1.0)

@@ -16,6 +16,7 @@ numbers and returns the same kind.  Parameter ranges:
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import mpmath
@@ -180,3 +181,53 @@ def best_rho_threshold(phi, psi, lam_T, sigma2, r2, omega=0.0, lam_range=(1e-6, 
     if res.fun <= vals[i]:
         return float(res.fun), float(math.exp(res.x))
     return float(vals[i]), float(grid[i])
+
+
+@dataclasses.dataclass(frozen=True)
+class WeightedRidgeW2S:
+    """A frozen §2.2 setting (scipy.stats style): ask it the theorem's quantities.
+
+    >>> s = WeightedRidgeW2S(phi=0.5, psi=0.5, sigma2=0.5, r2=1.0, rho=1.0)
+    >>> bool(s.error_gap(lam_T=2 * s.lambda_star, lam_S=30.0) < 0)   # beats an over-regularised teacher
+    True
+
+    ``kappa`` (default ∞) is the spike of Γ = I + κθθᵀ; ``omega`` = 1/(1+κ).
+    Parameters are validated once, here; methods take the penalties only.
+    """
+
+    phi: float
+    psi: float
+    sigma2: float
+    r2: float
+    rho: float
+    kappa: float = math.inf
+
+    def __post_init__(self):
+        # validation only: raises ValueError naming the bad parameter
+        prepare((PHI, PSI, SIGMA2, R2, RHO), (self.phi, self.psi, self.sigma2, self.r2, self.rho))
+        omega_from_kappa(self.kappa)
+
+    @property
+    def omega(self):
+        """Relative penalty along θ, ω = 1/(1+κ)."""
+        return omega_from_kappa(self.kappa)
+
+    @property
+    def lambda_star(self):
+        """Optimal teacher penalty λ* = φσ²/r²."""
+        return self.phi * self.sigma2 / self.r2
+
+    def student_error(self, lam_T, lam_S):
+        return student_error(self.phi, self.psi, lam_T, lam_S, self.sigma2, self.r2, self.rho, self.omega)
+
+    def delta(self, lam_T, lam_S):
+        return delta(self.phi, self.psi, lam_T, lam_S, self.sigma2, self.r2, self.rho, self.omega)
+
+    def error_gap(self, lam_T, lam_S):
+        return error_gap(self.phi, self.psi, lam_T, lam_S, self.sigma2, self.r2, self.rho, self.omega)
+
+    def rho_threshold(self, lam_T, lam_S):
+        return rho_threshold(self.phi, self.psi, lam_T, lam_S, self.sigma2, self.r2, self.omega)
+
+    def best_rho_threshold(self, lam_T):
+        return best_rho_threshold(self.phi, self.psi, lam_T, self.sigma2, self.r2, self.omega)
