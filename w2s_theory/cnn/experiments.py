@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._registry import experiment
-from .regimes import (abundant_setting, abundant_summary, bootstrap_alpha, fit_transition,
+from .regimes import (abundant_setting, abundant_summary, bootstrap_alpha, cell_center,
+                      fit_transition,
                       log_steps, mean_se, repeat, scarce_setting, sweep_nu)
 
 
@@ -57,8 +58,10 @@ def transition(quick: bool, seed: int) -> dict:
         fits[f"n={ns[a]},{ns[b]}"] = fit_transition(sub)
         fits[f"n={ns[a]},{ns[b]}"]["bootstrap"] = bootstrap_alpha(sub, 300, seed=seed)
     m, se = mean_se(sw["hard"], axis=-1)
+    med, med_se = cell_center(sw["hard"])
     return dict(n=sw["n"].tolist(), nu=sw["nu"].tolist(), d=sw["d"], Q=sw["Q"].tolist(),
-                hard_mean=m.tolist(), hard_se=se.tolist(),
+                hard_mean=m.tolist(), hard_se=se.tolist(), hard_median=med.tolist(),
+                hard_median_se=med_se.tolist(),
                 total_mean=sw["total"].mean(axis=-1).tolist(),
                 min_train_fit=float(sw["fit"].min()), fits=fits)
 

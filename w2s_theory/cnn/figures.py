@@ -68,8 +68,8 @@ def phase(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     plt = _plt()
     tr = transition(quick, seed)
     n, nu, d = np.array(tr["n"]), np.array(tr["nu"]), tr["d"]
-    hard = np.array(tr["hard_mean"])
-    se = np.array(tr["hard_se"])
+    hard = np.array(tr["hard_median"])      # medians: seeds are heavy-tailed
+    se = np.array(tr["hard_median_se"])
     Q = np.array(tr["Q"])
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.9), constrained_layout=True)
     ax = axes[0]
@@ -78,7 +78,7 @@ def phase(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     ax.set_xticks(np.arange(len(nu)) + 0.5, [f"{v:g}" for v in nu])
     ax.set_yticks(np.arange(len(n)) + 0.5, [str(v) for v in n])
     ax.set(xlabel="‖ν‖ (hard signal)", ylabel="n_st",
-           title=f"hard-only test error after interpolation (d={d})")
+           title=f"median hard-only test error after interpolation (d={d})")
     fig.colorbar(im, ax=ax)
     key, fit = next(iter(tr["fits"].items()))   # the widest pair of n values
     # the Q = Q* line (alpha fixed at 4): nu*(n) = (Q* sigma_p^4 d / (n p_b^2))^(1/4)
@@ -94,7 +94,7 @@ def phase(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     # the fitted curve with alpha = 4 is a function of log(n nu^4) = log(Q d / p_b^2)
     ax.plot(qq, transition_curve(np.log(qq * d / MIX["p_both"] ** 2), fit["L4"], fit["k4"],
                                  fit["c4"]), "k--", lw=1, label="logistic fit (α = 4)")
-    ax.set(xscale="log", xlabel="Q = n_st p_b² ‖ν‖⁴ / (σ_p⁴ d)", ylabel="hard-only test error",
+    ax.set(xscale="log", xlabel="Q = n_st p_b² ‖ν‖⁴ / (σ_p⁴ d)", ylabel="hard-only test error (median ± SE)",
            title=f"collapse in Q; fitted α = {fit['alpha']:.1f} ({key})")
     ax.axhline(0.12, color="gray", lw=0.8, ls=":")
     ax.legend(fontsize=7)
