@@ -14,7 +14,9 @@ Alignment metrics (all in [0, 1]) returned per repetition:
   the teacher's update W1 - W0 alone;
 * ``teacher_opnorm_u1``, ``teacher_opnorm_u2``, ``student_opnorm_u1``, ``student_opnorm_u2``:
   ||W u_k|| / ||W||_op (the "||W u||/||W||" metric; note it does not vanish for a random
-  direction when N ~ d, it tends to sqrt(alpha)/||W||_op).
+  direction when N ~ d, it tends to sqrt(alpha)/||W||_op);
+* ``label_Ey2``, ``label_corr_u1``, ``label_norm2``: mean of y~^2 over the student's data,
+  <X~^T y~/m, u1> and ||X~^T y~/m||^2 (intermediate quantities of the Thm 11 derivation).
 """
 from __future__ import annotations
 
@@ -101,6 +103,10 @@ def one_run(setting: MultiIndexSetting, d: int, rng: np.random.Generator, *,
     # student: fresh covariates labelled by the updated teacher
     Xs = rng.standard_normal((m, d))
     ys = _forward(W1, a, Xs, act)
+    g = Xs.T @ ys / m
+    out["label_Ey2"] = float(np.mean(ys ** 2))
+    out["label_corr_u1"] = float(g @ u1)
+    out["label_norm2"] = float(g @ g)
     del W0, W1, dW
     aS = rng.choice([-1.0, 1.0], size=N)
     WS0 = rng.standard_normal((N, d)) / math.sqrt(d)

@@ -94,6 +94,7 @@ S_S2 = mu1**2 * (1 + THETA_T2) + psiS * LABEL_EY2
 RHO_S2 = mu1**2 * THETA_T2 * RHO_T2 / S_S2
 THETA_S2 = etaS**2 * mu1**2 * S_S2
 STUDENT_U1 = RHO_S2 * spike_overlap_expr(THETA_S2, alpha)
+LABEL_CORR_U1 = etaT * mu1**2 * c1  # = mu1 theta_T <v_T, u1> with the signs of theta_T, <v_T,u1>
 STUDENT_U2 = spike_overlap_expr(beta**2, alpha)
 
 _T_ARGS = (mu1, c1, Ey2, psiT, alpha, etaT)
@@ -128,7 +129,17 @@ student_u1 = _formula(STUDENT_U1, _S_ARGS, "student_u1")
 #: Thm 11 (hard direction): lim ||P u2||^2 = zeta(beta^2).  Arguments (beta >= 0, alpha > 0).
 student_u2 = _formula(STUDENT_U2, (beta, alpha), "student_u2")
 
-for _f in (spike_overlap, teacher_u1, teacher_u1_large_step, teacher_u2_rate, student_u1, student_u2):
+#: Teacher labels on fresh data (step 5): E y~^2 -> act2 + mu1^2 theta_T^2.  Arguments
+#: (mu1, act2, c1, Ey2, psi_T, eta_T).  Derived here.
+label_second_moment = _formula(LABEL_EY2, (mu1, act2, c1, Ey2, psiT, etaT), "label_second_moment")
+#: <E[y~ x], u1> -> eta_T mu1^2 c1 (the teacher's spike seen through its first Hermite
+#: coefficient).  Arguments (mu1, c1, eta_T).  Derived here.
+label_corr_u1 = _formula(LABEL_CORR_U1, (mu1, c1, etaT), "label_corr_u1")
+#: ||X~^T y~/m||^2 -> s_S^2 = mu1^2 (1 + theta_T^2) + psi_S (act2 + mu1^2 theta_T^2).
+#: Arguments (mu1, act2, c1, Ey2, psi_T, psi_S, eta_T).  Derived here.
+label_norm2 = _formula(S_S2, (mu1, act2, c1, Ey2, psiT, psiS, etaT), "label_norm2")
+
+for _f in (label_second_moment, label_corr_u1, label_norm2, spike_overlap, teacher_u1, teacher_u1_large_step, teacher_u2_rate, student_u1, student_u2):
     _f.__doc__ = f"{_f.name}{tuple(str(s) for s in _f.symbols)} = {_f.expr}  (see module docstring)"
 del _f
 
@@ -156,6 +167,9 @@ def limits(setting) -> dict:
         "teacher_u2_rate": ev(teacher_u2_rate),
         "student_u1": ev(student_u1),
         "student_u2": ev(student_u2),
+        "label_Ey2": ev(label_second_moment),
+        "label_corr_u1": ev(label_corr_u1),
+        "label_norm2": ev(label_norm2),
     }
     for name, expr in (("rho_T2", RHO_T2), ("theta_T2", THETA_T2), ("rho_S2", RHO_S2),
                        ("theta_S2", THETA_S2)):
