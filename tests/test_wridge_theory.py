@@ -26,7 +26,7 @@ def test_omega_one_is_the_ridge_student_of_section_2_1(phi, psi, lt, ls, s2, r2)
         b = ridge.student_error(phi, psi, lt, ls, s2, r2)
         assert a == pytest.approx(b, rel=1e-12)
         g = W.error_gap(phi, psi, lt, ls, s2, r2, rho, 1.0)
-        assert g == pytest.approx(ridge.error_gap(phi, psi, lt, ls, s2, r2), rel=1e-9, abs=1e-12 * b)
+        assert g == pytest.approx(ridge.error_gap(phi, psi, lt, ls, s2, r2), rel=1e-11, abs=1e-14 * b)
 
 
 def test_ridge_part_equals_foundation_at_50_digits():
@@ -179,3 +179,26 @@ def test_frozen_setting():
         W.WeightedRidgeW2S(0.5, 0.5, 0.5, 1.0, 2.0)
     with pytest.raises(ValueError, match="kappa"):
         W.WeightedRidgeW2S(0.5, 0.5, 0.5, 1.0, 0.5, kappa=-1.0)
+
+
+def test_stable_gap_equals_difference_of_errors_at_50_digits():
+    """The cancellation-free §2.1 gap equals E_S^ridge - E_T once the MP moments are substituted."""
+    stable = S.instantiate(S.error_gap_ridge)
+    diff = S.instantiate(S.student_error_ridge - S.teacher_error)
+    rng = np.random.default_rng(11)
+    args = (S.phi, S.psi, S.lam_T, S.lam_S, S.sigma2, S.r2)
+    f1, f2 = sp.lambdify(args, stable, "mpmath"), sp.lambdify(args, diff, "mpmath")
+    with mpmath.workdps(50):
+        for _ in range(20):
+            vals = [mpmath.mpf(10) ** mpmath.mpf(float(x)) for x in rng.uniform(-2, 2, 6)]
+            a, b = f1(*vals), f2(*vals)
+            assert abs(a - b) <= mpmath.mpf(10) ** -40 * (1 + abs(b))
+
+
+@pytest.mark.parametrize("ls", [1e-2, 1e-6, 1e-10])
+def test_rho_threshold_keeps_precision_as_lambda_S_vanishes(ls):
+    """G and D both vanish like λ_S as λ_S → 0 (ψ < 1); their ratio must stay accurate."""
+    a = W.rho_threshold(0.5, 0.5, 0.75, ls, 0.5, 1.0, 0.0)
+    with mpmath.workdps(50):
+        b = W.rho_threshold(*map(mpmath.mpf, (0.5, 0.5, 0.75, ls, 0.5, 1.0, 0.0)))
+    assert abs(a - float(b)) < 1e-13

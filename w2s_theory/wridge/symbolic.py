@@ -92,6 +92,8 @@ def instantiate(expr, teacher="ridge", student="ridge"):
             raise ValueError(f"{who} mode must be 'ridge' or 'ridgeless'; got {how!r}")
         vals = _stable(who) if how == "ridge" else _ridgeless(who)
         sub.update({syms[k]: vals[k] for k in syms})
+        if how == "ridgeless":
+            sub[lam_T if who == "T" else lam_S] = sp.Integer(0)
     return expr.xreplace(sub)
 
 
@@ -111,8 +113,14 @@ delta = -rho**2 * r2 * T["tau1"] * q * (S["b"] * (2 - T["tau1"] * q) + 2 * S["W"
 delta_unit = T["tau1"] * q * (S["b"] * (2 - T["tau1"] * q) + 2 * S["W"] * T["p"])
 
 student_error = student_error_ridge + delta
+#: §2.1 gap E_S^ridge - E_T in the cancellation-free form of :mod:`w2s_theory.ridge.symbolic`,
+#: b_ψ K - 2 p_ψ v_φ (σ²φ - r²λ_T), K = r²τ2_φ + σ²φv_φ.  It equals
+#: ``student_error_ridge - teacher_error`` only *after* instantiation (it uses the MP relations
+#: τ2 = 1 - 2p + b and λv = p - b between teacher moments); tested at 50 digits.  Keeps the
+#: relative accuracy of the gap as λ_S → 0, where it vanishes (needed by the ρ threshold).
+error_gap_ridge = (S["b"] * (r2 * T["tau2"] + sigma2 * T["V"])
+                   - 2 * S["p"] * (T["V"] / phi) * (sigma2 * phi - r2 * lam_T))
 #: E_S - E_T = (§2.1 gap) + Δ.
-error_gap_ridge = student_error_ridge - teacher_error
 error_gap = error_gap_ridge + delta
 
 
