@@ -1,0 +1,140 @@
+"""How far the arccos(c)/π law is off for non-elliptical data: an exact 1/d term.
+
+Source: Geng, Hansen & Li (2026), Proposition 2.2 and Appendix B (approximate
+ellipticity of low-dimensional projections); the expansion below is ours.
+
+Let x have i.i.d. coordinates with mean 0, variance 1, zero odd cumulants and
+fourth/sixth cumulants κ₄, κ₆ (uniform on [−√3, √3]: κ₄ = −6/5, κ₆ = 48/7).
+For unit vectors u, v with cosine c, the pair Y = (⟨u,x⟩, ⟨v,x⟩) has the
+N(0, [[1, c], [c, 1]]) law up to an Edgeworth series: its fourth cumulant
+tensor is κ₄ Σ_s u_s^a v_s^{4−a} (a ones, 4−a twos), so with::
+
+    J_{a,b}(c) = ∫_{y₁y₂<0} ∂₁^a ∂₂^b φ_c(y) dy,     K_a = Σ_s u_s^a v_s^{4−a},
+
+    P(sign⟨u,x⟩ ≠ sign⟨v,x⟩) = arccos(c)/π + (κ₄/24) Σ_a C(4,a) K_a J_{a,4−a}(c)
+                               + [κ₆/720 and κ₄²/1152 terms] + ...
+
+J reduces to corner values of derivatives of the Gaussian density (mixed
+derivatives: integrate once in each variable) or to one-dimensional Gaussian
+integrals (pure derivatives).  For "flat" directions (every coordinate of u and
+v equal to ±1/√d, the most spread-out case) K_a = 1/d (a even) or c/d (a odd),
+so the deviation is exactly S₁(c) κ₄/d + O(1/d²): the C/d term of our tolerances, with C computed.
+"""
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+import sympy as sp
+
+from .._numeric import Formula, Param
+
+_c = sp.Symbol("c", real=True)
+_s1, _s2, _t = sp.symbols("s1 s2 t", real=True)
+_PC = (Param("c", -1.0, 1.0),)
+
+#: cumulants (κ₄, κ₆) of standardised laws with i.i.d. coordinates
+CUMULANTS = {"uniform-cube": (sp.Rational(-6, 5), sp.Rational(48, 7))}
+
+
+def _phi0():
+    return 1 / (2 * sp.pi * sp.sqrt(1 - _c ** 2))
+
+
+@functools.lru_cache(maxsize=None)
+def corner_derivative(i: int, j: int):
+    """∂₁^i ∂₂^j φ_c at 0 (exact): α! × Taylor coefficient of exp(−sᵀPs/2), P = C⁻¹."""
+    n = i + j
+    if n % 2:
+        return sp.Integer(0)
+    k = n // 2
+    P11 = 1 / (1 - _c ** 2)
+    P12 = -_c / (1 - _c ** 2)
+    poly = sp.Poly(sp.expand((P11 * _s1 ** 2 + 2 * P12 * _s1 * _s2 + P11 * _s2 ** 2) ** k), _s1, _s2)
+    coef = poly.coeff_monomial(_s1 ** i * _s2 ** j)
+    return sp.factorial(i) * sp.factorial(j) * sp.Rational(-1, 2) ** k / sp.factorial(k) * coef * _phi0()
+
+
+@functools.lru_cache(maxsize=None)
+def _half_line(m: int):
+    """H(m) = ∫_{−∞}^0 ∂₁^m φ_c(0, y) dy = (−1)^m/(2π s^m) ∫_{−∞}^0 He_m(−ct) e^{−t²/2} dt, s = √(1−c²)."""
+    s = sp.sqrt(1 - _c ** 2)
+    he = sp.hermite_prob(m, -_c * _t)
+    integral = sp.integrate(sp.expand(he) * sp.exp(-_t ** 2 / 2), (_t, -sp.oo, 0))
+    return (-1) ** m / (2 * sp.pi * s ** m) * integral
+
+
+@functools.lru_cache(maxsize=None)
+def wedge_integral(a: int, b: int):
+    r"""J_{a,b}(c) = ∫_{y₁y₂<0} ∂₁^a∂₂^b φ_c dy for even a + b ≥ 2 (SymPy expression in c).
+
+    On the quadrant y₁ > 0 > y₂: mixed derivatives integrate to
+    −∂₁^{a−1}∂₂^{b−1}φ(0), pure ones to −H(n−1); the other quadrant is equal
+    by the symmetry φ(−y) = φ(y).
+    """
+    if (a + b) % 2 or a + b < 2:
+        raise ValueError(f"a + b must be even and >= 2; got a={a}, b={b}")
+    if a >= 1 and b >= 1:
+        q = -corner_derivative(a - 1, b - 1)
+    else:
+        q = -_half_line(a + b - 1)
+    return 2 * q
+
+
+@functools.lru_cache(maxsize=None)
+def _J(a, b):
+    return Formula(wedge_integral(a, b), _PC, (_c,), f"J_{a}{b}")
+
+
+def edgeworth_terms(u, v, kappa4, kappa6=None):
+    """(first-order, second-order) Edgeworth corrections to P(sign⟨u,x⟩ ≠ sign⟨v,x⟩).
+
+    u, v : unit vectors (d,);  kappa4, kappa6 : coordinate cumulants.  The
+    second-order term (κ₆ and κ₄² parts) is returned only if *kappa6* is given.
+    """
+    u = np.asarray(u, float)
+    v = np.asarray(v, float)
+    if not (math.isclose(u @ u, 1, rel_tol=1e-9) and math.isclose(v @ v, 1, rel_tol=1e-9)):
+        raise ValueError("u and v must be unit vectors")
+    c = float(u @ v)
+    if not -1 < c < 1:
+        raise ValueError(f"cos(u, v) must be in (-1, 1); got {c}")
+    K = [float(np.sum(u ** a * v ** (4 - a))) for a in range(5)]
+    first = float(kappa4) / 24 * sum(math.comb(4, a) * K[a] * _J(a, 4 - a)(c) for a in range(5))
+    if kappa6 is None:
+        return first, None
+    M = [float(np.sum(u ** a * v ** (6 - a))) for a in range(7)]
+    s6 = float(kappa6) / 720 * sum(math.comb(6, a) * M[a] * _J(a, 6 - a)(c) for a in range(7))
+    s44 = float(kappa4) ** 2 / 1152 * sum(math.comb(4, a) * math.comb(4, b) * K[a] * K[b] * _J(a + b, 8 - a - b)(c)
+                                          for a in range(5) for b in range(5))
+    return first, s6 + s44
+
+
+def flat_pair(d: int, c: float, seed: int = 0):
+    """Unit vectors with all coordinates ±1/√d and cosine c (needs d(1+c)/2 integer)."""
+    agree = d * (1 + c) / 2
+    if not (isinstance(d, int) and d >= 2 and abs(agree - round(agree)) < 1e-9):
+        raise ValueError(f"d(1 + c)/2 must be an integer for a flat pair; got d={d}, c={c}")
+    rng = np.random.default_rng(seed)
+    u = np.ones(d) / math.sqrt(d)
+    v = u.copy()
+    v[int(round(agree)):] *= -1
+    s, p = rng.choice([-1.0, 1.0], d), rng.permutation(d)
+    return (u * s)[p], (v * s)[p]
+
+
+def flat_coefficient_expr():
+    """SymPy S₁(c) = [2J₄₀ + 6J₂₂ + 8cJ₃₁]/24, which simplifies to −c/(6π√(1−c²)) (tested)."""
+    return (2 * wedge_integral(4, 0) + 6 * wedge_integral(2, 2) + 8 * _c * wedge_integral(3, 1)) / 24
+
+
+def flat_coefficient(c):
+    r"""S₁(c) with deviation = S₁(c) κ₄/d + O(1/d²) for flat pairs:
+
+    .. math:: S_1(c) = \frac{1}{24}\bigl[2J_{4,0}(c) + 6J_{2,2}(c) + 8c\,J_{3,1}(c)\bigr]
+              = -\frac{c}{6\pi\sqrt{1-c^2}} = -\frac{\cot\theta}{6\pi},
+
+    so P(disagree) = θ/π − κ₄ cot θ/(6πd) + O(1/d²) for flat directions at angle θ.
+    """
+    return (2 * _J(4, 0)(c) + 6 * _J(2, 2)(c) + 8 * c * _J(3, 1)(c)) / 24
