@@ -184,7 +184,7 @@ def _scarce_pair(ctx):
         out = {}
         for name, nu in (("harmful", 2.0), ("benign", 9.0)):
             st = scarce_setting(n, nu, ctx.quick)
-            r = repeat(st, n_seeds, [ctx.seed, 3, int(nu)], record=log_steps(st.steps, 12))
+            r = repeat(st, n_seeds, [ctx.seed, 3, int(nu)], record=log_steps(st.steps, 8))
             out[name] = (st, r)
         return out
     return _cached(("scarce", ctx.quick, ctx.seed), go)
