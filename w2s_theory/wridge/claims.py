@@ -452,3 +452,26 @@ def _appE_psi(ctx: Context) -> Outcome:
     return Outcome(pts, worst, ok and worst < 1e-12,
                    f"max |E_S - E_T|/E_T on ψ ≤ 1 = {worst:.2g}; |E(1+ε) - E(1)| < 10ε·E_T; simulation at "
                    "ψ ∈ {0.9, 1, 1.1} within z·SE + C/d, no trial above 3×limit")
+
+
+@claim(id="wridge.delta-zero-at-rho0",
+       title="Δ = 0 when the learned direction is orthogonal to β (ρ = 0), for every κ: exactly in the "
+             "formula, and the simulated paired Δ at ρ = 0 is 0 within z·SE + C/d (while ρ = 0.6, 1 is not)",
+       source=f"{SRC}, Thm 8 and Assumption 7", method="simulation",
+       domain="the decomposition claim's simulations (ρ = 0 entries), ω ∈ {0, 0.25}")
+def _delta_rho0(ctx: Context) -> Outcome:
+    symbolic_zero = sp.simplify(S.delta.subs(S.rho, 0)) == 0
+    zero_ok, nonzero_rejected, worst, pts = True, True, 0.0, 0
+    for (phi, psi, lt, s2, r2), sim in decomposition_sims(ctx):
+        dsim = sim.student_trials[:, 0, :, :, :2] - sim.student_trials[:, 0, :, :, 2:3]
+        dmean, dse = dsim.mean(0), dsim.std(0, ddof=1) / np.sqrt(sim.trials)
+        C = sim_C(s2, r2)
+        at0 = agreement(dmean[:, 0], dse[:, 0], 0.0, sim.d, Z, C)       # ρ = 0
+        zero_ok &= at0.passed
+        worst = max(worst, at0.worst_abs)
+        nonzero_rejected &= not agreement(dmean[:, 1:], dse[:, 1:], 0.0, sim.d, Z, C).passed
+        pts += at0.points
+    ok = symbolic_zero and zero_ok and nonzero_rejected
+    return Outcome(pts, worst, ok, f"Δ|ρ=0 ≡ 0 symbolically: {symbolic_zero}; max |paired Δ_sim| at ρ=0 "
+                   f"= {worst:.3g} (within z·SE + C/d: {zero_ok}); ρ ∈ {{0.6, 1}} distinguishable from 0: "
+                   f"{nonzero_rejected}")
