@@ -151,6 +151,12 @@ def test_sharpness_teacher_easy_limit():
     # coefficient x1.2 fails
     assert not all(r.passed for r in C.check_limits(sims, _perturbed(teacher_u1=1.2 * L["teacher_u1"]),
                                                      ["teacher_u1"]))
+    # the update's own alignment: rho_T^2 passes, rho_T^2 computed without the psi_T E y^2 noise
+    # term (i.e. 1) and rho_T^2 x 1.15 fail
+    assert all(r.passed for r in C.check_limits(sims, L, ["teacher_grad_u1"]))
+    for wrong in (1.0, 1.15 * L["rho_T2"]):
+        assert not all(r.passed for r in C.check_limits(sims, _perturbed(teacher_grad_u1=wrong),
+                                                         ["teacher_grad_u1"]))
 
 
 def test_sharpness_student_limits():

@@ -256,15 +256,17 @@ def _bgn(ctx: Context) -> Outcome:
 @claim(id="multiindex.teacher-easy-limit",
        title="Prop 10 (easy direction): the one-step teacher's top right singular vector has "
              "<v1,u1>^2 -> rho_T^2 zeta(theta_T^2), rho_T^2 = c1^2/(c1^2 + psi_T E y^2), "
-             "theta_T = eta_T mu1 sqrt(c1^2 + psi_T E y^2); large step (eta ~ sqrt N): -> rho_T^2",
+             "theta_T = eta_T mu1 sqrt(c1^2 + psi_T E y^2); large step (eta ~ sqrt N) and the update "
+             "W1 - W0 alone: -> rho_T^2",
        source=f"{SRC}, Prop 10 (corollary of Ba et al. 2022, Prop 2); limit derived here",
        method="simulation",
        domain="default setting d=64..512 x 48 reps (quick 32..256 x 16); alt setting d=128..512 x 24 "
               "(full only); large step d=512 x 16 (quick 256 x 8)")
 def _teacher_easy(ctx: Context) -> Outcome:
-    res = check_limits(study(ctx), DEFAULT.limits(), ["teacher_u1"])
+    res = check_limits(study(ctx), DEFAULT.limits(), ["teacher_u1", "teacher_grad_u1"])
     if not ctx.quick:
-        res += check_limits(study(ctx, ALT, "alt", ds=(128, 256, 512), reps=24), ALT.limits(), ["teacher_u1"])
+        res += check_limits(study(ctx, ALT, "alt", ds=(128, 256, 512), reps=24), ALT.limits(),
+                            ["teacher_u1", "teacher_grad_u1"])
     dl, rl = (256, 8) if ctx.quick else (512, 16)
     big = simulate(DEFAULT, dl, rl, seed=[ctx.seed, 7], step="large", student=False)
     res.append(agreement(big.mean("teacher_u1"), big.se("teacher_u1"),

@@ -149,7 +149,8 @@ def limits(setting) -> dict:
 
     Returns
     -------
-    dict with ``teacher_u1`` (Prop 10, easy), ``teacher_u1_large_step`` (eta ~ sqrt N),
+    dict with ``teacher_u1`` (Prop 10, easy), ``teacher_grad_u1`` (= rho_T^2, top right
+    singular vector of the update alone), ``teacher_u1_large_step`` (eta ~ sqrt N),
     ``teacher_u2_rate`` (kappa_T^2 = lim d E<v1,u2>^2), ``student_u1``, ``student_u2``
     (Thm 11), and the intermediate ``rho_T2``, ``theta_T2``, ``rho_S2``, ``theta_S2``.
     """
@@ -163,6 +164,8 @@ def limits(setting) -> dict:
 
     out = {
         "teacher_u1": ev(teacher_u1),
+        # the update W1 - W0 alone: its top right singular vector tends to v (Ba et al. Prop 2)
+        "teacher_grad_u1": float(RHO_T2.subs(vals)),
         "teacher_u1_large_step": ev(teacher_u1_large_step),
         "teacher_u2_rate": ev(teacher_u2_rate),
         "student_u1": ev(student_u1),
