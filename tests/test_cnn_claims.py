@@ -98,3 +98,28 @@ def test_figures_quick(tmp_path):
     for fn in (training, phase):
         paths = fn(tmp_path, True, 0)
         assert all(p.exists() and p.stat().st_size > 10000 for p in paths)
+
+
+def test_pseudo_label_check_is_sharp():
+    # The pooled z-check of cnn.pseudo-label-flips rejects a hard-only flip
+    # rate of 0.55 (= 1/2 × 1.1) and a total flip rate of 1.1 × err(w).
+    from w2s_theory.cnn.data import HARD
+    from w2s_theory.cnn.models import linear_cnn_error, linear_cnn_output
+    flips_h = n_h = flips = exp_true = exp_wrong = var_true = var_wrong = 0.0
+    for model, w, k in C._teachers(QUICK, 3):
+        t = model.sample(20000, k)
+        flip = np.where(linear_cnn_output(w, t) >= 0, 1, -1) != t.y
+        h = t.kind == HARD
+        flips_h += flip[h].sum()
+        n_h += h.sum()
+        p = linear_cnn_error(w, model)
+        flips += flip.sum()
+        exp_true += t.n * p
+        var_true += t.n * p * (1 - p)
+        exp_wrong += t.n * 1.1 * p
+        var_wrong += t.n * 1.1 * p * (1 - 1.1 * p)
+    z = lambda obs, e, v: abs(obs - e) / math.sqrt(v)  # noqa: E731
+    assert z(flips_h, 0.5 * n_h, 0.25 * n_h) <= 4
+    assert z(flips_h, 0.55 * n_h, 0.2475 * n_h) > 4
+    assert z(flips, exp_true, var_true) <= 4
+    assert z(flips, exp_wrong, var_wrong) > 4

@@ -37,7 +37,7 @@ def abundant(quick: bool, seed: int) -> dict:
 def scarce(quick: bool, seed: int) -> dict:
     out = {}
     for name, nu in (("harmful", 2.0), ("benign", 9.0)):
-        st = scarce_setting(60 if quick else 200, nu, quick)
+        st = scarce_setting(100 if quick else 200, nu, quick)
         res = repeat(st, 4 if quick else 8, [seed, 11, int(nu)],
                      record=log_steps(st.steps, 30), desc=f"cnn-scarce {name}", show=True)
         out[name] = _traj(res)
