@@ -16,7 +16,7 @@ import sympy as sp
 from proofs_check import Context, Outcome, claim
 
 from . import models as M
-from .data import HARD, PatchModel
+from .data import HARD
 from .models import linear_cnn_error, linear_cnn_output, train_linear_cnn
 from .regimes import (MIX, abundant_setting, abundant_summary, fit_transition,
                       log_steps,

@@ -94,7 +94,8 @@ def phase(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     # the fitted curve with alpha = 4 is a function of log(n nu^4) = log(Q d / p_b^2)
     ax.plot(qq, transition_curve(np.log(qq * d / MIX["p_both"] ** 2), fit["L4"], fit["k4"],
                                  fit["c4"]), "k--", lw=1, label="logistic fit (α = 4)")
-    ax.set(xscale="log", xlabel="Q = n_st p_b² ‖ν‖⁴ / (σ_p⁴ d)", ylabel="hard-only test error (median ± SE)",
+    ax.set(xscale="log", xlabel="Q = n_st p_b² ‖ν‖⁴ / (σ_p⁴ d)",
+           ylabel="hard-only test error (median ± SE)",
            title=f"collapse in Q; fitted α = {fit['alpha']:.1f} ({key})")
     ax.axhline(0.12, color="gray", lw=0.8, ls=":")
     ax.legend(fontsize=7)

@@ -12,7 +12,8 @@ import math
 import numpy as np
 
 from .data import HARD, PatchModel, _check_int, _check_real
-from .models import (init_relu_cnn, linear_cnn_error, linear_cnn_summary, linear_cnn_output, relu_cnn_output,
+from .models import (init_relu_cnn, linear_cnn_error, linear_cnn_output, linear_cnn_summary,
+                     relu_cnn_output,
                      train_linear_cnn, train_relu_cnn)
 
 
