@@ -202,3 +202,21 @@ def test_rho_threshold_keeps_precision_as_lambda_S_vanishes(ls):
     with mpmath.workdps(50):
         b = W.rho_threshold(*map(mpmath.mpf, (0.5, 0.5, 0.75, ls, 0.5, 1.0, 0.0)))
     assert abs(a - float(b)) < 1e-13
+
+
+def test_rho_threshold_limit():
+    """Closed-form λ_S → 0 threshold for ψ < 1: matches ρ_th at tiny λ_S for every ψ < 1."""
+    phi, s2, r2 = 0.8, 0.6, 1.3
+    lstar = ridge.optimal_lambda(phi, s2, r2)
+    for om in (0.0, 0.4):
+        r0 = W.rho_threshold_limit(phi, 3 * lstar, s2, r2, om)
+        for psi in (0.1, 0.5, 0.95):
+            assert W.rho_threshold(phi, psi, 3 * lstar, 1e-9, s2, r2, om) == pytest.approx(r0, rel=1e-6)
+    assert W.rho_threshold_limit(phi, 0.5 * lstar, s2, r2) == 0.0
+    # more penalty along θ: ρ₀(ω) = ρ₀(0)/√(1-ω)
+    assert W.rho_threshold_limit(phi, 3 * lstar, s2, r2, 0.75) == pytest.approx(
+        2 * W.rho_threshold_limit(phi, 3 * lstar, s2, r2, 0.0), rel=1e-13)
+    with pytest.raises(ValueError, match="omega"):
+        W.rho_threshold_limit(phi, 1.0, s2, r2, 1.0)
+    with pytest.raises(ValueError, match="lam_T"):
+        W.rho_threshold_limit(phi, -1.0, s2, r2)

@@ -9,10 +9,11 @@
 """
 from . import symbolic
 from .estimators import spiked_first_layer, spiked_gamma, two_layer_ridge, weighted_ridge
-from .theory import (WeightedRidgeW2S, best_rho_threshold, delta, error_gap, omega_from_kappa, rho_threshold,
-                     student_error, student_error_ridgeless_student,
-                     student_error_ridgeless_teacher)
+from .theory import (WeightedRidgeW2S, best_rho_threshold, delta, error_gap, omega_from_kappa,
+                     rho_threshold, rho_threshold_limit, student_error,
+                     student_error_ridgeless_student, student_error_ridgeless_teacher)
 
 __all__ = ["symbolic", "spiked_first_layer", "spiked_gamma", "two_layer_ridge", "weighted_ridge",
-           "WeightedRidgeW2S", "best_rho_threshold", "delta", "error_gap", "omega_from_kappa", "rho_threshold",
+           "WeightedRidgeW2S", "best_rho_threshold", "delta", "error_gap", "omega_from_kappa",
+           "rho_threshold", "rho_threshold_limit",
            "student_error", "student_error_ridgeless_student", "student_error_ridgeless_teacher"]

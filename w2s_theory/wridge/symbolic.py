@@ -145,6 +145,12 @@ def delta_in_m(m, m_prime, lam, tau1_teacher):
     return delta.xreplace(sub)
 
 
+#: ρ_th² in the limit λ_S → 0⁺ for ψ < 1 (there p_ψ ~ λ_S m_ψ(0), λ_S v_ψ ~ λ_S m_ψ(0), b_ψ = O(λ_S²),
+#: so G/(r²D) → v_φ(r²λ_T - σ²φ)/((1-ω) r² τ1_φ p_φ), independent of ψ).  For ψ < 1 this is
+#: the infimum of ρ_th over λ_S whenever it is below 1 (claim ``wridge.rho-threshold-psi-below-1``).
+rho_threshold_limit_sq = ((T["V"] / phi) * (r2 * lam_T - sigma2 * phi)
+                          / ((1 - omega) * r2 * T["tau1"] * T["p"]))
+
 # ---------------------------------------------------------------- instantiated (code generation)
 ARGS = (phi, psi, lam_T, lam_S, sigma2, r2, rho, omega)
 ARGS_RIDGELESS_TEACHER = (phi, psi, lam_S, sigma2, r2, rho, omega)

@@ -63,6 +63,12 @@ _rho_th = Formula(sp.Piecewise((0, _gap_ridge_e <= 0),
                   _P_TH, _RHO_ARGS, "wridge.rho_threshold")
 
 
+_lim_sq = S.instantiate(S.rho_threshold_limit_sq)
+_rho_lim = Formula(sp.Piecewise((0, S.r2 * S.lam_T <= S.sigma2 * S.phi), (sp.sqrt(_lim_sq), True)),
+                   (PHI, LAM_T, SIGMA2, R2, _P_TH[-1]), (S.phi, S.lam_T, S.sigma2, S.r2, S.omega),
+                   "wridge.rho_threshold_limit")
+
+
 def omega_from_kappa(kappa):
     """ω = 1/(1+κ) for Γ = I + κθθᵀ; ``kappa = inf`` gives 0.
 
@@ -152,6 +158,22 @@ def rho_threshold(phi, psi, lam_T, lam_S, sigma2, r2, omega=0.0):
     return _rho_th(phi, psi, lam_T, lam_S, sigma2, r2, omega)
 
 
+def rho_threshold_limit(phi, lam_T, sigma2, r2, omega=0.0):
+    """lim_{λ_S→0⁺} ρ_th for an under-parameterised student (ψ < 1), in closed form.
+
+        ρ₀ = √( v_φ (r²λ_T - σ²φ) / ((1-ω) r² τ1_φ p_φ) )   (0 if λ_T ≤ λ*),
+
+    independent of ψ < 1.  Derivation: as λ_S → 0 with ψ < 1, p_ψ and λ_S v_ψ
+    both behave like λ_S/(1-ψ) while b_ψ = O(λ_S²), so in ρ_th² = G/(r²D) the
+    factors λ_S/(1-ψ) cancel.  Numerically (claim
+    ``wridge.rho-threshold-psi-below-1``) it is the infimum of ρ_th over λ_S
+    whenever that infimum is below 1: an over-regularised teacher is beaten by
+    some λ_S iff ``abs(ρ) > ρ₀``.  (The win then happens at small λ_S, where
+    the margin is small.)  ω ∈ [0, 1).
+    """
+    return _rho_lim(phi, lam_T, sigma2, r2, omega)
+
+
 def best_rho_threshold(phi, psi, lam_T, sigma2, r2, omega=0.0, lam_range=(1e-6, 1e6)):
     """inf over λ_S of :func:`rho_threshold`, and the λ_S attaining it (numeric).
 
@@ -228,6 +250,9 @@ class WeightedRidgeW2S:
 
     def rho_threshold(self, lam_T, lam_S):
         return rho_threshold(self.phi, self.psi, lam_T, lam_S, self.sigma2, self.r2, self.omega)
+
+    def rho_threshold_limit(self, lam_T):
+        return rho_threshold_limit(self.phi, lam_T, self.sigma2, self.r2, self.omega)
 
     def best_rho_threshold(self, lam_T):
         return best_rho_threshold(self.phi, self.psi, lam_T, self.sigma2, self.r2, self.omega)
