@@ -12,13 +12,15 @@ from . import paper
 
 def _summary(out):
     g = out["gain"]
-    lrs, counts = np.unique(out["best_lr"], return_counts=True)
+    helped = out["best_lr"][np.isfinite(out["best_lr"])]
+    lrs, counts = np.unique(helped, return_counts=True)
     return dict(student_acc=out["acc0"], teacher_acc_mean=float(np.mean(out["teacher_acc"])),
                 fraction_improved=float(np.mean(g > 0)), gain_min=float(g.min()),
                 gain_mean=float(g.mean()), gain_max=float(g.max()),
                 fraction_condition=float(np.mean(out["R"] > 0)),
                 mean_gain_by_lr={f"{lr:g}": float(m) for lr, m in zip(paper.LRS, out["gain_by_lr"].mean(axis=1))},
-                best_lr_counts={f"{lr:g}": int(c) for lr, c in zip(lrs, counts)},
+                best_lr_counts={**{f"{lr:g}": int(c) for lr, c in zip(lrs, counts)},
+                                "none": int(len(g) - len(helped))},
                 confusion=out["confusion"])
 
 

@@ -84,7 +84,7 @@ def fig2(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     ax.set_xlabel("initial student norm ‖w₀‖")
     ax.set_ylabel("teacher accuracy")
     ax.set_title(f"mean best accuracy gain (%), 80% student, population GD, d={d}", fontsize=9)
-    fig.colorbar(im, ax=ax)
+    fig.colorbar(im, ax=ax, label="gain (fraction; cells in %)")
     fig.tight_layout()
     p = Path(out_dir) / "cosine_fig2.png"
     fig.savefig(p, dpi=90)

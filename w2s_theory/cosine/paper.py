@@ -74,7 +74,7 @@ def run(w0, T, ws, *, lrs=LRS, steps=100, batch=10_000, beta=1.0, seed=0, popula
     """Finetune w0 on every teacher for every step size; summarise gains and the condition.
 
     Returns a dict with per-teacher arrays: ``gain`` (best accuracy gain over
-    steps and step sizes, early stopping), ``gain_by_lr`` (len(lrs), K),
+    steps and step sizes, early stopping), ``gain_by_lr`` (len(lrs), K), ``best_lr`` (NaN where no step size helps),
     ``R`` (relative correlation, Eq. 2), ``rate`` (first-order cosine rate),
     ``curves`` (len(lrs), K, steps+1 accuracies), ``inner``/``norm`` (⟨w_k, w*⟩ and
     ‖w_k‖ along the runs) and the confusion table of the
@@ -89,7 +89,8 @@ def run(w0, T, ws, *, lrs=LRS, steps=100, batch=10_000, beta=1.0, seed=0, popula
     R = relative_correlation(np.broadcast_to(w0, T.shape), T, ws)
     rate = cosine_rate(np.broadcast_to(w0, T.shape), T, ws, beta=beta)[0]
     return dict(acc0=float(accuracy(w0, ws)), teacher_acc=accuracy(T, ws), gain=gain,
-                gain_by_lr=gain_by_lr, best_lr=np.asarray(lrs)[gain_by_lr.argmax(axis=0)],
+                gain_by_lr=gain_by_lr,
+                best_lr=np.where(gain > 0, np.asarray(lrs)[gain_by_lr.argmax(axis=0)], np.nan),
                 R=R, rate=rate, curves=acc, inner=inner, norm=norm, confusion=confusion(R > 0, gain > 0))
 
 
