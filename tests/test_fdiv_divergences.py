@@ -211,6 +211,34 @@ def test_user_generators_accepted():
         assert validate_generator(d.f) in ("symbolic", "numeric"), name
 
 
+def test_nonsmooth_generators_use_numeric_checks():
+    # d/dt of a Piecewise drops the kink: -|t-1| written piecewise must not pass as convex
+    with pytest.raises(ValueError, match="convex"):
+        FDivergence("Piecewise((1 - t, t > 1), (t - 1, True))")
+    h = FDivergence("Heaviside(t - 1)*(t - 1)")  # = max(t-1, 0); SymPy limits would hang
+    assert h.convexity_check == "numeric"
+    p, q = np.array([0.2, 0.8]), np.array([0.5, 0.5])
+    assert h(p, q) == pytest.approx(TV(p, q), rel=1e-12)
+    assert sp.nan == TV.f2_at_1 and KL.f2_at_1 == 1
+
+
+@settings(deadline=None, derandomize=True, max_examples=5)
+@given(w=st.lists(st.integers(0, 8), min_size=7, max_size=7).filter(lambda w: sum(w) > 0),
+       c=st.integers(-12, 12))
+def test_positive_combinations_are_valid_generators(w, c):
+    """Nonnegative combinations of generators, plus any c (t - 1), are
+    generators of the combined divergence; adding a constant breaks f(1) = 0."""
+    names = sorted(DIVERGENCES)
+    w = [sp.Rational(wi, 4) for wi in w]
+    f = sum(wi * DIVERGENCES[n].f for wi, n in zip(w, names)) + sp.Rational(c, 4) * (t - 1)
+    d = FDivergence(f, "combo")
+    p, q = np.array([0.1, 0.3, 0.6]), np.array([0.4, 0.4, 0.2])
+    expect = sum(float(wi) * DIVERGENCES[n](p, q) for wi, n in zip(w, names))
+    assert d(p, q) == pytest.approx(expect, rel=1e-9, abs=1e-12)
+    with pytest.raises(ValueError, match=r"f\(1\) must be 0"):
+        FDivergence(f + sp.Rational(1, 10))
+
+
 def test_get():
     assert get("kl") is KL and get(TV) is TV
     with pytest.raises(ValueError, match="divergence must be one of"):

@@ -72,6 +72,11 @@ def _lambdify_t(expr, modules):
     return sp.lambdify([t], expr, modules=modules)
 
 
+_NONSMOOTH = (sp.DiracDelta, sp.Heaviside, sp.sign, sp.Abs, sp.Piecewise, sp.Max, sp.Min)
+# SymPy's limit() can hang on these; their limits are taken numerically.
+_NO_SYMBOLIC_LIMIT = (sp.DiracDelta, sp.Heaviside, sp.sign, sp.Piecewise, sp.Max, sp.Min)
+
+
 def validate_generator(f) -> str:
     """Check that ``f`` generates an f-divergence; return how convexity was shown.
 
@@ -114,7 +119,9 @@ def validate_generator(f) -> str:
                          f"{vals[bad][0]}")
     vals = vals.real
     f2 = sp.simplify(sp.diff(f, t, 2))
-    if not f2.has(sp.DiracDelta, sp.Heaviside, sp.sign, sp.Abs, sp.Piecewise, sp.Max, sp.Min):
+    # f'' of a non-smooth f misses its kinks (d/dt of a Piecewise drops them,
+    # so -|t-1| would look "convex"); such f go to the numeric check.
+    if not (f.has(*_NONSMOOTH) or f2.has(*_NONSMOOTH)):
         nonneg = f2.is_nonnegative
         if nonneg is True:
             return "symbolic"
@@ -270,8 +277,14 @@ class FDivergence:
 
     @functools.cached_property
     def f2_at_1(self) -> sp.Expr:
-        """``f''(1)``: ``D_f(P||Q) ~ f''(1)/2 * chi2(P||Q)`` as ``P -> Q``."""
-        return sp.simplify(sp.diff(self.f, t, 2).subs(t, 1))
+        """``f''(1)``: ``D_f(P||Q) ~ f''(1)/2 * chi2(P||Q)`` as ``P -> Q``.
+
+        ``nan`` when ``f`` is not twice differentiable at 1 (e.g. TV).
+        """
+        if self.f.has(*_NONSMOOTH):
+            return sp.nan
+        v = sp.simplify(sp.diff(self.f, t, 2).subs(t, 1))
+        return v if (v.is_real and v.is_finite) else sp.nan
 
     def conjugate(self, name: str | None = None) -> "FDivergence":
         """The generator ``t f(1/t)``, for which ``D_{f*}(P||Q) = D_f(Q||P)``."""
@@ -486,13 +499,15 @@ def _tidy(expr, simplifier):
 def _safe_limit(expr, point):
     """One-sided limit at ``0+`` or ``+oo``; numeric fallback where SymPy fails.
 
-    SymPy's Gruntz algorithm cannot take limits of some non-smooth generators
-    (``Max(t - 1, 0)``).  The fallback evaluates at ``t = 1e-/+20`` and
+    SymPy's Gruntz algorithm fails (``Max(t - 1, 0)``) or hangs
+    (``Heaviside``) on some non-smooth generators, which therefore always use
+    the fallback.  It evaluates at ``t = 1e-/+20`` and
     ``1e-/+40`` with 60 digits: equal to 1e-15 (relative) -> that value,
     otherwise the sign of the growth -> ``+-oo``.
     """
     direction = "+" if point == 0 else "-"
-    for e in (expr, expr.rewrite(sp.Piecewise)):
+    candidates = () if expr.has(*_NO_SYMBOLIC_LIMIT) else (expr, expr.rewrite(sp.Piecewise))
+    for e in candidates:
         try:
             val = sp.limit(e, t, point, direction)
         except (TypeError, NotImplementedError, ValueError):
