@@ -44,6 +44,19 @@ def test_error_formulas_match_monte_carlo(tau):
         assert abs(ew - no_noise) > Z * sew
 
 
+def test_gauss_error_formula_numpy_vs_50_digits():
+    import mpmath
+    from w2s_theory.fdiv.w2s import GAUSS_ERROR
+    with mpmath.workdps(50):
+        m, b, s = mpmath.mpf("1.3"), mpmath.mpf("-0.4"), mpmath.mpf("2.1")
+        ref = (mpmath.ncdf(-(m + b) / s) + mpmath.ncdf(-(m - b) / s)) / 2
+        got = GAUSS_ERROR(m, b, s)
+        assert abs(got - ref) < mpmath.mpf(10) ** -45
+    assert GAUSS_ERROR(1.3, -0.4, 2.1) == pytest.approx(float(ref), rel=1e-14)
+    with pytest.raises(ValueError, match="s must be"):
+        GAUSS_ERROR(1.0, 0.0, 0.0)
+
+
 def test_bayes_error_is_error_of_mu():
     model = GaussianMixtureW2S(d=5, d_weak=2, signal=1.3)
     assert model.error(model.mu, 0.0) == pytest.approx(model.bayes_error, rel=1e-14)

@@ -36,8 +36,10 @@ import warnings
 import numpy as np
 from scipy.optimize import minimize
 from scipy.optimize._linesearch import LineSearchWarning  # not re-exported publicly
-from scipy.special import expit, log_ndtr, ndtr
+import sympy as sp
+from scipy.special import expit
 
+from .._numeric import Formula, Param
 from .divergences import KL, FDivergence, check_simplex, get
 
 
@@ -99,18 +101,32 @@ class GaussianMixtureW2S:
 
     @property
     def bayes_error(self) -> float:
-        return float(ndtr(-self.signal))
+        return _gauss_error(self.signal, 0.0, 1.0)  # Phi(-signal)
 
     @property
     def restricted_error(self) -> float:
         """Bayes error using only the coordinates in ``S`` (no view noise)."""
-        return float(ndtr(-self.signal * math.sqrt(self.d_weak / self.d)))
+        return _gauss_error(self.signal * math.sqrt(self.d_weak / self.d), 0.0, 1.0)
+
+
+_m, _b, _s = sp.symbols("m b s", real=True)
+
+
+def _Phi(x):
+    return sp.erfc(-x / sp.sqrt(2)) / 2
+
+
+#: Test error of sign(w.x + b) when, given y, w.x ~ N(y m, s^2):
+#: ``(Phi(-(m + b)/s) + Phi(-(m - b)/s)) / 2`` (single SymPy source).
+GAUSS_ERROR = Formula((_Phi(-(_m + _b) / _s) + _Phi(-(_m - _b) / _s)) / 2,
+                      [Param("m", -math.inf, math.inf), Param("b", -math.inf, math.inf),
+                       Param("s", 0.0, math.inf)], [_m, _b, _s], name="gauss_error")
 
 
 def _gauss_error(m: float, b: float, s: float) -> float:
-    if s == 0:
+    if s == 0:  # w = 0: the constant classifier sign(b) is right half of the time
         return 0.5
-    return 0.5 * (math.exp(log_ndtr(-(m + b) / s)) + math.exp(log_ndtr(-(m - b) / s)))
+    return GAUSS_ERROR(m, b, s)
 
 
 _UMAX = 500.0  # logits beyond this are never visited by a sane fit (sigmoid underflows at ~745)
