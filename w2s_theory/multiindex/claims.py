@@ -184,7 +184,7 @@ Z_RATE = 2.58
 
 def sim_plan(ctx: Context):
     """(ds, reps) for the d-scaling study used by the claims."""
-    return ((32, 64, 128, 256), 16) if ctx.quick else ((64, 128, 256, 512), 48)
+    return ((32, 64, 128, 192), 16) if ctx.quick else ((64, 128, 256, 512), 48)
 
 
 def rate_plan(ctx: Context):
@@ -260,7 +260,7 @@ def _bgn(ctx: Context) -> Outcome:
              "W1 - W0 alone: -> rho_T^2",
        source=f"{SRC}, Prop 10 (corollary of Ba et al. 2022, Prop 2); limit derived here",
        method="simulation",
-       domain="default setting d=64..512 x 48 reps (quick 32..256 x 16); alt setting d=128..512 x 24 "
+       domain="default setting d=64..512 x 48 reps (quick 32..192 x 16); alt setting d=128..512 x 24 "
               "(full only); large step d=512 x 16 (quick 256 x 8)")
 def _teacher_easy(ctx: Context) -> Outcome:
     res = check_limits(study(ctx), DEFAULT.limits(), ["teacher_u1", "teacher_grad_u1"])
@@ -288,7 +288,7 @@ def hard_rate_data(sims):
 @claim(id="multiindex.teacher-hard-rate",
        title="Prop 10 (hard direction): the teacher's alignment with u2 vanishes, |<v1,u2>| ~ "
              "kappa_T sqrt(2/pi) d^(-1/2) with kappa_T^2 = (1-zeta_T) + zeta_T psi_T E[y^2 z2^2]/s_T^2; "
-             "fitted exponent's 99% CI contains -1/2 and lies below -1/4",
+             "fitted exponent's 99% CI contains -1/2 and lies below -1/4 (quick: below 0)",
        source=f"{SRC}, Prop 10 (the paper states -> 0; rate and constant derived here)",
        method="simulation", domain="default setting, teacher only, d=64..512 x 96 reps (quick 32..256 x 64)")
 def _teacher_hard(ctx: Context) -> Outcome:
@@ -296,13 +296,17 @@ def _teacher_hard(ctx: Context) -> Outcome:
     ds, means, ses = hard_rate_data(rate_study(ctx))
     rate = fit_rate(ds, means, ses, z=Z_RATE)
     lo, hi = rate.ci
-    ok_rate = rate.contains(-0.5) and hi < -0.25
+    # Power: the exponent's SE is ~0.045 in full mode, so "CI below -1/4" holds with margin
+    # ~3 SE when the exponent is -1/2; in quick mode (SE ~0.065) we only require "below 0"
+    # (the alignment vanishes), which has the same ~3 SE margin.
+    ceiling = 0.0 if ctx.quick else -0.25
+    ok_rate = rate.contains(-0.5) and hi < ceiling
     kappa = math.sqrt(DEFAULT.limits()["teacher_u2_rate"])
     # sqrt(d)|<v1,u2>| -> |N(0, kappa^2)|, mean kappa sqrt(2/pi); C/d allowance as for limits
     ag = agreement(np.sqrt(ds) * means, np.sqrt(ds) * ses, kappa * math.sqrt(2 / math.pi), ds,
                    z=Z_LIMIT, C=C_LIMIT, label="sqrt(d) E|<v1,u2>|: ")
     return Outcome(len(ds), abs(rate.slope + 0.5), ok_rate and ag.passed,
-                   f"{rate}; {ag.detail}")
+                   f"{rate}, required upper end < {ceiling:g}; {ag.detail}")
 
 
 
@@ -312,7 +316,7 @@ def _teacher_hard(ctx: Context) -> Outcome:
        title="Thm 11: the student's top-2 right singular subspace P has ||P u1||^2 -> rho_S^2 zeta(theta_S^2) "
              "and ||P u2||^2 -> zeta(beta^2) (both > 0)",
        source=f"{SRC}, Thm 11 (limits derived here)", method="simulation",
-       domain="default setting d=64..512 x 48 reps (quick 32..256 x 16); alt setting d=128..512 x 24 (full)")
+       domain="default setting d=64..512 x 48 reps (quick 32..192 x 16); alt setting d=128..512 x 24 (full)")
 def _student_limits(ctx: Context) -> Outcome:
     res = check_limits(study(ctx), DEFAULT.limits(), ["student_u1", "student_u2"])
     if not ctx.quick:
@@ -326,7 +330,7 @@ def _student_limits(ctx: Context) -> Outcome:
              "(fitted exponent's 99% CI above -1/4, excluding the teacher's -1/2) while the "
              "teacher's u2 alignment does",
        source=f"{SRC}, Thm 11 vs Prop 10", method="simulation",
-       domain="default setting, d=64..512 x 48 reps (quick 32..256 x 16)")
+       domain="default setting, d=64..512 x 48 reps (quick 32..192 x 16)")
 def _keeps_both(ctx: Context) -> Outcome:
     sims = study(ctx)
     ds = [s.d for s in sims]
