@@ -271,3 +271,19 @@ def test_angle_is_accurate_near_parallel(eps, sign):
     if eps == 1e-12 and sign > 0:   # the naive route really is worse here (why angle() exists)
         naive = zero_one_loss(float(np.clip(cosine(w, ws, S), -1, 1))) * math.pi
         assert abs(naive - float(ref)) > 1e-6 * float(ref)
+
+
+@pytest.mark.parametrize("s", [1e-200, 1e-100, 1e100, 1e250])
+def test_extreme_scales_are_exact_or_raise(s):
+    """c is 0-homogeneous, ∇c (−1)- and ∇²c (−2)-homogeneous: evaluation must respect that at any scale."""
+    w, ws, S = _rand_case(4, d=3)
+    assert cosine(s * w, 1e-150 * ws, S) == pytest.approx(cosine(w, ws, S), abs=1e-15)
+    assert np.allclose(cosine_gradient(s * w, ws, S) * s, cosine_gradient(w, ws, S), rtol=1e-13, atol=0)
+    H = cosine_hessian(w, ws, S)
+    if abs(math.log10(s)) < 150:                       # ∇²c ~ 1/s² is representable
+        assert np.allclose(cosine_hessian(s * w, ws, S) * s * s, H, rtol=1e-13, atol=0)
+    elif s < 1:                                        # 1/s² overflows: an error, never inf/NaN
+        with pytest.raises(FloatingPointError, match="overflow"):
+            cosine_hessian(s * w, ws, S)
+    else:                                              # 1/s² underflows: tiny, finite
+        assert np.all(np.abs(cosine_hessian(s * w, ws, S)) < 1e-300)

@@ -124,21 +124,39 @@ def check_pair(w, w_star, Sigma=None, *, batch=True):
     if W.shape[-1] != d:
         raise ValueError(f"w has last dimension {W.shape[-1]} but w_star has dimension {d}")
     S = check_sigma(Sigma, d)
-    qq = np.sum((W @ S) * W, axis=-1)
-    rr = float(ws @ S @ ws)
-    if rr <= 0:
+    # zero test on max-abs-normalised vectors: exact, and no underflow for tiny nonzero w
+    if not np.any(ws):
         raise ValueError("w_star must be nonzero (‖w_star‖_Σ > 0); got the zero vector")
-    if np.any(qq <= 0):
+    if not np.all(np.any(W != 0, axis=-1)):
         raise ValueError("w must be nonzero (‖w‖_Σ > 0); got the zero vector")
     return W, ws, S
 
 
+def _scaled(W, ws):
+    """Rows of W and w* rescaled to max-abs 1, and the row scales (c is scale invariant)."""
+    s = np.max(np.abs(W), axis=-1)
+    return W / s[..., None], ws / np.max(np.abs(ws)), s
+
+
+def _finite(x, name):
+    if not np.all(np.isfinite(x)):
+        raise FloatingPointError(f"{name}: result overflows float64 (‖w‖ tiny); use dps= for mpmath")
+    return x
+
+
 # --------------------------------------------------------------------------- evaluators
 def gram(w, w_star, Sigma=None):
-    """Gram quantities ``(p, q, r) = (wᵀΣw*, wᵀΣw, w*ᵀΣw*)`` after validation."""
-    W, ws, S = check_pair(w, w_star, Sigma)
+    """Gram quantities ``(p, q, r) = (wᵀΣw*, wᵀΣw, w*ᵀΣw*)`` of max-abs-normalised w, w*.
+
+    Returns ``p, q, r, (W, ws, S, scale)`` with W, ws normalised and ``scale`` the
+    row scales of w: c depends only on the normalised vectors (0-homogeneity in
+    w and in w*), ∇c scales as 1/scale and ∇²c as 1/scale², so no intermediate
+    under- or overflows for any finite nonzero input.
+    """
+    W0, ws0, S = check_pair(w, w_star, Sigma)
+    W, ws, scale = _scaled(W0, ws0)
     Sws = S @ ws
-    return W @ Sws, np.sum((W @ S) * W, axis=-1), float(ws @ Sws), (W, ws, S)
+    return W @ Sws, np.sum((W @ S) * W, axis=-1), float(ws @ Sws), (W, ws, S, scale)
 
 
 def _mp_setup(w, w_star, Sigma, dps):
@@ -208,9 +226,11 @@ def cosine_gradient(w, w_star, Sigma=None, *, dps=None):
             Sws, Sw = Sm * wsm, Sm * Wm
             args = (_dot(Wm, Sws), _dot(Wm, Sw), _dot(wsm, Sws))
             return COEF["c_p"](*args) * Sws + 2 * COEF["c_q"](*args) * Sw
-    pp, qq, rr, (W, ws, S) = gram(w, w_star, Sigma)
+    pp, qq, rr, (W, ws, S, scale) = gram(w, w_star, Sigma)
     cp, cq = COEF["c_p"](pp, qq, rr), COEF["c_q"](pp, qq, rr)
-    return np.asarray(cp)[..., None] * (S @ ws) + 2 * np.asarray(cq)[..., None] * (W @ S)
+    g = np.asarray(cp)[..., None] * (S @ ws) + 2 * np.asarray(cq)[..., None] * (W @ S)
+    with np.errstate(over="ignore"):
+        return _finite(g / scale[..., None], "cosine_gradient")
 
 
 def cosine_hessian(w, w_star, Sigma=None, *, dps=None):
@@ -232,15 +252,18 @@ def cosine_hessian(w, w_star, Sigma=None, *, dps=None):
             k = {n: COEF[n](*args) for n in ("c_pp", "c_pq", "c_qq", "c_q")}
             return (k["c_pp"] * Sws * Sws.T + 2 * k["c_pq"] * (Sws * Sw.T + Sw * Sws.T)
                     + 4 * k["c_qq"] * Sw * Sw.T + 2 * k["c_q"] * Sm)
-    pp, qq, rr, (W, ws, S) = gram(w, w_star, Sigma)
+    pp, qq, rr, (W, ws, S, scale) = gram(w, w_star, Sigma)
     k = {n: np.asarray(COEF[n](pp, qq, rr))[..., None, None] for n in ("c_pp", "c_pq", "c_qq", "c_q")}
     u = S @ ws
     v = W @ S
     uu = np.multiply.outer(u, u)
     uv = u[:, None] * v[..., None, :]            # Σw* (Σw)ᵀ
     vv = v[..., :, None] * v[..., None, :]
-    return (k["c_pp"] * uu + 2 * k["c_pq"] * (uv + np.swapaxes(uv, -1, -2))
-            + 4 * k["c_qq"] * vv + 2 * k["c_q"] * S)
+    H = (k["c_pp"] * uu + 2 * k["c_pq"] * (uv + np.swapaxes(uv, -1, -2))
+         + 4 * k["c_qq"] * vv + 2 * k["c_q"] * S)
+    with np.errstate(over="ignore"):
+        sc = scale[..., None, None]
+        return _finite(H / sc / sc, "cosine_hessian")   # not / sc²: sc² may underflow
 
 
 def zero_one_loss(c):
