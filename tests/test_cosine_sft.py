@@ -222,3 +222,19 @@ def test_figures_and_experiments_registered():
     from w2s_theory._registry import FIGURES as figs
     assert {"cosine_fig1", "cosine_fig2", "cosine_fig3", "cosine_confusion", "cosine_bounds"} <= set(figs)
     assert {"cosine-random-teachers", "cosine-correlated-teachers", "cosine-shared-pretraining"} <= set(exps)
+
+
+def test_anisotropic_first_step_follows_exact_rate_not_R():
+    """Σ ≠ I: population first-step sign = sign(ċ) (A − B) for all teachers, while sign(R) errs for some."""
+    d = 20
+    rng = np.random.default_rng(51)
+    Q, _ = np.linalg.qr(rng.standard_normal((d, d)))
+    S = (Q * np.geomspace(1.0, 10.0, d)) @ Q.T
+    S = (S + S.T) / 2
+    rho = np.linspace(-0.3, 1.0, 120)
+    w0, T, ws = paper.random_setup(d=d, student_norm=1.0, n_teachers=len(rho), seed=52, rho=rho, Sigma=S)
+    assert np.allclose(paper.accuracy(T, ws, S), 0.7, atol=1e-12)      # accuracies hold in the Σ-geometry
+    out = paper.run(w0, T, ws, lrs=[1e-4], steps=1, population=True, Sigma=S)
+    first = np.sign(out["curves"][0, :, 1] - out["curves"][0, :, 0])
+    assert np.all(first == np.sign(out["rate"]))
+    assert np.sum(first != np.sign(out["R"])) > 0

@@ -32,19 +32,21 @@ def acc_to_cos(acc):
 
 
 def random_setup(d=D, student_norm=1.0, n_teachers=100, seed=0, student_acc=STUDENT_ACC,
-                 teacher_acc=TEACHER_ACC, rho=None):
+                 teacher_acc=TEACHER_ACC, rho=None, Sigma=None):
     """(w0, teachers, w*): uniform on the cones of given accuracy (§3.1).
 
     With *rho* (array of length n_teachers) the teachers' errors (parts ⊥ w*)
-    have cosine rho[k] with the student's error — correlated teachers.
+    have cosine rho[k] with the student's error — correlated teachers.  With
+    *Sigma*, cosines, norms and "uniform" are in the Σ-geometry (accuracies are
+    exact for x ~ N(0, Σ)).
     """
     rng = np.random.default_rng(seed)
     ws = np.eye(d)[0]
-    w0 = sample_on_cone(rng, ws, acc_to_cos(student_acc), student_norm, 1)[0]
+    w0 = sample_on_cone(rng, ws, acc_to_cos(student_acc), student_norm, 1, Sigma)[0]
     if rho is None:
-        T = sample_on_cone(rng, ws, acc_to_cos(teacher_acc), 1.0, n_teachers)
+        T = sample_on_cone(rng, ws, acc_to_cos(teacher_acc), 1.0, n_teachers, Sigma)
     else:
-        T = np.vstack([sample_on_cone(rng, ws, acc_to_cos(teacher_acc), 1.0, 1, ortho_to=w0, rho=r)
+        T = np.vstack([sample_on_cone(rng, ws, acc_to_cos(teacher_acc), 1.0, 1, Sigma, ortho_to=w0, rho=r)
                        for r in rho])
     return w0, T, ws
 
@@ -70,28 +72,30 @@ def pretrain_setup(d=D, n_student=5000, n_teacher=1000, epochs_student=25, epoch
 
 
 def run(w0, T, ws, *, lrs=LRS, steps=100, batch=10_000, beta=1.0, seed=0, population=False,
-        show_progress=False, desc="SFT steps"):
+        show_progress=False, desc="SFT steps", Sigma=None):
     """Finetune w0 on every teacher for every step size; summarise gains and the condition.
 
     Returns a dict with per-teacher arrays: ``gain`` (best accuracy gain over
     steps and step sizes, early stopping), ``gain_by_lr`` (len(lrs), K), ``best_lr`` (NaN where no step size helps),
     ``R`` (relative correlation, Eq. 2), ``rate`` (first-order cosine rate),
     ``curves`` (len(lrs), K, steps+1 accuracies), ``inner``/``norm`` (⟨w_k, w*⟩ and
-    ‖w_k‖ along the runs) and the confusion table of the
-    prediction R > 0 against the observation gain > 0.
+    ‖w_k‖ along the runs) and the confusion tables of the predictions R > 0
+    (``confusion``, Eq. 2) and ċ > 0 (``confusion_rate``, exact first-order rate,
+    which differs from R > 0 only for anisotropic Σ) against the observation gain > 0.
     """
     cos, inner, norm = simulate_sft(w0, T, ws, lrs, steps, batch, beta=beta, seed=seed,
                                     population=population, show_progress=show_progress, full=True,
-                                    desc=desc)
+                                    desc=desc, Sigma=Sigma)
     acc = 1 - np.arccos(np.clip(cos, -1, 1)) / math.pi
     gain_by_lr = acc.max(axis=2) - acc[:, :, :1].max(axis=2)
     gain = gain_by_lr.max(axis=0)
-    R = relative_correlation(np.broadcast_to(w0, T.shape), T, ws)
-    rate = cosine_rate(np.broadcast_to(w0, T.shape), T, ws, beta=beta)[0]
-    return dict(acc0=float(accuracy(w0, ws)), teacher_acc=accuracy(T, ws), gain=gain,
+    R = relative_correlation(np.broadcast_to(w0, T.shape), T, ws, Sigma)
+    rate = cosine_rate(np.broadcast_to(w0, T.shape), T, ws, Sigma, beta)[0]
+    return dict(acc0=float(accuracy(w0, ws, Sigma)), teacher_acc=accuracy(T, ws, Sigma), gain=gain,
                 gain_by_lr=gain_by_lr,
                 best_lr=np.where(gain > 0, np.asarray(lrs)[gain_by_lr.argmax(axis=0)], np.nan),
-                R=R, rate=rate, curves=acc, inner=inner, norm=norm, confusion=confusion(R > 0, gain > 0))
+                R=R, rate=rate, curves=acc, inner=inner, norm=norm, confusion=confusion(R > 0, gain > 0),
+                confusion_rate=confusion(rate > 0, gain > 0))
 
 
 def confusion(pred, obs):
