@@ -221,7 +221,8 @@ def test_figures_and_experiments_registered():
     from w2s_theory._registry import EXPERIMENTS as exps
     from w2s_theory._registry import FIGURES as figs
     assert {"cosine_fig1", "cosine_fig2", "cosine_fig3", "cosine_confusion", "cosine_bounds"} <= set(figs)
-    assert {"cosine-random-teachers", "cosine-correlated-teachers", "cosine-shared-pretraining"} <= set(exps)
+    assert {"cosine-random-teachers", "cosine-correlated-teachers", "cosine-shared-pretraining",
+            "cosine-anisotropic"} <= set(exps)
 
 
 def test_anisotropic_first_step_follows_exact_rate_not_R():
