@@ -42,18 +42,79 @@ def _f(name, who, stable):
     return mp_sym.functional(name, g, l, stable=stable)
 
 
+#: Abstract moment symbols, so that one expression serves ridge (λ > 0) and ridgeless
+#: (λ → 0⁺) instantiations.  Teacher (γ = φ, λ = λ_T): τ1, τ2, p, b and V = φ·v_φ;
+#: student (γ = ψ, λ = λ_S): τ1, τ2, p, b and W = λ_S·v_ψ.
+MOMENTS_T = {k: sp.Symbol(f"{k}_T", positive=True) for k in ("tau1", "tau2", "p", "b", "V")}
+MOMENTS_S = {k: sp.Symbol(f"{k}_S", positive=True) for k in ("tau1", "tau2", "p", "b", "W")}
+_T, _S = MOMENTS_T, MOMENTS_S
+
+#: Prop 3 in moments: E_T = σ² + r² b_φ + σ² φ v_φ.
+teacher_error_moments = sigma2 + r2 * _T["b"] + sigma2 * _T["V"]
+#: Thm 4 in moments, as a sum of non-negative terms (see the module docstring).
+student_error_moments = (sigma2 + r2 * (_S["b"] * _T["tau2"] + _T["b"] * _S["tau2"]
+                                        + 2 * _S["p"] * _T["p"] - _S["b"] * _T["b"])
+                         + sigma2 * _T["V"] * _S["tau2"])
+#: E_S - E_T = b_ψ K - 2 p_ψ v_φ (σ²φ - r²λ_T), K = r²τ2_φ + σ²φv_φ.  Equals
+#: student_error_moments - teacher_error_moments only after instantiation (it uses the MP
+#: relations τ2 = 1 - 2p + b and λv = p - b); no cancellation as λ_S → 0.
+error_gap_moments = (_S["b"] * (r2 * _T["tau2"] + sigma2 * _T["V"])
+                     - 2 * _S["p"] * (_T["V"] / phi) * (sigma2 * phi - r2 * lam_T))
+
+
+def _moments_ridge(who):
+    g, l = (phi, lam_T) if who == "T" else (psi, lam_S)
+    f = {k: mp_sym.functional(k, g, l, stable=True) for k in ("tau1", "tau2", "p", "b")}
+    v = mp_sym.functional("v", g, l, stable=True)
+    f["V" if who == "T" else "W"] = phi * v if who == "T" else lam_S * v
+    return f
+
+
+def _moments_ridgeless(who):
+    g = phi if who == "T" else psi
+    t = sp.Piecewise((1, g <= 1), (1 / g, True))
+    pb = sp.Piecewise((0, g <= 1), (1 - 1 / g, True))
+    f = {"tau1": t, "tau2": t, "p": pb, "b": pb}
+    if who == "T":
+        # φ v_φ(λ→0⁺): variance factor of the min-norm teacher (Hastie et al. 2022); infinite
+        # at φ = 1.  It only ever multiplies σ²; the value 0 at φ = 1 serves σ² = 0, and
+        # evaluators must reject φ = 1 with σ² > 0.
+        f["V"] = sp.Piecewise((phi / (1 - phi), phi < 1), (1 / (phi - 1), phi > 1), (0, True))
+    else:
+        f["W"] = sp.Integer(0)
+    return f
+
+
+def instantiate(expr, teacher="ridge", student="ridge"):
+    """Substitute the moment symbols in *expr*.
+
+    ``"ridge"``: the stable MP functionals at λ > 0; ``"ridgeless"``: their
+    λ → 0⁺ limits (τ1 = τ2 = min(1, 1/γ), p = b = max(0, 1 - 1/γ), λv → 0,
+    φv_φ → φ/(1-φ) or 1/(φ-1)), with λ set to 0.
+    """
+    sub = {}
+    for who, how, syms in (("T", teacher, _T), ("S", student, _S)):
+        if how not in ("ridge", "ridgeless"):
+            raise ValueError(f"{who} mode must be 'ridge' or 'ridgeless'; got {how!r}")
+        vals = _moments_ridge(who) if how == "ridge" else _moments_ridgeless(who)
+        sub.update({syms[k]: vals[k] for k in syms})
+        if how == "ridgeless":
+            sub[lam_T if who == "T" else lam_S] = sp.Integer(0)
+    return expr.xreplace(sub)
+
+
 def _teacher_error(st):
+    if st:
+        return instantiate(teacher_error_moments)
     return sigma2 + r2 * _f("b", "T", st) + sigma2 * phi * _f("v", "T", st)
 
 
 def _student_error(st):
-    if not st:  # the form written in THEORY.md / the paper
-        return (sigma2 + r2 * (1 - 2 * _f("tau1", "S", st) * _f("tau1", "T", st)
-                               + _f("tau2", "S", st) * _f("tau2", "T", st))
-                + sigma2 * phi * _f("v", "T", st) * _f("tau2", "S", st))
-    bS, bT, pS, pT = _f("b", "S", st), _f("b", "T", st), _f("p", "S", st), _f("p", "T", st)
-    return (sigma2 + r2 * (bS * _f("tau2", "T", st) + bT * _f("tau2", "S", st)
-                           + 2 * pS * pT - bS * bT)
+    if st:
+        return instantiate(student_error_moments)
+    # the form written in THEORY.md / the paper
+    return (sigma2 + r2 * (1 - 2 * _f("tau1", "S", st) * _f("tau1", "T", st)
+                           + _f("tau2", "S", st) * _f("tau2", "T", st))
             + sigma2 * phi * _f("v", "T", st) * _f("tau2", "S", st))
 
 
@@ -64,8 +125,7 @@ def _K(st):
 def _gap(st):
     if not st:
         return _student_error(False) - _teacher_error(False)
-    return (_f("b", "S", st) * _K(st)
-            - 2 * _f("p", "S", st) * _f("v", "T", st) * (sigma2 * phi - r2 * lam_T))
+    return instantiate(error_gap_moments)
 
 
 def _level_h(st):

@@ -46,64 +46,24 @@ from __future__ import annotations
 import sympy as sp
 
 from ..ridge import symbolic as ridge_sym
-from ..rmt import symbolic as mp_sym
 
 phi, psi, lam_T, lam_S = ridge_sym.phi, ridge_sym.psi, ridge_sym.lam_T, ridge_sym.lam_S
 sigma2, r2 = ridge_sym.sigma2, ridge_sym.r2
 rho = sp.Symbol("rho", real=True)
 omega = sp.Symbol("omega", nonnegative=True)
 
-#: Abstract moments.  Teacher: τ1, τ2, p, b and V = φ·v_φ; student: τ1, τ2, p, b and W = λ_S·v_ψ.
-T = {k: sp.Symbol(f"{k}_T", positive=True) for k in ("tau1", "tau2", "p", "b", "V")}
-S = {k: sp.Symbol(f"{k}_S", positive=True) for k in ("tau1", "tau2", "p", "b", "W")}
-
-
-def _stable(who):
-    g, l = (phi, lam_T) if who == "T" else (psi, lam_S)
-    f = {k: mp_sym.functional(k, g, l, stable=True) for k in ("tau1", "tau2", "p", "b")}
-    v = mp_sym.functional("v", g, l, stable=True)
-    if who == "T":
-        f["V"] = phi * v
-    else:
-        f["W"] = lam_S * v
-    return f
-
-
-def _ridgeless(who):
-    g = phi if who == "T" else psi
-    t = sp.Piecewise((1, g <= 1), (1 / g, True))
-    pb = sp.Piecewise((0, g <= 1), (1 - 1 / g, True))
-    f = {"tau1": t, "tau2": t, "p": pb, "b": pb}
-    if who == "T":
-        # φ v_φ(λ→0⁺): variance factor of the min-norm teacher (Hastie et al. 2022); infinite at
-        # φ = 1.  It only ever multiplies σ²; the value 0 at φ = 1 serves σ² = 0, and the
-        # evaluators reject φ = 1 with σ² > 0.
-        f["V"] = sp.Piecewise((phi / (1 - phi), phi < 1), (1 / (phi - 1), phi > 1), (0, True))
-    else:
-        f["W"] = sp.Integer(0)
-    return f
-
-
-def instantiate(expr, teacher="ridge", student="ridge"):
-    """Substitute moment symbols: ``"ridge"`` (λ > 0, stable MP forms) or ``"ridgeless"`` (λ → 0⁺)."""
-    sub = {}
-    for who, how, syms in (("T", teacher, T), ("S", student, S)):
-        if how not in ("ridge", "ridgeless"):
-            raise ValueError(f"{who} mode must be 'ridge' or 'ridgeless'; got {how!r}")
-        vals = _stable(who) if how == "ridge" else _ridgeless(who)
-        sub.update({syms[k]: vals[k] for k in syms})
-        if how == "ridgeless":
-            sub[lam_T if who == "T" else lam_S] = sp.Integer(0)
-    return expr.xreplace(sub)
-
+#: Abstract moments (defined with the §2.1 formulas in :mod:`w2s_theory.ridge.symbolic`).
+#: Teacher: τ1, τ2, p, b and V = φ·v_φ; student: τ1, τ2, p, b and W = λ_S·v_ψ.
+T = ridge_sym.MOMENTS_T
+S = ridge_sym.MOMENTS_S
+instantiate = ridge_sym.instantiate
 
 # ---------------------------------------------------------------- abstract forms
-#: §2.1 student error (Thm 4) as a sum of non-negative terms (same rearrangement as
-#: :mod:`w2s_theory.ridge.symbolic`; equality with that module is tested at 50 digits).
-student_error_ridge = (sigma2 + r2 * (S["b"] * T["tau2"] + T["b"] * S["tau2"] + 2 * S["p"] * T["p"]
-                                      - S["b"] * T["b"]) + sigma2 * T["V"] * S["tau2"])
-#: Teacher error (Prop 3): σ² + r² b_φ + σ² φ v_φ.
-teacher_error = sigma2 + r2 * T["b"] + sigma2 * T["V"]
+#: §2.1 student error (Thm 4), teacher error (Prop 3) and their cancellation-free gap,
+#: in moment symbols: the single source in :mod:`w2s_theory.ridge.symbolic`.
+student_error_ridge = ridge_sym.student_error_moments
+teacher_error = ridge_sym.teacher_error_moments
+error_gap_ridge = ridge_sym.error_gap_moments
 
 #: q = (1-ω)τ1_ψ/(τ1_ψ + ωp_ψ) = α τ1_ψ/λ_S: the student's effective gain along θ (q ≤ 1 for ω ≥ 0).
 q = (1 - omega) * S["tau1"] / (S["tau1"] + omega * S["p"])
@@ -113,13 +73,6 @@ delta = -rho**2 * r2 * T["tau1"] * q * (S["b"] * (2 - T["tau1"] * q) + 2 * S["W"
 delta_unit = T["tau1"] * q * (S["b"] * (2 - T["tau1"] * q) + 2 * S["W"] * T["p"])
 
 student_error = student_error_ridge + delta
-#: §2.1 gap E_S^ridge - E_T in the cancellation-free form of :mod:`w2s_theory.ridge.symbolic`,
-#: b_ψ K - 2 p_ψ v_φ (σ²φ - r²λ_T), K = r²τ2_φ + σ²φv_φ.  It equals
-#: ``student_error_ridge - teacher_error`` only *after* instantiation (it uses the MP relations
-#: τ2 = 1 - 2p + b and λv = p - b between teacher moments); tested at 50 digits.  Keeps the
-#: relative accuracy of the gap as λ_S → 0, where it vanishes (needed by the ρ threshold).
-error_gap_ridge = (S["b"] * (r2 * T["tau2"] + sigma2 * T["V"])
-                   - 2 * S["p"] * (T["V"] / phi) * (sigma2 * phi - r2 * lam_T))
 #: E_S - E_T = (§2.1 gap) + Δ.
 error_gap = error_gap_ridge + delta
 
