@@ -175,6 +175,8 @@ def test_experiment_output(tiny_result):
         assert np.isfinite(m) and se > 0
     for entry in r["realizable"]["losses"].values():  # teacher in class: PGR exactly 0
         assert abs(entry["pgr_eta0"][0]) < 1e-6
+    sweep = r["noise_sweep"]["table"]["losses"]
+    assert all(f"pgr_eta{e:g}" in sweep["tv"] for e in r["noise_sweep"]["etas"])
     for v in r["sample_complexity"]["rates"].values():
         assert v["ci95"][0] <= v["rate"] <= v["ci95"][1]
 

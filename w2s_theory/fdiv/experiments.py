@@ -1,7 +1,8 @@
 """``w2s experiment fdiv-w2s``: weak-to-strong training with each f-divergence loss.
 
 Reports, per loss: performance gap recovered (PGR) with standard errors over
-seeds, with and without symmetric label noise; the same in the realizable
+seeds, with and without symmetric label noise (and as a curve over the noise
+level, on fresh seeds); the same in the realizable
 setting (teacher inside the student class); and the excess-risk decay in
 ``n`` as a fitted rate with a 95% confidence interval.  Model:
 :mod:`w2s_theory.fdiv.w2s`.
@@ -18,6 +19,7 @@ from .divergences import DIVERGENCES
 from .w2s import GaussianMixtureW2S, excess_risk_curve, fit_rate, w2s_trial
 
 ETA = 0.3  # label-noise level (fraction of flipped soft labels)
+ETAS_SWEEP = (0.0, 0.1, 0.2, 0.3, 0.4)  # noise levels of the robustness curve
 
 
 def _mean_se(x):
@@ -69,7 +71,7 @@ def pgr_table(model, rng_seeds, *, n, n_weak, etas, desc, show=True, warm=True):
 def run(quick: bool, seed: int, show: bool = True) -> dict:
     c = config(quick)
     root = np.random.SeedSequence([seed, 6])
-    s_misfit, s_real, s_rate = root.spawn(3)
+    s_misfit, s_real, s_rate, s_noise = root.spawn(4)
     model = GaussianMixtureW2S(d=c["d"], d_weak=c["d_weak"], signal=c["signal"], tau=c["tau"])
     realizable = GaussianMixtureW2S(d=c["d"], d_weak=c["d_weak"], signal=c["signal"], tau=0.0)
     res = {"config": c, "eta": ETA}
@@ -78,6 +80,10 @@ def run(quick: bool, seed: int, show: bool = True) -> dict:
     res["realizable"] = pgr_table(realizable, s_real.spawn(max(4, c["seeds"] // 3)), n=c["n"],
                                   n_weak=c["n_weak"], etas=(0.0, ETA),
                                   desc="fdiv-w2s PGR (tau=0)", show=show)
+    res["noise_sweep"] = {"etas": list(ETAS_SWEEP),
+                          "table": pgr_table(model, s_noise.spawn(max(3, c["seeds"] // 2)),
+                                             n=c["n"], n_weak=c["n_weak"], etas=ETAS_SWEEP,
+                                             desc="fdiv-w2s noise sweep", show=show)}
     rates = {}
     curves = {}
     for k, ss in zip(progress(list(DIVERGENCES), desc="fdiv-w2s rates", disable=not show),

@@ -1,4 +1,5 @@
-"""``w2s figure fdiv_w2s``: PGR per f-divergence loss (clean / noisy) and excess risk vs n."""
+"""``w2s figure fdiv_w2s``: PGR per f-divergence loss (clean / noisy), excess risk vs n,
+and PGR vs label-noise level."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,7 +18,9 @@ def plot(result: dict, path: Path) -> Path:
 
     eta = result["eta"]
     names = list(result["misfit"]["losses"])
-    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 3.8))
+    sweep = result.get("noise_sweep")
+    fig, axes = plt.subplots(1, 3 if sweep else 2, figsize=(15 if sweep else 10, 3.8))
+    a, b = axes[0], axes[1]
     x = np.arange(len(names))
     for off, key, lab in ((-0.2, "pgr_eta0", "clean"), (0.2, f"pgr_eta{eta:g}", f"{eta:g} flipped")):
         m = [result["misfit"]["losses"][k][key][0] for k in names]
@@ -45,6 +48,18 @@ def plot(result: dict, path: Path) -> Path:
     b.set_xlabel("n (student samples)")
     b.set_ylabel("excess f-risk of the ERM head")
     b.legend(fontsize=7)
+    if sweep:
+        c = axes[2]
+        etas = np.array(sweep["etas"])
+        for j, k in enumerate(names):
+            ent = sweep["table"]["losses"][k]
+            m = [ent[f"pgr_eta{e:g}"][0] for e in etas]
+            s = [ent[f"pgr_eta{e:g}"][1] for e in etas]
+            c.errorbar(etas + 0.004 * (j - 3), m, yerr=s, marker="o", ms=3, capsize=2, label=k)
+        c.set_xlabel("fraction of flipped soft labels eta")
+        c.set_ylabel("PGR (mean ± SE)")
+        c.set_title("noise robustness")
+        c.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)
