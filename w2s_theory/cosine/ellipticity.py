@@ -60,8 +60,10 @@ def corner_derivative(i: int, j: int):
 def _half_line(m: int):
     """H(m) = ∫_{−∞}^0 ∂₁^m φ_c(0, y) dy = (−1)^m/(2π s^m) ∫_{−∞}^0 He_m(−ct) e^{−t²/2} dt, s = √(1−c²)."""
     s = sp.sqrt(1 - _c ** 2)
-    he = sp.hermite_prob(m, -_c * _t)
-    integral = sp.integrate(sp.expand(he) * sp.exp(-_t ** 2 / 2), (_t, -sp.oo, 0))
+    he = sp.Poly(sp.hermite_prob(m, -_c * _t), _t)
+    # ∫_{−∞}^0 t^k e^{−t²/2} dt = (−1)^k 2^{(k−1)/2} Γ((k+1)/2)
+    integral = sum(coef * (-1) ** k * 2 ** sp.Rational(k - 1, 2) * sp.gamma(sp.Rational(k + 1, 2))
+                   for (k,), coef in he.terms())
     return (-1) ** m / (2 * sp.pi * s ** m) * integral
 
 
