@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from w2s_theory.cosine import (accuracy, cosine, cosine_gradient, cosine_hessian,
                                symbolic_cosine, symbolic_gradient, symbolic_hessian,
                                zero_one_loss)
-from w2s_theory.cosine.calculus import COEF, C_PQR, p, q, r
+from w2s_theory.cosine.calculus import COEF, p, q, r
 from w2s_theory.cosine.sft import KAPPA_EXPR, _a, _beta, kappa
 
 

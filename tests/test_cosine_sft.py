@@ -82,7 +82,6 @@ def test_cosine_rate_is_directional_derivative():
     assert rate == pytest.approx(A - B, abs=1e-15)
 
 
-unit = st.floats(-1, 1)
 
 
 @settings(deadline=None, derandomize=True, max_examples=50)

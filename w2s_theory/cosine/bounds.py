@@ -23,7 +23,7 @@ import sympy as sp
 from scipy import optimize
 
 from .calculus import check_pair, cosine, cosine_gradient, cosine_hessian
-from .sft import cosine_rate, expected_gradient
+from .sft import expected_gradient
 
 # --------------------------------------------------------------------------- symbolic
 _c = sp.Symbol("c", real=True)

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from .calculus import accuracy, cosine
+from .calculus import accuracy
 from .sft import cosine_rate, relative_correlation, sample_on_cone, simulate_sft
 
 LRS = np.logspace(-5, 1, 7)
