@@ -6,6 +6,9 @@ import math
 
 import numpy as np
 
+from .. import _stats
+from .._stats import small_sample_factor  # noqa: F401  (public here for the CLI study)
+
 
 @dataclasses.dataclass
 class Agreement:
@@ -18,39 +21,25 @@ class Agreement:
     detail: str
 
 
-def small_sample_factor(z: float, reps) -> np.ndarray:
-    """t_{df}/z at the two-sided level of ``z`` (df = reps - 1): widens bands built from few reps.
-
-    The claims use >= 16 repetitions and the normal quantile; the CLI study has as few as 3 at
-    d = 4096, where an SE estimated from 3 values is itself unreliable.
-    """
-    from scipy import stats as st
-    reps = np.asarray(reps, float)
-    if np.any(reps < 2):
-        raise ValueError("reps must be >= 2 to estimate a standard error")
-    q = st.norm.cdf(z)
-    return st.t.ppf(q, reps - 1) / z
-
-
 def agreement(means, ses, theory, ds, *, z: float, C: float, label: str = "", reps=None) -> Agreement:
     """Compare simulated means with limits: pass iff ``abs(mean - theory) <= z*SE + C/d`` everywhere.
 
-    With ``reps`` given, z is replaced per point by the Student-t quantile of the same level.
+    The rule is :func:`w2s_theory._stats.agreement`; this adds a one-line
+    description of the worst point.  With ``reps`` given, z is replaced per
+    point by the Student-t quantile of the same level (the claims use >= 16
+    repetitions; the CLI study has as few as 3 at d = 4096).
     """
-    means, ses, theory, ds = (np.atleast_1d(np.asarray(v, float)) for v in (means, ses, theory, ds))
-    means, ses, theory, ds = np.broadcast_arrays(means, ses, theory, ds)
-    if reps is not None:
-        ses = ses * small_sample_factor(z, np.broadcast_to(reps, means.shape))
-    if not (np.all(np.isfinite(means)) and np.all(np.isfinite(theory)) and np.all(ses >= 0)):
-        raise ValueError("agreement: means/theory must be finite and SEs non-negative")
-    err = np.abs(means - theory)
-    tol = z * ses + C / ds
-    ratio = err / tol
-    i = int(np.argmax(ratio))
+    a = _stats.agreement(means, ses, theory, ds, z=z, C=C, reps=reps)
+    means, ses, theory, ds = np.broadcast_arrays(*(np.atleast_1d(np.asarray(v, float))
+                                                   for v in (means, ses, theory, ds)))
+    i = a.worst_index
+    widen = (float(small_sample_factor(z, np.broadcast_to(reps, means.shape).flat[i]))
+             if reps is not None else 1.0)
+    err, tol = abs(means.flat[i] - theory.flat[i]), z * ses.flat[i] * widen + C / ds.flat[i]
     det = (f"{label}worst at d={int(ds.flat[i])}: sim {means.flat[i]:.4f} +- {ses.flat[i]:.4f} vs "
-           f"theory {theory.flat[i]:.4f} (|diff| {err.flat[i]:.4f} <= {tol.flat[i]:.4f} = "
+           f"theory {theory.flat[i]:.4f} (|diff| {err:.4f} <= {tol:.4f} = "
            f"{z:g} SE + {C:g}/d{'; SE widened by t/z' if reps is not None else ''})")
-    return Agreement(bool(np.all(err <= tol)), float(err.max()), float(ratio.max()), err.size, det)
+    return Agreement(a.passed, a.worst_abs, a.worst_ratio, a.points, det)
 
 
 @dataclasses.dataclass

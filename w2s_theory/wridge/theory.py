@@ -25,14 +25,9 @@ import scipy.optimize
 import sympy as sp
 
 from .._numeric import Formula, Param, finish, prepare
+from ..ridge.theory import LAM_S, LAM_T, PHI, PSI, R2, SIGMA2
 from . import symbolic as S
 
-PHI = Param("phi")
-PSI = Param("psi")
-LAM_T = Param("lam_T")
-LAM_S = Param("lam_S")
-SIGMA2 = Param("sigma2", low_closed=True)
-R2 = Param("r2")
 RHO = Param("rho", -1.0, 1.0, True, True)
 OMEGA = Param("omega", 0.0, math.inf, low_closed=True)
 OMEGA_WIN = Param("omega", 0.0, 1.0, low_closed=True)   # where Δ < 0 is possible
@@ -57,7 +52,7 @@ _student_rs = _F(S.RIDGELESS_STUDENT["student_error"], "wridge.student_error_rid
 _gap_ridge_e = S.STABLE["error_gap_ridge"]
 _unit_e = S.STABLE["delta_unit"]
 _RHO_ARGS = (S.phi, S.psi, S.lam_T, S.lam_S, S.sigma2, S.r2, S.omega)
-_P_TH = (PHI, PSI, LAM_T, LAM_S, SIGMA2, R2, Param("omega", 0.0, 1.0, low_closed=True))
+_P_TH = (PHI, PSI, LAM_T, LAM_S, SIGMA2, R2, OMEGA_WIN)
 _rho_th = Formula(sp.Piecewise((0, _gap_ridge_e <= 0),
                                (sp.sqrt(_gap_ridge_e / (S.r2 * _unit_e)), True)),
                   _P_TH, _RHO_ARGS, "wridge.rho_threshold")
