@@ -234,3 +234,13 @@ def test_frozen_setting_object():
     assert s.error_gap(0.2, 1.0) == ridge.error_gap(1.0, 2.0, 0.2, 1.0, 1.0, 1.0)
     with pytest.raises(ValueError, match="psi"):
         ridge.RidgeW2S(phi=1.0, psi=-2.0, sigma2=1.0, r2=1.0)
+
+
+def test_stable_vs_textbook_claim_is_sharp(monkeypatch):
+    # the claim reports 0 difference at 60 digits; it must see a 1e-30 relative change
+    from proofs_check import Context
+    from w2s_theory.ridge import claims
+    assert claims._stable_textbook(Context(quick=True)).passed
+    monkeypatch.setitem(S.STABLE, "error_gap", S.STABLE["error_gap"] * (1 + sp.Rational(1, 10**30)))
+    out = claims._stable_textbook(Context(quick=True))
+    assert not out.passed and 1e-31 < out.worst < 1e-29
