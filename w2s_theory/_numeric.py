@@ -196,3 +196,29 @@ class Formula:
     def __call__(self, *values):
         kind, args = prepare(self.params, values)
         return finish(kind, self.evaluate(kind, args))
+
+
+def seed_sequence(seed, name: str = "seed") -> np.random.SeedSequence:
+    """Validate a seed and return a ``numpy.random.SeedSequence``.
+
+    Accepts a non-negative int, a sequence of non-negative ints (e.g.
+    ``[root, k]``) or a ``SeedSequence``; anything else raises ValueError
+    naming the parameter.
+    """
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    entries = seed if isinstance(seed, (list, tuple)) else [seed]
+    if len(entries) == 0 or not all(
+            isinstance(e, (int, np.integer)) and not isinstance(e, (bool, np.bool_)) and e >= 0
+            for e in entries):
+        raise ValueError(f"{name} must be a non-negative integer, a sequence of them, or a "
+                         f"numpy.random.SeedSequence; got {seed!r}")
+    return np.random.SeedSequence([int(e) for e in entries] if isinstance(seed, (list, tuple))
+                                  else int(seed))
+
+
+def rng_from(seed, name: str = "seed") -> np.random.Generator:
+    """``numpy.random.Generator`` from a validated seed (a Generator passes through)."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(seed_sequence(seed, name))
