@@ -36,16 +36,41 @@ def test_seeds_reproduce_and_differ():
     assert not np.array_equal(a.student_trials, c.student_trials)
 
 
-@pytest.mark.parametrize("kwargs,name", [
-    (dict(d=1), "d"), (dict(trials=1), "trials"), (dict(phi=0.0), "phi"),
+BAD_SETTINGS = [
+    (dict(d=1), "d"), (dict(d=10.0), "d"), (dict(phi=0.0), "phi"), (dict(phi=np.inf), "phi"),
+    (dict(phi=1e3), "phi"), (dict(psi=-2.0), "psi"),
     (dict(lam_T=[0.1, -1.0]), "lam_T"), (dict(lam_S=np.ones((2, 2))), "lam_S"),
-    (dict(sigma2=np.nan), "sigma2"), (dict(r2=-1.0), "r2"),
-])
+    (dict(lam_T=[]), "lam_T"), (dict(sigma2=np.nan), "sigma2"), (dict(sigma2=1j), "sigma2"),
+    (dict(r2=-1.0), "r2"), (dict(seed=-1), "seed"), (dict(seed="a"), "seed"),
+]
+
+
+@pytest.mark.parametrize("kwargs,name", BAD_SETTINGS + [(dict(trials=1), "trials"),
+                                                        (dict(average="exact"), "average")])
 def test_bad_input(kwargs, name):
     base = dict(d=50, phi=0.5, psi=2.0, lam_T=0.1, lam_S=0.1, sigma2=0.5, r2=1.0, trials=2)
     base.update(kwargs)
     with pytest.raises(ValueError, match=name):
         simulate_ridge(**base)
+
+
+@pytest.mark.parametrize("kwargs,name", BAD_SETTINGS)
+def test_bad_input_naive(kwargs, name):
+    base = dict(d=50, phi=0.5, psi=2.0, lam_T=0.1, lam_S=0.1, sigma2=0.5, r2=1.0)
+    base.update(kwargs)
+    with pytest.raises(ValueError, match=name):
+        simulate_ridge_naive(**base)
+
+
+def test_gram_spectrum_rank_deficient_and_bad_input():
+    X = np.random.default_rng(1).standard_normal((6, 12))
+    X[1] = X[0]  # rank 5 < rows < d: the zero eigenvalue is dropped, not divided by
+    e, V = gram_spectrum(X)
+    assert e.size == 5 and np.all(np.isfinite(V))
+    np.testing.assert_allclose((V * e) @ V.T, X.T @ X / 6, atol=1e-12)
+    for bad in (np.ones(4), np.full((3, 4), np.nan), np.ones((3, 4)) * 1j, [[1, "a"]]):
+        with pytest.raises(ValueError, match="X must"):
+            gram_spectrum(np.asarray(bad, dtype=object) if isinstance(bad, list) else bad)
 
 
 # ---------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ import dataclasses
 
 import numpy as np
 
-from .._numeric import Param, check_np
+from .._numeric import Param, check_np, seed_sequence
 
 
 @dataclasses.dataclass
@@ -58,25 +58,52 @@ class RidgeSimulation:
 
 
 def gram_spectrum(X: np.ndarray):
-    """Eigenpairs (e, V) of XᵀX/rows with V (d×k) orthonormal, k = min(rows, d).
+    """Eigenpairs (e, V) of XᵀX/rows with V (d×k) orthonormal.
 
-    Uses the smaller Gram matrix: for rows < d, XXᵀ/rows = U diag(e) Uᵀ and
-    V = XᵀU/√(rows·e).
+    Uses the smaller Gram matrix.  For rows ≥ d, k = d (eigenvalues may be 0).
+    For rows < d, XXᵀ/rows = U diag(e) Uᵀ and V = XᵀU/√(rows·e) over the
+    k ≤ rows eigenvalues above rounding level (a rank-deficient X, e.g. with
+    repeated rows, keeps only its range; the dropped directions have e = 0).
     """
+    X = np.asarray(X)
+    if X.ndim != 2 or X.dtype == object or not np.issubdtype(X.dtype, np.number) \
+            or np.iscomplexobj(X):
+        raise ValueError(f"X must be a real 2-d array; got shape {np.shape(X)}, dtype {X.dtype}")
+    if X.size == 0 or not np.all(np.isfinite(X)):
+        raise ValueError("X must be a non-empty array of finite numbers")
     rows, d = X.shape
     if rows >= d:
         e, V = np.linalg.eigh(X.T @ X / rows)
-    else:
-        e, U = np.linalg.eigh(X @ X.T / rows)
-        V = X.T @ U / np.sqrt(rows * e)
-    return np.clip(e, 0.0, None), V
+        return np.clip(e, 0.0, None), V
+    e, U = np.linalg.eigh(X @ X.T / rows)
+    keep = e > max(e.max(), 0.0) * rows * np.finfo(float).eps
+    e, U = e[keep], U[:, keep]
+    return e, X.T @ U / np.sqrt(rows * e)
 
 
 def _check_grid(name, values):
     arr = np.atleast_1d(check_np(Param(name), values))
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be a scalar or a 1-d array; got shape {arr.shape}")
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a scalar or a non-empty 1-d array; got shape {arr.shape}")
     return arr
+
+
+def _check_setting(d, phi, psi, sigma2, r2):
+    """Validate the common arguments; return (phi, psi, sigma2, r2, n, m) as Python numbers."""
+    if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 2:
+        raise ValueError(f"d must be an integer >= 2; got {d!r}")
+    phi = float(check_np(Param("phi"), phi))
+    psi = float(check_np(Param("psi"), psi))
+    sigma2 = float(check_np(Param("sigma2", low_closed=True), sigma2))
+    r2 = float(check_np(Param("r2"), r2))
+    n, m = round(d / phi), round(d / psi)
+    if n < 1:
+        raise ValueError(f"phi = {phi:g} leaves round(d/phi) = 0 samples at d = {d}: "
+                         "phi must be at most about 2d")
+    if m < 1:
+        raise ValueError(f"psi = {psi:g} leaves round(d/psi) = 0 samples at d = {d}: "
+                         "psi must be at most about 2d")
+    return phi, psi, sigma2, r2, n, m
 
 
 def _one_trial_design(rng, d, n, m, lam_T, lam_S, sigma2, r2):
@@ -131,7 +158,7 @@ def simulate_ridge(d, phi, psi, lam_T, lam_S, sigma2, r2, trials=10, seed=0, ave
         Label-noise variance and ‖β‖² (β uniform on the sphere of radius √r2).
     trials : int ≥ 2
         Independent repetitions (fresh β, X, ε, X̃) for standard errors.
-    seed : int or numpy.random.SeedSequence
+    seed : int, sequence of ints, or numpy.random.SeedSequence
         Root seed; trial i uses ``SeedSequence(seed).spawn(trials)[i]``.
     average : {"design", "sample"}
         Integrate β and ε out exactly given the designs (default), or draw them.
@@ -139,17 +166,11 @@ def simulate_ridge(d, phi, psi, lam_T, lam_S, sigma2, r2, trials=10, seed=0, ave
     if average not in ("design", "sample"):
         raise ValueError(f"average must be 'design' or 'sample'; got {average!r}")
     one_trial = _one_trial_design if average == "design" else _one_trial_sample
-    if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 2:
-        raise ValueError(f"d must be an integer >= 2; got {d!r}")
     if isinstance(trials, bool) or not isinstance(trials, (int, np.integer)) or trials < 2:
         raise ValueError(f"trials must be an integer >= 2 (standard errors need two); got {trials!r}")
-    phi = float(check_np(Param("phi"), phi))
-    psi = float(check_np(Param("psi"), psi))
-    sigma2 = float(check_np(Param("sigma2", low_closed=True), sigma2))
-    r2 = float(check_np(Param("r2"), r2))
+    phi, psi, sigma2, r2, n, m = _check_setting(d, phi, psi, sigma2, r2)
     lam_T, lam_S = _check_grid("lam_T", lam_T), _check_grid("lam_S", lam_S)
-    n, m = max(1, round(d / phi)), max(1, round(d / psi))
-    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    ss = seed_sequence(seed)
     ET = np.empty((trials, lam_T.size))
     ES = np.empty((trials, lam_T.size, lam_S.size))
     for i, child in enumerate(ss.spawn(trials)):
@@ -169,9 +190,9 @@ def simulate_ridge_naive(d, phi, psi, lam_T, lam_S, sigma2, r2, seed=0):
     Same random draws as one trial of :func:`simulate_ridge` (``average="sample"``)
     with the same seed's first child, so the two agree to rounding error.
     """
+    phi, psi, sigma2, r2, n, m = _check_setting(d, phi, psi, sigma2, r2)
     lam_T, lam_S = _check_grid("lam_T", lam_T), _check_grid("lam_S", lam_S)
-    n, m = max(1, round(d / phi)), max(1, round(d / psi))
-    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
+    rng = np.random.default_rng(seed_sequence(seed).spawn(1)[0])
     beta = rng.standard_normal(d)
     beta *= np.sqrt(r2) / np.linalg.norm(beta)
     X = rng.standard_normal((n, d))
