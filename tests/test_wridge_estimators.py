@@ -111,3 +111,26 @@ def test_bad_spike(theta, kappa, match):
 def test_two_layer_bad_F():
     with pytest.raises(ValueError, match="F"):
         two_layer_ridge(np.ones((4, 3)), np.ones(4), 1.0, np.ones((2, 4)))
+
+
+@pytest.mark.parametrize("fit, extra", [(weighted_ridge, np.eye(3)), (two_layer_ridge, np.eye(3))],
+                         ids=["weighted", "two_layer"])
+def test_zero_dim_array_penalty_is_a_scalar(fit, extra):
+    X, y = np.arange(15.0).reshape(5, 3) % 4, np.arange(5.0)
+    np.testing.assert_array_equal(fit(X, y, np.array(0.3), extra), fit(X, y, 0.3, extra))
+    for bad in (np.array([0.3]), np.array(0.0), np.array(0.3j)):
+        with pytest.raises(ValueError, match="lam"):
+            fit(X, y, bad, extra)
+
+
+@pytest.mark.parametrize("fit", [weighted_ridge, two_layer_ridge], ids=["weighted", "two_layer"])
+def test_overflowing_design_is_rejected_not_nan(fit):
+    # X^T X overflows at entries ~1e200: a ValueError naming X, no NaN and no RuntimeWarning
+    X = np.eye(5, 3) * 1e200
+    with pytest.raises(ValueError, match="X"):
+        fit(X, np.ones(5), 1.0, np.eye(3))
+
+
+def test_two_layer_needs_a_hidden_unit():
+    with pytest.raises(ValueError, match="F must have at least one row"):
+        two_layer_ridge(np.ones((4, 3)), np.ones(4), 1.0, np.zeros((0, 3)))

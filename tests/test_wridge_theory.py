@@ -125,6 +125,14 @@ def test_bad_input(name, value, match):
             f(**args)
 
 
+@pytest.mark.parametrize("lam_range", ["ab", None, (1.0, 2.0, 3.0), (1.0,), (0.0, 1.0),
+                                       (1.0, np.inf), (np.nan, 1.0), (2.0, 1.0), ("a", "b"),
+                                       (True, 2.0)], ids=repr)
+def test_best_rho_threshold_bad_lam_range(lam_range):
+    with pytest.raises(ValueError, match="lam_range"):
+        W.best_rho_threshold(0.5, 0.5, 1.0, 0.5, 1.0, 0.0, lam_range=lam_range)
+
+
 def test_bad_input_limits_and_thresholds():
     with pytest.raises(ValueError, match="phi = 1"):
         W.student_error_ridgeless_teacher(1.0, 0.5, 0.1, 0.5, 1.0)

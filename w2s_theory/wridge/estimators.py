@@ -36,6 +36,8 @@ def _matrix(name, A, shape=None):
 
 
 def _positive(name, x):
+    if isinstance(x, np.ndarray) and x.ndim == 0:  # np.array(0.1) is a scalar too
+        x = x[()]
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, float, np.integer, np.floating)):
         raise ValueError(f"{name} must be a real number in (0, inf); got {x!r}")
     x = float(x)
@@ -53,6 +55,21 @@ def _design(X, y):
     return X, y, m, d
 
 
+def _finite_result(gram, compute, names):
+    """Run ``compute()``; overflow (entries ~1e200 squared) becomes a ValueError, not NaN/0."""
+    if not np.all(np.isfinite(gram)):
+        raise ValueError(f"{names} overflow in the normal equations (X^T X not finite); "
+                         "X must have entries small enough that X^T X is finite: rescale X")
+    try:
+        b = compute()
+    except np.linalg.LinAlgError as exc:
+        raise ValueError(f"{names} overflow in the normal equations ({exc}); rescale X") from exc
+    if not np.all(np.isfinite(b)):
+        raise ValueError(f"{names} overflow in the normal equations (non-finite estimate); "
+                         "X must have entries small enough that X^T X is finite: rescale X")
+    return b
+
+
 def weighted_ridge(X, y, lam, Gamma):
     """Weighted ridge estimator (Moniri & Hassani 2025, eq. (6)).
 
@@ -62,8 +79,8 @@ def weighted_ridge(X, y, lam, Gamma):
 
     Parameters
     ----------
-    X : (m, d) array;  y : (m,) array
-    lam : float in (0, inf)
+    X : (m, d) finite array (X^T X must not overflow);  y : (m,) array
+    lam : float in (0, inf) (a 0-d array is accepted)
     Gamma : (d, d) symmetric positive definite array
         (symmetric to 1e-10 relative; smallest eigenvalue > 1e-12·largest).
     """
@@ -77,8 +94,9 @@ def weighted_ridge(X, y, lam, Gamma):
     if ev[0] <= 1e-12 * abs(ev[-1]) or ev[-1] <= 0:
         raise ValueError(f"Gamma must be positive definite; smallest eigenvalue {ev[0]:.3g} "
                          f"(largest {ev[-1]:.3g})")
-    A = X.T @ X @ G / m + lam * np.eye(d)
-    return G @ np.linalg.solve(A, X.T @ y / m)
+    with np.errstate(over="ignore", invalid="ignore"):
+        A = X.T @ X @ G / m + lam * np.eye(d)
+        return _finite_result(A, lambda: G @ np.linalg.solve(A, X.T @ y / m), "X, y and Gamma")
 
 
 def two_layer_ridge(X, y, lam, F):
@@ -92,16 +110,23 @@ def two_layer_ridge(X, y, lam, F):
 
     Parameters
     ----------
-    X : (m, d) array;  y : (m,) array;  lam : float in (0, inf)
+    X : (m, d) array;  y : (m,) array;  lam : float in (0, inf) (or a 0-d array)
     F : (N, d) array, the fixed first-layer weights (any N ≥ 1).
+
+    Raises
+    ------
+    ValueError
+        Bad shapes/values, N = 0, or overflow of the normal equations.
     """
     X, y, m, d = _design(X, y)
     lam = _positive("lam", lam)
     F = _matrix("F", F, (None, d))
-    Z = X @ F.T                                     # second-layer features
-    N = Z.shape[1]
-    a = np.linalg.solve(Z.T @ Z / m + lam * np.eye(N), Z.T @ y / m)
-    return F.T @ a
+    if F.shape[0] < 1:
+        raise ValueError(f"F must have at least one row (N >= 1 hidden units); got shape {F.shape}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        Z = X @ F.T                                 # second-layer features
+        A = Z.T @ Z / m + lam * np.eye(Z.shape[1])
+        return _finite_result(A, lambda: F.T @ np.linalg.solve(A, Z.T @ y / m), "X, y and F")
 
 
 def spiked_gamma(theta, kappa):

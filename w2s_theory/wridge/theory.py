@@ -169,13 +169,30 @@ def rho_threshold_limit(phi, lam_T, sigma2, r2, omega=0.0):
     return _rho_lim(phi, lam_T, sigma2, r2, omega)
 
 
+def _lam_range(lam_range):
+    bad = ValueError("lam_range must be a pair (low, high) of finite real numbers with "
+                     f"0 < low < high < inf; got {lam_range!r}")
+    if isinstance(lam_range, (str, bytes)) or not hasattr(lam_range, "__len__") or len(lam_range) != 2:
+        raise bad
+    out = []
+    for v in lam_range:
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
+            raise bad
+        out.append(float(v))
+    lo, hi = out
+    if not (0 < lo < hi < math.inf):
+        raise bad
+    return lo, hi
+
+
 def best_rho_threshold(phi, psi, lam_T, sigma2, r2, omega=0.0, lam_range=(1e-6, 1e6)):
     """inf over λ_S of :func:`rho_threshold`, and the λ_S attaining it (numeric).
 
     No closed form: minimised over log λ_S on a 241-point grid over
     ``lam_range`` and refined with Brent's method.  Returns ``(rho_min, lam_S)``;
     ``lam_S`` at an end of ``lam_range`` means the infimum is approached in
-    the limit λ_S → 0 or ∞.  Scalar float arguments only.
+    the limit λ_S → 0 or ∞.  Scalar float arguments only; ``lam_range`` is a
+    pair ``(low, high)`` of finite floats with 0 < low < high.
     """
     args = []
     for p, v in zip((PHI, PSI, LAM_T, SIGMA2, R2, _P_TH[-1]), (phi, psi, lam_T, sigma2, r2, omega)):
@@ -184,9 +201,7 @@ def best_rho_threshold(phi, psi, lam_T, sigma2, r2, omega=0.0, lam_range=(1e-6, 
             raise ValueError(f"{p.name} must be a scalar float for best_rho_threshold; got {v!r}")
         args.append(float(a))
     ph, ps, lt, s2, rr, om = args
-    lo, hi = lam_range
-    if not (0 < lo < hi < math.inf):
-        raise ValueError(f"lam_range must satisfy 0 < low < high < inf; got {lam_range!r}")
+    lo, hi = _lam_range(lam_range)
     grid = np.geomspace(lo, hi, 241)
     vals = _rho_th(ph, ps, lt, grid, s2, rr, om)
     i = int(np.argmin(vals))
