@@ -165,7 +165,7 @@ def test_sft_validation():
         simulate_sft(w0, T, ws, [0.1], 1, 2.5)
     with pytest.raises(ValueError, match="teachers"):
         simulate_sft(w0, np.ones((2, 4)), ws, [0.1], 1, 10)
-    with pytest.raises(ValueError, match="w must be nonzero"):
+    with pytest.raises(ValueError, match="w0 must be nonzero"):
         simulate_sft(np.zeros(3), T, ws, [0.1], 1, 10)
     with pytest.raises(ValueError, match="beta"):
         expected_gradient(w0, T[0], None, 0.0)

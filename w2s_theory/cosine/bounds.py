@@ -22,7 +22,7 @@ import numpy as np
 import sympy as sp
 from scipy import optimize
 
-from .calculus import check_pair, cosine, cosine_gradient, cosine_hessian
+from .calculus import as_real_array, check_pair, cosine, cosine_gradient, cosine_hessian, pow2_scale
 from .sft import expected_gradient
 
 # --------------------------------------------------------------------------- symbolic
@@ -47,9 +47,11 @@ def hessian_bound(w, w_star, Sigma=None):
     eigenvector of Σ).
     """
     W, ws, S = check_pair(w, w_star, Sigma)
-    a2 = np.sum((W @ S) * W, axis=-1)
-    out = _HC * np.linalg.eigvalsh(S)[-1] / a2
-    return float(out) if np.ndim(out) == 0 else out
+    Wh, e = pow2_scale(W)                     # exact: the bound is (−2)-homogeneous in w
+    a2 = np.sum((Wh @ S) * Wh, axis=-1)
+    with np.errstate(over="ignore"):
+        out = np.ldexp(_HC * np.linalg.eigvalsh(S)[-1] / a2, -2 * e)
+    return _finite_out(out, "hessian_bound")
 
 
 def gradient_bound(w, w_star, Sigma=None):
@@ -62,9 +64,17 @@ def gradient_bound(w, w_star, Sigma=None):
     Lemma C.4; THEORY.md §4.
     """
     W, ws, S = check_pair(w, w_star, Sigma)
-    a = np.sqrt(np.sum((W @ S) * W, axis=-1))
-    c = np.clip(cosine(W, ws, S), -1, 1)
-    out = np.sqrt(np.linalg.eigvalsh(S)[-1]) * np.sqrt(1 - c * c) / a
+    Wh, e = pow2_scale(W)                     # exact: the bound is (−1)-homogeneous in w
+    a = np.sqrt(np.sum((Wh @ S) * Wh, axis=-1))
+    c = np.clip(cosine(Wh, ws, S), -1, 1)
+    with np.errstate(over="ignore"):
+        out = np.ldexp(np.sqrt(np.linalg.eigvalsh(S)[-1]) * np.sqrt(1 - c * c) / a, -e)
+    return _finite_out(out, "gradient_bound")
+
+
+def _finite_out(out, name):
+    if not np.all(np.isfinite(out)):
+        raise FloatingPointError(f"{name}: result overflows float64 (‖w‖ tiny)")
     return float(out) if np.ndim(out) == 0 else out
 
 
@@ -135,6 +145,32 @@ def _line_quantities(w, v, w_star, S):
     return n0, n1, a2, pp, qq
 
 
+def _step_setup(w, v, w_star, Sigma):
+    """Validate; return (ŵ, v̂, w*, Σ, k) with ŵ = w/2^e, v̂ = v/2^f exact and k = e − f.
+
+    Both step sizes satisfy η(2^e w, 2^f v) = 2^(e−f) η(w, v) (c(sw + ηv) =
+    c(w + (η/s)v)), so computing on the rescaled pair is exact and free of
+    under/overflow in ‖w‖², ‖v‖².
+    """
+    W, ws, S = check_pair(w, w_star, Sigma, batch=False)
+    V = as_real_array(v, "v", ndim=1)
+    if V.shape != W.shape:
+        raise ValueError(f"v must have shape {W.shape} like w; got {V.shape}")
+    Wh, e = pow2_scale(W)
+    Vh, f = pow2_scale(V)
+    return Wh, Vh, ws, S, int(e) - int(f)
+
+
+def _rescale_eta(eta, k):
+    if eta == 0 or math.isinf(eta):
+        return eta
+    with np.errstate(over="ignore", under="ignore"):
+        out = float(np.ldexp(eta, k))
+    if not math.isfinite(out):
+        raise FloatingPointError("step size overflows float64 (‖w‖/‖v‖ beyond the float range)")
+    return out
+
+
 def exact_step_limit(w, v, w_star, Sigma=None):
     r"""Largest η̄ with c(w + ηv) > c(w) for all η ∈ (0, η̄); ``inf`` if never crossed.
 
@@ -145,9 +181,13 @@ def exact_step_limit(w, v, w_star, Sigma=None):
 
     valid if positive and N(η†) has the sign of c₀.  Requires a positive
     initial rate ⟨∇c, v⟩ > 0 (else returns 0).
+
+    Parameters
+    ----------
+    w : (d,) nonzero;  v : (d,) finite direction;  w_star : (d,) nonzero
+    Sigma : (d, d) SPD, default identity
     """
-    w, ws, S = check_pair(w, w_star, Sigma, batch=False)
-    v = np.asarray(v, dtype=float)
+    w, v, ws, S, k = _step_setup(w, v, w_star, Sigma)
     if float(cosine_gradient(w, ws, S) @ v) <= 0:
         return 0.0
     n0, n1, a2, pp, qq = _line_quantities(w, v, ws, S)
@@ -158,7 +198,7 @@ def exact_step_limit(w, v, w_star, Sigma=None):
     eta = 2 * (c0 * c0 * pp - n0 * n1) / den
     if eta <= 0 or np.sign(n0 + eta * n1) != np.sign(n0):
         return math.inf
-    return eta
+    return _rescale_eta(eta, k)
 
 
 def taylor_step_bound(w, v, w_star, Sigma=None):
@@ -171,10 +211,9 @@ def taylor_step_bound(w, v, w_star, Sigma=None):
               \frac{(2/\sqrt3)\,\|v\|_\Sigma^2}{(a-\eta\|v\|_\Sigma)^2},\qquad \dot c = \langle\nabla c, v\rangle,
 
     which is positive for η < η_B, the root of ċ(a − η‖v‖_Σ)² = η‖v‖²_Σ/√3.
-    Returns η_B (0 if ċ ≤ 0).
+    Returns η_B (0 if ċ ≤ 0).  Parameters as in :func:`exact_step_limit`.
     """
-    w, ws, S = check_pair(w, w_star, Sigma, batch=False)
-    v = np.asarray(v, dtype=float)
+    w, v, ws, S, k = _step_setup(w, v, w_star, Sigma)
     rate = float(cosine_gradient(w, ws, S) @ v)
     if rate <= 0:
         return 0.0
@@ -182,7 +221,7 @@ def taylor_step_bound(w, v, w_star, Sigma=None):
     # ċ(a − η vn)² − η vn²/√3 = 0: quadratic in η, take the root below a/vn
     A_, B_, C_ = rate * vn * vn, -(2 * rate * a * vn + vn * vn / math.sqrt(3)), rate * a * a
     disc = B_ * B_ - 4 * A_ * C_
-    return (-B_ - math.sqrt(disc)) / (2 * A_)
+    return _rescale_eta((-B_ - math.sqrt(disc)) / (2 * A_), k)
 
 
 def sft_step_limits(w, t, w_star, Sigma=None, beta=1.0):

@@ -159,8 +159,33 @@ def gram(w, w_star, Sigma=None):
     return W @ Sws, np.sum((W @ S) * W, axis=-1), float(ws @ Sws), (W, ws, S, scale)
 
 
+#: Smallest working precision accepted by the ``dps=`` evaluators.
+MIN_DPS = 5
+
+
+def check_dps(dps) -> int:
+    """``dps`` as an int >= :data:`MIN_DPS`; ValueError naming it otherwise (bool rejected)."""
+    if isinstance(dps, (bool, np.bool_)) or not isinstance(dps, (int, np.integer)) or dps < MIN_DPS:
+        raise ValueError(f"dps must be an integer >= {MIN_DPS} (decimal digits for mpmath); got {dps!r}")
+    return int(dps)
+
+
+def pow2_scale(x, axis=-1):
+    """``(x / 2**e, e)`` with ``e`` the binary exponent of max abs(x) along *axis* (0 for a zero row).
+
+    Scaling by a power of two is exact, so a computation that is homogeneous in
+    x gives bit-identical results on the scaled input (times ``2**(k e)``)
+    whenever the unscaled one neither under- nor overflows, and stays in range
+    when it would.
+    """
+    x = np.asarray(x, dtype=float)
+    e = np.frexp(np.max(np.abs(x), axis=axis))[1]
+    return np.ldexp(x, -np.expand_dims(e, axis)), e
+
+
 def _mp_setup(w, w_star, Sigma, dps):
     """Validate in float64, then rebuild exactly (binary floats) as mpmath objects."""
+    check_dps(dps)
     W, ws, S = check_pair(w, w_star, Sigma, batch=False)
     if Sigma is None:
         S = np.eye(ws.shape[0])
@@ -191,7 +216,7 @@ def cosine(w, w_star, Sigma=None, *, dps=None):
     Sigma : array_like, shape (d, d), optional
         Symmetric positive definite covariance (condition number ≤ 1e12).
         Default: identity.
-    dps : int, optional
+    dps : int >= 5, optional
         If given, evaluate in mpmath at this many decimal digits (w of shape
         (d,) only) and return an ``mpf``.
 
@@ -319,15 +344,20 @@ def zero_one_loss_of(w, w_star, Sigma=None):
 
 
 # --------------------------------------------------------------------------- component form
-@functools.lru_cache(maxsize=None)
 def symbolic_cosine(d: int):
     """Component form for a small symbolic dimension *d* (independent derivation).
 
     Returns ``(c, w, w_star, Sigma)`` with SymPy symbols ``w_i``, ``s_i`` and a
-    symmetric symbolic matrix ``Sigma`` with entries ``S_ij``.
+    symmetric symbolic matrix ``Sigma`` with entries ``S_ij``.  *d* is an int in
+    [1, 6] (bool rejected: ``True`` would hit the cache entry of ``d = 1``).
     """
-    if not isinstance(d, int) or d < 1 or d > 6:
+    if isinstance(d, (bool, np.bool_)) or not isinstance(d, (int, np.integer)) or not 1 <= d <= 6:
         raise ValueError(f"d must be an integer in [1, 6] for the component form; got {d!r}")
+    return _symbolic_cosine(int(d))
+
+
+@functools.lru_cache(maxsize=None)
+def _symbolic_cosine(d: int):
     w = sp.Matrix(sp.symbols(f"w1:{d + 1}", real=True))
     ws = sp.Matrix(sp.symbols(f"s1:{d + 1}", real=True))
     S = sp.Matrix(d, d, lambda i, j: sp.Symbol(f"S{min(i, j) + 1}{max(i, j) + 1}", real=True))

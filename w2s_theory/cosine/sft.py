@@ -23,7 +23,8 @@ import sympy as sp
 
 from .._numeric import Param, check_mp, check_np
 from .._progress import progress
-from .calculus import COEF, as_real_array, check_pair, check_sigma, cosine, cosine_gradient
+from .._numeric import finish, prepare, rng_from
+from .calculus import COEF, as_real_array, check_pair, check_sigma, cosine, cosine_gradient, pow2_scale
 
 # --------------------------------------------------------------------------- symbolic sources
 _a, _beta = sp.symbols("a beta", positive=True)
@@ -110,11 +111,14 @@ def expected_gradient(w, t, Sigma=None, beta=1.0):
     """
     b = _check_beta(beta)
     W, T, S = _check_wt(w, t, Sigma)
-    a = np.sqrt(np.sum((W @ S) * W, axis=-1))
-    tn = np.sqrt(np.sum((T @ S) * T, axis=-1))
-    k = kappa(a, b)
-    return -(b / 2) * (_TEACHER_COEF * (T @ S) / np.asarray(tn)[..., None]
-                       - np.asarray(k)[..., None] * (W @ S))
+    # Σt/‖t‖_Σ is scale free and κ(a)Σw = (κ(a) 2^e) ΣŴ: exact power-of-2 rescaling
+    # keeps every intermediate in range for any representable ‖w‖_Σ
+    Wh, e, a = _scaled_norm(W, S)
+    Th, _ = pow2_scale(T)
+    tn = np.sqrt(np.sum((Th @ S) * Th, axis=-1))
+    k = np.ldexp(kappa(a, b), e)
+    return -(b / 2) * (_TEACHER_COEF * (Th @ S) / np.asarray(tn)[..., None]
+                       - np.asarray(k)[..., None] * (Wh @ S))
 
 
 def _expected_gradient_validated(W, T, S, b):
@@ -140,15 +144,29 @@ def _check_wt(w, t, Sigma):
     if T.shape[-1] != d:
         raise ValueError(f"t has last dimension {T.shape[-1]} but w has {d}")
     S = check_sigma(Sigma, d)
-    if np.any(np.sum((W @ S) * W, axis=-1) <= 0):
+    # exact zero tests: ‖w‖_Σ² may underflow for a tiny but valid w
+    if not np.all(np.any(W != 0, axis=-1)):
         raise ValueError("w must be nonzero (‖w‖_Σ > 0); got the zero vector")
-    if np.any(np.sum((T @ S) * T, axis=-1) <= 0):
+    if not np.all(np.any(T != 0, axis=-1)):
         raise ValueError("t must be nonzero (‖t‖_Σ > 0); got the zero vector")
     try:
         np.broadcast_shapes(W.shape, T.shape)
     except ValueError:
         raise ValueError(f"w {W.shape} and t {T.shape} cannot be broadcast together") from None
     return W, T, S
+
+
+def _scaled_norm(W, S):
+    """``(Ŵ, e, a)``: Ŵ = W/2^e with max abs(Ŵ) in [0.5, 1), and a = ‖W‖_Σ computed without under/overflow.
+
+    ValueError naming w if ‖w‖_Σ itself is outside the float64 range.
+    """
+    Wh, e = pow2_scale(W)
+    a = np.ldexp(np.sqrt(np.sum((Wh @ S) * Wh, axis=-1)), e)
+    if not (np.all(np.isfinite(a)) and np.all(a > 0)):
+        raise ValueError("w must have ‖w‖_Σ representable in float64, in (2.2e-308, 1.8e308); "
+                         "it over- or underflows")
+    return Wh, e, a
 
 
 def cosine_rate(w, t, w_star, Sigma=None, beta=1.0):
@@ -168,11 +186,16 @@ def cosine_rate(w, t, w_star, Sigma=None, beta=1.0):
     """
     b = _check_beta(beta)
     W, T, S = _check_wt(w, t, Sigma)
-    g = cosine_gradient(W, w_star, S)
-    a = np.sqrt(np.sum((W @ S) * W, axis=-1))
-    tn = np.sqrt(np.sum((T @ S) * T, axis=-1))
-    A = (b / 2) * _TEACHER_COEF * np.sum(g * (T @ S), axis=-1) / tn
-    B = (b / 2) * kappa(a, b) * np.sum(g * (W @ S), axis=-1)
+    # On Ŵ = W/2^e (exact): ∇c(W) = ∇c(Ŵ)/2^e and ⟨∇c, Σw⟩ is scale free
+    Wh, e, a = _scaled_norm(W, S)
+    Th, _ = pow2_scale(T)
+    g = cosine_gradient(Wh, w_star, S)
+    tn = np.sqrt(np.sum((Th @ S) * Th, axis=-1))
+    with np.errstate(over="ignore"):
+        A = np.ldexp((b / 2) * _TEACHER_COEF * np.sum(g * (Th @ S), axis=-1) / tn, -e)
+    if not np.all(np.isfinite(A)):
+        raise FloatingPointError("cosine_rate: result overflows float64 (‖w‖ tiny)")
+    B = (b / 2) * kappa(a, b) * np.sum(g * (Wh @ S), axis=-1)
     return A - B, A, B
 
 
@@ -194,6 +217,9 @@ def relative_correlation(w, t, w_star, Sigma=None):
     ws = as_real_array(w_star, "w_star", ndim=1)
     if ws.shape[0] != W.shape[-1]:
         raise ValueError(f"w_star has dimension {ws.shape[0]} but w has {W.shape[-1]}")
+    if not np.any(ws):
+        raise ValueError("w_star must be nonzero (‖w_star‖_Σ > 0); got the zero vector")
+    W, T = pow2_scale(W)[0], pow2_scale(T)[0]     # all cosines are scale free; exact rescaling
     ct = cosine(T, ws, S)
     cw = cosine(W, ws, S)
     TW = np.broadcast_to(T, np.broadcast_shapes(T.shape, W.shape))
@@ -204,6 +230,12 @@ def relative_correlation(w, t, w_star, Sigma=None):
     return float(out) if np.ndim(out) == 0 else out
 
 
+# c may be a float64 cosine that rounds a hair outside [-1, 1]; that slack is
+# clipped away below (the %g-formatted range still reads [-1, 1]).
+_RES_PARAMS = (Param("c", -1.0 - 1e-12, 1.0 + 1e-12, True, True), Param("lam_min", 0.0, math.inf),
+               Param("lam_max", 0.0, math.inf))
+
+
 def confidence_residual_bound(c, lam_min, lam_max):
     r"""Bound on the non-cancelling confidence term for anisotropic Σ.
 
@@ -212,34 +244,92 @@ def confidence_residual_bound(c, lam_min, lam_max):
     Derived here (cf. Lemma A.2 of Geng, Hansen & Li 2026): with u = Σ^{1/2}w,
     ∇c = Σ^{1/2} g, g ⊥ u, ‖g‖ = √(1−c²)/‖u‖, so ⟨∇c, Σw⟩ = gᵀ(Σ − mI)u for any m;
     take m = (λmax+λmin)/2.  It is zero for Σ ∝ I and tight otherwise.
+
+    Parameters
+    ----------
+    c : float, array or mpf in [-1, 1]
+    lam_min, lam_max : floats, arrays or mpf with 0 < lam_min <= lam_max < inf
+        Extreme eigenvalues of Σ.
     """
-    c = np.asarray(c, dtype=float)
-    return (lam_max - lam_min) / 2 * np.sqrt(np.clip(1 - c * c, 0, None))
+    kind, (cv, lo, hi) = prepare(_RES_PARAMS, (c, lam_min, lam_max))
+    if np.any(np.asarray(lo > hi) if kind != "mp" else lo > hi):
+        raise ValueError("lam_min must be <= lam_max (extreme eigenvalues of Sigma); "
+                         f"got lam_min={lam_min!r}, lam_max={lam_max!r}")
+    if kind == "mp":
+        return finish(kind, (hi - lo) / 2 * mpmath.sqrt(max(mpmath.mpf(0), 1 - cv * cv)))
+    return finish(kind, (hi - lo) / 2 * np.sqrt(np.clip(1 - cv * cv, 0, None)))
 
 
 # --------------------------------------------------------------------------- sampling helpers
+_COS = Param("cos", -1.0, 1.0, True, True)
+_NORM = Param("norm", 0.0, math.inf)
+_RHO = Param("rho", -1.0, 1.0, True, True)
+
+
+def _real_scalar(p, x):
+    if np.ndim(x) != 0:
+        raise ValueError(f"{p.name} must be a scalar in {p.describe()}; got shape {np.shape(x)}")
+    return float(check_np(p, x))
+
+
+def _unit_direction(x, L):
+    """Lᵀx / ‖Lᵀx‖ after an exact power-of-2 rescaling (no underflow for tiny x)."""
+    u = L.T @ pow2_scale(x)[0]
+    return u / np.linalg.norm(u)
+
+
 def sample_on_cone(rng, w_star, cos, norm, n, Sigma=None, ortho_to=None, rho=None):
     """``n`` vectors with Σ-cosine *cos* to *w_star* and Σ-norm *norm*, orthogonal part uniform.
 
     If *ortho_to* (a vector) and *rho* are given, the orthogonal part has cosine
     *rho* with the orthogonal part of *ortho_to* (correlated errors).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator, or a seed accepted by :func:`w2s_theory._numeric.rng_from`
+    w_star : (d,) nonzero, d >= 2 (d >= 3 with *ortho_to*)
+    cos : float in [-1, 1];  norm : float in (0, inf);  n : int >= 1
+    Sigma : (d, d) SPD, default identity
+    ortho_to : (d,) not Σ-parallel to *w_star*, and rho : float in [-1, 1]; both or neither
+
     Returns shape (n, d).
     """
+    rng = rng_from(rng, "rng")
     ws = as_real_array(w_star, "w_star", ndim=1)
     d = ws.shape[0]
-    if not -1 <= cos <= 1:
-        raise ValueError(f"cos must be in [-1, 1]; got {cos}")
-    if not norm > 0:
-        raise ValueError(f"norm must be in (0, inf); got {norm}")
+    if not np.any(ws):
+        raise ValueError("w_star must be nonzero; got the zero vector")
+    if d < 2:
+        raise ValueError(f"w_star must have dimension d >= 2 (the cone needs an orthogonal direction); got d = {d}")
+    cos = _real_scalar(_COS, cos)
+    norm = _real_scalar(_NORM, norm)
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be an integer >= 1; got {n!r}")
+    if (ortho_to is None) != (rho is None):
+        raise ValueError("ortho_to and rho must be given together (or neither); "
+                         f"got ortho_to={'None' if ortho_to is None else 'a vector'}, rho={rho!r}")
     S = check_sigma(Sigma, d)
     L = np.linalg.cholesky(S)              # work in u = Lᵀw, where ⟨·,·⟩_Σ is Euclidean
-    us = L.T @ ws
-    us /= np.linalg.norm(us)
+    us = _unit_direction(ws, L)
+    if ortho_to is not None:
+        rho = _real_scalar(_RHO, rho)
+        o = as_real_array(ortho_to, "ortho_to", ndim=1)
+        if o.shape != (d,):
+            raise ValueError(f"ortho_to must have shape ({d},) like w_star; got {o.shape}")
+        if d < 3:
+            raise ValueError(f"ortho_to needs w_star of dimension d >= 3; got d = {d}")
+        if not np.any(o):
+            raise ValueError("ortho_to must be nonzero and not Σ-parallel to w_star; got the zero vector")
+        e = L.T @ pow2_scale(o)[0]
+        e0 = np.linalg.norm(e)
+        e -= (e @ us) * us
+        # below ~1e-8 relative the orthogonal part is rounding noise: no usable direction
+        if np.linalg.norm(e) < 1e-8 * e0:
+            raise ValueError("ortho_to must not be Σ-parallel to w_star (its part orthogonal to "
+                             "w_star vanishes)")
     z = rng.standard_normal((n, d))
     z -= np.outer(z @ us, us)
     if ortho_to is not None:
-        e = L.T @ as_real_array(ortho_to, "ortho_to", ndim=1)
-        e -= (e @ us) * us
         e /= np.linalg.norm(e)
         z -= np.outer(z @ e, e)
         z /= np.linalg.norm(z, axis=1, keepdims=True)
@@ -303,8 +393,13 @@ def simulate_sft(w0, teachers, w_star, lrs, steps, batch, *, beta=1.0, seed=0,
         if not isinstance(v, (int, np.integer)) or v < 1:
             raise ValueError(f"{name} must be an integer >= 1; got {v!r}")
     S = check_sigma(Sigma, d)
+    if not np.any(w0):
+        raise ValueError("w0 must be nonzero (‖w0‖_Σ > 0); got the zero vector")
+    zero = np.flatnonzero(~np.any(T != 0, axis=1))
+    if zero.size:
+        raise ValueError(f"teachers[{zero[0]}] must be nonzero (‖t‖_Σ > 0); got the zero vector")
     check_pair(w0, w_star, S)
-    check_pair(T, w_star, S)
+    rng = rng_from(seed, "seed")
     L, K = len(lrs), T.shape[0]
     # float32 for the sampled path: its rounding (~1e-7) is far below the batch noise (~1/√B)
     dt = np.float64 if population else np.float32
@@ -320,7 +415,6 @@ def simulate_sft(w0, teachers, w_star, lrs, steps, batch, *, beta=1.0, seed=0,
         norm[:, :, 0] = math.sqrt(w0 @ S @ w0)
     chol = np.linalg.cholesky(S).astype(dt)
     Td = T.astype(dt)
-    rng = np.random.default_rng(seed)
     it = progress(range(steps), total=steps, desc=desc, disable=not show_progress)
     for k in it:
         if population:
