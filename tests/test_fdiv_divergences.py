@@ -12,7 +12,8 @@ from scipy.spatial.distance import jensenshannon
 from scipy.special import rel_entr
 
 from w2s_theory.fdiv import (CHI2, DIVERGENCES, HELLINGER2, JEFFREYS, JS, KL, REVERSE_KL, TV,
-                             FDivergence, cross_entropy, get, t, validate_generator)
+                             FDivergence, check_simplex, cross_entropy, get, t,
+                             validate_generator)
 
 
 def _kl(p, q):
@@ -269,3 +270,101 @@ def test_loss_validation():
     # zero teacher entries are fine where a(0+) is finite (KL: a(t) = -t)
     loss, grad = KL.loss_and_grad([1.0, 0.0], [0.0, 0.0])
     assert loss == pytest.approx(math.log(2)) and grad == pytest.approx([-0.5, 0.5])
+
+
+# --------------------------------------------------------------------------- audit fixes
+
+@pytest.mark.parametrize("tol", [np.nan, np.inf, 5, 0.5, 0.0, -1, "a", None, True, 1j])
+def test_bad_tol_raises_naming_tol(tol):
+    # tol=nan/5 used to switch the sum-to-1 check off: KL([.2,.2,.2], q) = -0.30
+    for call in (lambda: KL([0.2, 0.2, 0.2], [0.3, 0.3, 0.4], tol=tol),
+                 lambda: KL([0.2, 0.8], [0.3, 0.7], tol=tol),
+                 lambda: KL.loss_and_grad([0.2, 0.8], [0.0, 1.0], tol=tol),
+                 lambda: check_simplex("p", [0.2, 0.8], tol=tol)):
+        with pytest.raises(ValueError, match=r"tol must be a finite real number in \(0, 0.01\]"):
+            call()
+
+
+def test_largest_tol_still_rejects_unnormalised_vector():
+    assert KL([0.2, 0.805], [0.3, 0.7], tol=1e-2) > 0  # sum 1.005 is within 1e-2
+    with pytest.raises(ValueError, match="p must sum to 1"):
+        KL([0.2, 0.2, 0.2], [0.3, 0.3, 0.4], tol=1e-2)
+
+
+@pytest.mark.parametrize("name", [None, "", 3, b"p"])
+def test_check_simplex_requires_str_name(name):
+    with pytest.raises(ValueError, match="name must be a non-empty str"):
+        check_simplex(name, [0.5, 0.5])
+
+
+@pytest.mark.parametrize("logits, match", [
+    ([1 + 1j, 0.0], "logits must be real"),
+    ("ab", "logits must be real"),
+    (["a", "b"], "logits must be real"),
+    ([True, False], "logits must be real"),
+    ([[0.0, 1.0], [2.0]], "logits must be a rectangular array"),
+    ([np.nan, 0.0], "logits must be finite"),
+    ([1e308, -1e308], r"logits: the spread max - min"),
+    ([0.0, 1.0, 2.0], "number of categories"),
+])
+@pytest.mark.parametrize("fn", [cross_entropy, KL.loss_and_grad, TV.loss_and_grad],
+                         ids=["cross_entropy", "kl", "tv"])
+def test_bad_logits_raise_naming_logits(fn, logits, match):
+    with pytest.raises(ValueError, match=match):
+        fn([0.5, 0.5], logits)
+
+
+def _mp_loss_grad(d, p, z):
+    """Reference at 50 digits through the independent mpmath path."""
+    with mpmath.workdps(50):
+        loss, grad = d.loss_and_grad([mpmath.mpf(v) for v in p], [mpmath.mpf(v) for v in z])
+        return float(loss), np.array([float(g) for g in grad])
+
+
+# p given as exact binary fractions so the float and mpmath inputs agree.
+_SPREAD_P = [0.25, 0.5, 0.25]
+
+
+@pytest.mark.parametrize("name", sorted(set(DIVERGENCES) - {"chi2"}))
+@pytest.mark.parametrize("spread", [700.0, 720.0, 745.5, 800.0, 5000.0, 1e300])
+def test_loss_and_grad_finite_for_large_logit_spread(name, spread):
+    # used to raise FloatingPointError once softmax underflowed (spread >= ~745)
+    d = DIVERGENCES[name]
+    z = [0.0, spread, 0.0]
+    loss, grad = d.loss_and_grad(_SPREAD_P, z)
+    ref_loss, ref_grad = _mp_loss_grad(d, _SPREAD_P, z)
+    assert np.isfinite(loss) and np.isfinite(grad).all()
+    assert loss == pytest.approx(ref_loss, rel=1e-12, abs=1e-300)
+    np.testing.assert_allclose(grad, ref_grad, rtol=1e-10, atol=1e-300)
+
+
+def test_large_spread_closed_forms():
+    # independent closed forms in log space: log s = z - logsumexp(z)
+    z = np.array([0.0, 800.0, -3.0])
+    p = np.array([0.2, 0.5, 0.3])
+    logs = z - (800.0 + np.log1p(np.exp(-800.0) + np.exp(-803.0)))
+    kl, gkl = KL.loss_and_grad(p, z)
+    assert kl == pytest.approx((p * (np.log(p) - logs)).sum(), rel=1e-14)
+    np.testing.assert_allclose(gkl, np.exp(logs) - p, atol=1e-15)
+    # s_0, s_2 are ~e^-800 = 0 in float64: Hellinger -> 2 - 2 sqrt(p_1), TV -> 1 - p_1
+    assert HELLINGER2.loss(p, z) == pytest.approx(2 - 2 * np.sqrt(0.5), rel=1e-14)
+    assert TV.loss(p, z) == pytest.approx(0.5, rel=1e-14)
+    ce, gce = cross_entropy(p, z)
+    assert ce == pytest.approx(-(p * logs).sum(), rel=1e-14)
+
+
+def test_chi2_overflow_is_reported_not_returned():
+    # chi2 ~ p^2/s with s ~ e^-800: beyond float64, a genuine overflow
+    with pytest.raises(FloatingPointError, match="float64 range"):
+        CHI2.loss_and_grad(_SPREAD_P, [0.0, 800.0, 0.0])
+    # but s ~ e^-400 (a(t) = 1 - t^2 overflows, s a(t) does not) is finite
+    loss, grad = CHI2.loss_and_grad(_SPREAD_P, [0.0, 400.0, 0.0])
+    ref_loss, ref_grad = _mp_loss_grad(CHI2, _SPREAD_P, [0.0, 400.0, 0.0])
+    assert loss == pytest.approx(ref_loss, rel=1e-12)
+    np.testing.assert_allclose(grad, ref_grad, rtol=1e-10)
+
+
+def test_cross_entropy_near_float_max_spread_is_finite():
+    # -sum p log s <= spread, so a representable spread gives a finite loss
+    loss, grad = cross_entropy([0.0, 1.0], [1.7e308, 0.0])
+    assert loss == pytest.approx(1.7e308, rel=1e-15) and grad == pytest.approx([1.0, -1.0])

@@ -25,6 +25,7 @@ the numeric evaluators are generated with ``lambdify``.
 from __future__ import annotations
 
 import functools
+import math
 import numbers
 
 import mpmath
@@ -155,12 +156,33 @@ def _is_mp_input(x) -> bool:
     return False
 
 
+#: Largest accepted sum-to-1 tolerance.  Vectors are used as given (not
+#: renormalised), so a divergence can be off by O(tol); with tol >= 1 a vector
+#: summing to 0.6 would pass and KL could come out negative.
+TOL_MAX = 1e-2
+
+
+def check_tol(tol) -> float:
+    """Validate the sum-to-1 tolerance ``tol``: a finite real in ``(0, TOL_MAX]``."""
+    if (isinstance(tol, (bool, np.bool_)) or not isinstance(tol, (numbers.Real, np.floating,
+                                                                  np.integer))
+            or not (math.isfinite(tol) and 0 < tol <= TOL_MAX)):
+        raise ValueError(f"tol must be a finite real number in (0, {TOL_MAX:g}]; got {tol!r}")
+    return float(tol)
+
+
 def check_simplex(name: str, x, *, tol: float = 1e-9) -> np.ndarray:
     """Validate probability vectors along the last axis (numpy path).
 
     Entries must be finite reals in ``[0, 1]`` and each vector (last axis,
-    length >= 2) must sum to 1 within ``tol``.  Returns a float64 array.
+    length >= 2) must sum to 1 within ``tol`` (a finite real in
+    ``(0, 1e-2]``).  ``name`` (a non-empty str) names the argument in error
+    messages.  Returns a float64 array.
     """
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"name must be a non-empty str (the argument name used in error "
+                         f"messages); got {name!r}")
+    tol = check_tol(tol)
     if isinstance(x, (bool, np.bool_)) or isinstance(x, numbers.Number) and not isinstance(x, np.ndarray):
         raise ValueError(f"{name} must be an array of probabilities with at least 2 categories "
                          f"along the last axis; got the scalar {x!r} (use .bernoulli for scalars)")
@@ -326,12 +348,16 @@ class FDivergence:
             Probability vectors (entries in ``[0, 1]``, summing to 1 within
             ``tol``), broadcast together over leading axes.  Lists of
             ``mpmath.mpf`` select 50-digit-capable mpmath evaluation (1-D).
+        tol : float
+            Sum-to-1 tolerance, in ``(0, 1e-2]`` (numpy path; the mpmath path
+            uses ``10**(-mp.dps/2)``).
 
         Returns
         -------
         float, ndarray or mpf
             ``sum_i q_i f(p_i/q_i)``; ``+inf`` when it diverges.
         """
+        check_tol(tol)
         if _is_mp_input(p) or _is_mp_input(q):
             return self._call_mp(_check_simplex_mp("p", p), _check_simplex_mp("q", q))
         P = check_simplex("p", p, tol=tol)
@@ -347,7 +373,7 @@ class FDivergence:
         out = self._terms_np(P, Q).sum(axis=-1)
         return float(out) if out.ndim == 0 else out
 
-    def _terms_np(self, P, Q):
+    def _terms_np(self, P, Q, *, check: bool = True):
         f0, finf = self._limits
         both = (P > 0) & (Q > 0)
         with np.errstate(all="ignore"):
@@ -356,7 +382,7 @@ class FDivergence:
             terms = np.where(both, inner, 0.0)
             terms = np.where((P == 0) & (Q > 0), Q * f0, terms)
             terms = np.where((Q == 0) & (P > 0), P * finf, terms)
-        if np.isnan(terms).any():  # pragma: no cover - guarded by the masks above
+        if check and np.isnan(terms).any():  # pragma: no cover - guarded by the masks above
             raise FloatingPointError(f"{self.name}: NaN for valid input")
         return terms
 
@@ -424,46 +450,60 @@ class FDivergence:
         -------
         (loss, grad) : loss has the leading shape, grad the shape of logits.
         """
+        check_tol(tol)
         if _is_mp_input(teacher) or _is_mp_input(logits):
             return self._loss_grad_mp(teacher, logits)
         P = check_simplex("teacher", teacher, tol=tol)
-        Z = np.asarray(logits)
-        if np.iscomplexobj(Z) or Z.dtype == object or not np.issubdtype(Z.dtype, np.number):
-            raise ValueError("logits must be real numbers")
-        Z = Z.astype(float)
-        if Z.ndim == 0 or Z.shape[-1] != P.shape[-1]:
-            raise ValueError(f"logits must have the teacher's number of categories on the last "
-                             f"axis; got logits.shape={Z.shape}, teacher.shape={P.shape}")
-        if not np.isfinite(Z).all():
-            raise ValueError("logits must be finite real numbers; got NaN/inf")
-        try:
-            P, Z = np.broadcast_arrays(P, Z)
-        except ValueError:
-            raise ValueError(f"teacher and logits cannot be broadcast together: "
-                             f"{P.shape} vs {Z.shape}") from None
+        P, Z = _check_logits(P, logits)
         if (P == 0).any() and not np.isfinite(_to_float(self.a_at_0)):
             raise ValueError(f"teacher probabilities must be > 0 for the {self.name} loss "
                              f"(f(t) - t f'(t) diverges as t -> 0)")
         return self._loss_grad_np(P, Z)
 
     def _loss_grad_np(self, P, Z):
-        """:meth:`loss_and_grad` on validated, broadcast float arrays (hot loop of fits)."""
+        """:meth:`loss_and_grad` on validated, broadcast float arrays (hot loop of fits).
+
+        Entries with ``p_i > 0`` whose student probability is below the
+        smallest normal float (log-softmax < -708; it may underflow to 0) or
+        whose loss term / ``s_i a(t_i)`` overflows are recomputed in mpmath
+        from the log-softmax (mpmath has no exponent limit); the result
+        overflows only when the true value exceeds float64.
+        """
         a0 = self._a0_float
         logS = Z - Z.max(axis=-1, keepdims=True)
         logS = logS - np.log(np.exp(logS).sum(axis=-1, keepdims=True))
         S = np.exp(logS)
-        if (S == 0).any():
-            raise FloatingPointError("student probabilities underflow to 0; logits too spread "
-                                     "for float64")
-        loss = self._terms_np(P, S).sum(-1)
+        # NaN here (e.g. JS at subnormal s: inf - inf) is caught by ``redo``
+        terms = self._terms_np(P, S, check=False)
         with np.errstate(all="ignore"):
             T = np.exp(np.log(np.where(P > 0, P, 1.0)) - logS)
             A = np.asarray(self._a_np(T), dtype=float) * np.ones_like(T)
-        A = np.where(P > 0, A, a0)
-        grad = S * (A - (S * A).sum(-1, keepdims=True))
+            A = np.where(P > 0, A, a0)
+            SA = S * A
+        redo = (P > 0) & ((logS < _LOG_TINY) | ~np.isfinite(terms) | ~np.isfinite(SA))
+        if not redo.any():
+            loss = terms.sum(-1)
+            grad = S * (A - SA.sum(-1, keepdims=True))
+        else:
+            terms, SA = terms.copy(), SA.copy()
+            for idx in zip(*np.nonzero(redo)):
+                terms[idx], SA[idx] = self._entry_mp(P[idx], logS[idx])
+            with np.errstate(over="ignore", invalid="ignore"):
+                loss = terms.sum(-1)
+                grad = SA - S * SA.sum(-1, keepdims=True)
         if not (np.isfinite(loss).all() and np.isfinite(grad).all()):
-            raise FloatingPointError(f"{self.name} loss: overflow for these logits")
+            raise FloatingPointError(f"{self.name} loss: the loss or its gradient exceeds the "
+                                     f"float64 range for these logits")
         return (float(loss) if loss.ndim == 0 else loss), grad
+
+    def _entry_mp(self, p, log_s):
+        """``(s f(p/s), s a(p/s))`` with ``s = exp(log_s)``, in mpmath, as floats (inf on overflow)."""
+        with mpmath.workdps(15 + GUARD_DIGITS):
+            p = mpmath.mpf(float(p))
+            s = mpmath.exp(mpmath.mpf(float(log_s)))
+            term = self._persp_mp(p, s)
+            sa = s * self._a_mp(p / s)
+        return _mp_to_float(term), _mp_to_float(sa)
 
     def loss(self, teacher, logits):
         """``D_f(teacher || softmax(logits))``; see :meth:`loss_and_grad`."""
@@ -521,6 +561,54 @@ def _safe_limit(expr, point):
         if abs(v2 - v1) <= mpmath.mpf(10) ** -15 * (1 + abs(v2)):
             return sp.Float(str(v2), 30)
         return sp.oo if v2 > v1 else -sp.oo
+
+
+#: log of the smallest normal float64: below it exp() loses bits or underflows.
+_LOG_TINY = math.log(np.finfo(float).tiny)
+
+
+def _mp_to_float(x) -> float:
+    x = mpmath.re(x)
+    if mpmath.isnan(x):  # pragma: no cover - p, s > 0 keep the perspective defined
+        return math.nan
+    return float(x) if abs(x) <= mpmath.mpf(np.finfo(float).max) else math.copysign(math.inf, x)
+
+
+def _check_logits(P, logits):
+    """Validate student logits against teacher probabilities ``P``; broadcast both.
+
+    Logits must be finite reals with ``P``'s number of categories on the last
+    axis and a spread ``max - min`` that float64 can represent (the
+    log-softmax is ``z - max - log sum exp(z - max)``).
+    """
+    if isinstance(logits, str):
+        raise ValueError(f"logits must be real numbers; got the string {logits!r}")
+    try:
+        Z = np.asarray(logits)
+    except Exception as exc:  # ragged lists etc.
+        raise ValueError(f"logits must be a rectangular array of real numbers; got "
+                         f"{logits!r}") from exc
+    if np.iscomplexobj(Z) or Z.dtype == object or Z.dtype == bool \
+            or not np.issubdtype(Z.dtype, np.number):
+        raise ValueError(f"logits must be real numbers; got dtype {Z.dtype}")
+    Z = Z.astype(float)
+    if Z.ndim == 0 or Z.shape[-1] != P.shape[-1]:
+        raise ValueError(f"logits must have the teacher's number of categories on the last "
+                         f"axis; got logits.shape={Z.shape}, teacher.shape={P.shape}")
+    if not np.isfinite(Z).all():
+        raise ValueError("logits must be finite real numbers; got NaN/inf")
+    with np.errstate(over="ignore"):
+        spread = Z.max(axis=-1) - Z.min(axis=-1)
+    if not np.isfinite(spread).all():
+        raise ValueError(f"logits: the spread max - min along the last axis must be finite in "
+                         f"float64 (< {np.finfo(float).max:.3g}); got logits from "
+                         f"{Z.min():.3g} to {Z.max():.3g}")
+    try:
+        P, Z = np.broadcast_arrays(P, Z)
+    except ValueError:
+        raise ValueError(f"teacher and logits cannot be broadcast together: "
+                         f"{P.shape} vs {Z.shape}") from None
+    return P, Z
 
 
 def _to_float(expr) -> float:
@@ -581,11 +669,16 @@ def cross_entropy(teacher, logits):
 
     Returns ``(loss, grad)``; ``grad = softmax(z) - p`` (the textbook result,
     written independently of :class:`FDivergence` so claims can compare).
+    ``teacher`` and ``logits`` are validated as in
+    :meth:`FDivergence.loss_and_grad` (finite real logits with a float64
+    spread; FloatingPointError if the loss itself exceeds float64).
     """
     P = check_simplex("teacher", teacher)
-    Z = np.asarray(logits, dtype=float)
-    if Z.shape[-1:] != P.shape[-1:] or not np.isfinite(Z).all():
-        raise ValueError(f"logits must be finite with {P.shape[-1]} categories on the last axis")
+    P, Z = _check_logits(P, logits)
     logS = Z - Z.max(axis=-1, keepdims=True)
     logS = logS - np.log(np.exp(logS).sum(axis=-1, keepdims=True))
-    return -(P * logS).sum(-1), np.exp(logS) - P
+    with np.errstate(over="ignore", under="ignore"):
+        loss, grad = -(P * logS).sum(-1), np.exp(logS) - P
+    if not np.isfinite(loss).all():  # pragma: no cover - loss <= spread, checked finite
+        raise FloatingPointError("cross-entropy exceeds the float64 range for these logits")
+    return loss, grad
