@@ -244,3 +244,13 @@ def test_stable_vs_textbook_claim_is_sharp(monkeypatch):
     monkeypatch.setitem(S.STABLE, "error_gap", S.STABLE["error_gap"] * (1 + sp.Rational(1, 10**30)))
     out = claims._stable_textbook(Context(quick=True))
     assert not out.passed and 1e-31 < out.worst < 1e-29
+
+
+def test_symbolic_g_claims_fail_when_g_is_wrong(monkeypatch):
+    from proofs_check import Context
+    from w2s_theory.ridge import claims
+    assert claims._g_monotone(Context()).passed and claims._c_max_symbolic(Context()).passed
+    monkeypatch.setattr(S, "gain_of_u", 1 + S.u / (1 + 2 * S.psi * S.u + S.psi * (S.psi - 1) * S.u**2 / 2))
+    bad1, bad2 = claims._g_monotone(Context()), claims._c_max_symbolic(Context())
+    assert not bad1.passed and bad1.worst >= 1
+    assert not bad2.passed and bad2.worst >= 1

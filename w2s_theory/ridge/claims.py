@@ -265,8 +265,10 @@ def _c_max_symbolic(ctx: Context) -> Outcome:
     # g - 1 = u / (positive quadratic) > 0 for ψ > 1: denominator has positive coefficients
     den = sp.denom(sp.together(g_u - 1))
     pos = all(cf.is_positive for cf in sp.Poly(sp.expand(den), S.u).coeffs())
-    return Outcome(1, 0.0 if diff == 0 else 1.0, ok_crit and diff == 0 and pos,
-                   f"critical points {crit}; g(u*) - c_max simplifies to {diff}; "
+    failed = sum(not c for c in (ok_crit, diff == 0, pos))
+    return Outcome(3, float(failed), failed == 0,
+                   f"worst = number of failed symbolic facts (of 3); critical points {crit}; "
+                   f"g(u*) - c_max simplifies to {diff}; "
                    f"denominator of g-1 has positive coefficients: {pos}")
 
 
@@ -295,9 +297,12 @@ def _g_monotone(ctx: Context) -> Outcome:
     s_dg, s_dl = sign(n1) * sign(d1), sign(n2) * sign(d2)
     lim0 = sp.limit(g_u.subs(S.u, u_), t, sp.oo)   # u → 1/(1-ψ) ⟺ λ → 0
     liminf = sp.limit(g_u.subs(S.u, u_), t, 0)     # u → 0 ⟺ λ → ∞
-    ok = s_dg * s_dl == -1 and s_dg != 0 and sp.simplify(lim0 - 2) == 0 and sp.simplify(liminf - 1) == 0
-    return Outcome(1, 0.0, ok, f"sign dg/du = {s_dg}, sign dλ/du = {s_dl}, "
-                               f"g(λ→0) = {lim0}, g(λ→∞) = {liminf}")
+    checks = [s_dg != 0 and s_dg * s_dl == -1, sp.simplify(lim0 - 2) == 0,
+              sp.simplify(liminf - 1) == 0]
+    failed = sum(not c for c in checks)
+    return Outcome(len(checks), float(failed), failed == 0,
+                   f"worst = number of failed symbolic facts (of {len(checks)}); "
+                   f"sign dg/du = {s_dg}, sign dλ/du = {s_dl}, g(λ→0) = {lim0}, g(λ→∞) = {liminf}")
 
 
 @claim(id="ridge.ridgeless-limits",

@@ -93,7 +93,7 @@ def _density_quad(ctx: Context) -> Outcome:
 
 @claim(id="rmt.stable-forms",
        title="The cancellation-free forms of m, m', τ1, τ2, v equal the textbook forms",
-       source="this package (derivation in rmt/symbolic.py)", method="high-precision",
+       source="Moniri & Hassani 2025, Def 2 (the functionals); stable rearrangements derived in rmt/symbolic.py", method="high-precision",
        domain="gamma, lam on a log grid over [1e-3, 1e3] x [1e-12, 1e6], 80 digits")
 def _stable_forms(ctx: Context) -> Outcome:
     worst, pts = 0.0, 0
