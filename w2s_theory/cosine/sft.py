@@ -162,7 +162,8 @@ def _scaled_norm(W, S):
     ValueError naming w if ‖w‖_Σ itself is outside the float64 range.
     """
     Wh, e = pow2_scale(W)
-    a = np.ldexp(np.sqrt(np.sum((Wh @ S) * Wh, axis=-1)), e)
+    with np.errstate(over="ignore", under="ignore"):
+        a = np.ldexp(np.sqrt(np.sum((Wh @ S) * Wh, axis=-1)), e)
     if not (np.all(np.isfinite(a)) and np.all(a > 0)):
         raise ValueError("w must have ‖w‖_Σ representable in float64, in (2.2e-308, 1.8e308); "
                          "it over- or underflows")
