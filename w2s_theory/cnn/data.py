@@ -47,6 +47,8 @@ import numbers
 
 import numpy as np
 
+from .._numeric import rng_from
+
 EASY, HARD, BOTH = 0, 1, 2
 KIND_NAMES = ("easy", "hard", "both")
 N_SIGNAL = 3  # signal directions: mu, nu_{+1}, nu_{-1}
@@ -74,13 +76,14 @@ def _check_real(name, value, low, high, low_closed, high_closed):
     return v
 
 
-def as_rng(seed):
-    """A ``numpy.random.Generator`` from a seed, SeedSequence or Generator."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if isinstance(seed, (np.random.SeedSequence, numbers.Integral)) and not isinstance(seed, bool):
-        return np.random.default_rng(seed)
-    raise ValueError(f"seed must be an int, numpy SeedSequence or Generator; got {seed!r}")
+def as_rng(seed, name: str = "seed"):
+    """A ``numpy.random.Generator`` from a seed, SeedSequence or Generator.
+
+    *seed*: a non-negative int, a sequence of them, a ``SeedSequence`` or a
+    ``Generator`` (the shared :func:`w2s_theory._numeric.rng_from`; an int
+    gives the same stream as ``numpy.random.default_rng(seed)``).
+    """
+    return rng_from(seed, name)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -19,13 +19,16 @@ the filters of ``F₊₁``, ``W[1]`` those of ``F₋₁``.
 """
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Iterable
 
+import mpmath
 import numpy as np
 import sympy as sp
 from scipy.special import expit
 
-from .._numeric import Formula, Param
+from .._numeric import GUARD_DIGITS, Formula, Param, finish, prepare
 from .data import N_SIGNAL, PatchModel, PatchSample, _check_int, _check_real, as_rng
 
 # --------------------------------------------------------------------------
@@ -57,8 +60,44 @@ _REAL = dict(low=-math.inf, high=math.inf)
 _ERR_PARAMS = (Param("a_mu", **_REAL), Param("a_plus", **_REAL), Param("a_minus", **_REAL),
                Param("s", 0.0, math.inf), Param("p_e", 0, 1, True, True),
                Param("p_h", 0, 1, True, True), Param("p_b", 0, 1, True, True))
-LINEAR_ERROR = Formula(ERROR_TOTAL, _ERR_PARAMS, (_a_mu, _a_p, _a_m, _s, _pe, _ph, _pb),
-                       name="linear_cnn_error")
+
+
+class _MixtureFormula(Formula):
+    """A :class:`Formula` whose last three arguments are mixture weights summing to 1."""
+
+    def __call__(self, *values):
+        kind, args = prepare(self.params, values)
+        total = args[-3] + args[-2] + args[-1]
+        off = abs(total - 1) if kind == "mp" else np.abs(total - 1)
+        if np.any(off > 1e-9):
+            first = total if kind == "mp" else np.asarray(total).flat[int(np.argmax(off))]
+            raise ValueError(f"p_e + p_h + p_b must equal 1 (within 1e-9); got {first!r}")
+        return finish(kind, self.evaluate(kind, args))
+
+
+#: ``err(a_mu, a_plus, a_minus, s, p_e, p_h, p_b)``; ``p_e + p_h + p_b`` must be
+#: 1 (within 1e-9).
+LINEAR_ERROR = _MixtureFormula(ERROR_TOTAL, _ERR_PARAMS, (_a_mu, _a_p, _a_m, _s, _pe, _ph, _pb),
+                               name="linear_cnn_error")
+
+
+def _check_model(model):
+    if not isinstance(model, PatchModel):
+        raise ValueError(f"model must be a PatchModel; got {type(model).__name__} {model!r}")
+    return model
+
+
+def _pow2_scale(x) -> float:
+    """A power of 2 within a factor 2 of ``max|x|`` (dividing by it is exact)."""
+    return math.ldexp(1.0, math.frexp(float(np.max(np.abs(x))))[1])
+
+
+def _norm(x) -> float:
+    """Euclidean norm without under/overflow of the squares (scaled by a power of 2)."""
+    if not np.any(x):
+        return 0.0
+    c = _pow2_scale(x)
+    return c * float(np.linalg.norm(x / c))
 
 
 def linear_cnn_summary(w, model: PatchModel):
@@ -66,14 +105,21 @@ def linear_cnn_summary(w, model: PatchModel):
 
     ``a_mu = ‖μ‖ w₀``, ``a_± = ‖ν‖ w_{1,2}``, ``s = σ_p ‖(w₃, …, w_{d-1})‖``;
     raises ValueError if ``s = 0`` (then the output has atoms and the error
-    depends on how ties are broken).
+    depends on how ties are broken) and FloatingPointError if a value exceeds
+    float64 (:func:`linear_cnn_error` rescales ``w`` first and does not).
     """
+    model = _check_model(model)
     w = _check_weights("w", w, (model.d,))
-    s = model.sigma_p * float(np.linalg.norm(w[N_SIGNAL:]))
+    with np.errstate(over="ignore"):
+        s = model.sigma_p * _norm(w[N_SIGNAL:])
+        out = (model.mu_norm * w[0], model.nu_norm * w[1], model.nu_norm * w[2], s)
     if not s > 0:
         raise ValueError("w must have a nonzero component orthogonal to the signal directions "
-                         "(s = sigma_p * ||w_perp|| must be in (0, inf))")
-    return model.mu_norm * w[0], model.nu_norm * w[1], model.nu_norm * w[2], s
+                         "(w[3:] = 0: the output has atoms, the error depends on tie-breaking)")
+    if not np.all(np.isfinite(out)):
+        raise FloatingPointError("linear_cnn_summary: w is too large, a summary overflows "
+                                 "float64 (linear_cnn_error is scale-invariant and rescales w)")
+    return tuple(float(v) for v in out)
 
 
 def linear_cnn_error(w, model: PatchModel, kind: str = "all") -> float:
@@ -105,52 +151,108 @@ def linear_cnn_error(w, model: PatchModel, kind: str = "all") -> float:
     float, in [0, 1].  The error against the *observed* labels is
     ``η + (1 − 2η)·err`` for label noise ``η``.
     """
-    a_mu, a_p, a_m, s = linear_cnn_summary(w, model)
+    model = _check_model(model)
+    w = _check_weights("w", w, (model.d,))
     weights = {"all": (model.p_easy, model.p_hard, model.p_both), "easy": (1.0, 0.0, 0.0),
                "hard": (0.0, 1.0, 0.0), "both": (0.0, 0.0, 1.0)}
-    if kind not in weights:
+    if not isinstance(kind, str) or kind not in weights:
         raise ValueError(f"kind must be one of {sorted(weights)}; got {kind!r}")
+    if np.any(w):  # the error is invariant under w -> c w (c > 0): rescale exactly
+        w = w / _pow2_scale(w)
+    a_mu, a_p, a_m, s = linear_cnn_summary(w, model)
+    if s < 1e-300 or max(abs(a_mu), abs(a_p), abs(a_m)) > 1e300 * s:
+        # ratios a/s overflow float64: evaluate the same expression in mpmath
+        # (no exponent limit), erfc saturated
+        with mpmath.workdps(15 + GUARD_DIGITS):
+            return float(_linear_error_saturated()(*(mpmath.mpf(v) for v in (a_mu, a_p, a_m, s)),
+                                                   *(mpmath.mpf(v) for v in weights[kind])))
     return LINEAR_ERROR(a_mu, a_p, a_m, s, *weights[kind])
+
+
+def _erfc_saturated(x):
+    # |x| > 1e6: erfc is 0 or 2 to far beyond float64 precision; mpmath's erfc
+    # itself fails for |x| > ~1e154
+    return mpmath.erfc(max(min(x, mpmath.mpf(10) ** 6), -mpmath.mpf(10) ** 6))
+
+
+@functools.cache
+def _linear_error_saturated():
+    """mpmath evaluator of :data:`ERROR_TOTAL` (the same SymPy source) with a
+    saturated erfc, for ratios ``a/s`` beyond the float64 range."""
+    return sp.lambdify(LINEAR_ERROR.symbols, ERROR_TOTAL,
+                       modules=[{"erfc": _erfc_saturated}, "mpmath"])
 
 
 # --------------------------------------------------------------------------
 # Linear CNN teacher
 # --------------------------------------------------------------------------
-def _check_weights(name, w, shape):
-    arr = np.asarray(w)
-    if np.iscomplexobj(arr) or not np.issubdtype(arr.dtype, np.number) or arr.dtype == bool:
-        raise ValueError(f"{name} must be a real array of shape {shape}")
+def _real_array(name, x, what):
+    """*x* as a finite float64 array; ValueError naming *name* (complex, strings,
+    objects, bools, NaN/inf are rejected, never silently cast)."""
+    if isinstance(x, (str, bytes)):
+        raise ValueError(f"{name} must be {what} of finite real numbers; got the string {x!r}")
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged lists etc.
+        raise ValueError(f"{name} must be {what} of finite real numbers; got {x!r}") from exc
+    if np.iscomplexobj(arr) or arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
+        raise ValueError(f"{name} must be {what} of finite real numbers; got dtype {arr.dtype}")
     arr = arr.astype(float)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be {what} of finite real numbers (no NaN or inf)")
+    return arr
+
+
+def _check_weights(name, w, shape):
+    arr = _real_array(name, w, f"a real array of shape {tuple(shape)}")
     if arr.shape != tuple(shape):
         raise ValueError(f"{name} must have shape {tuple(shape)}; got {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite (no NaN or inf)")
     return arr
 
 
 def _check_labels(labels, n):
     lab = np.asarray(labels)
     if lab.shape != (n,) or not np.all(np.isin(lab, (-1, 1))):
-        raise ValueError(f"labels must be an array of shape ({n},) with entries in {{-1, +1}}")
+        raise ValueError(f"labels must be an array of shape ({n},) (one per sample of the data) "
+                         f"with entries in {{-1, +1}}")
     return lab.astype(float)
 
 
-def _summed_patches(data) -> np.ndarray:
+def _check_patches(name, data) -> np.ndarray:
+    X = _real_array(name, data, "a PatchSample or an array of shape (n, patches, d)")
+    if X.ndim != 3 or X.shape[0] == 0 or X.shape[1] == 0 or X.shape[2] == 0:
+        raise ValueError(f"{name} must be a PatchSample or a finite real array of shape "
+                         f"(n, patches, d) with n, patches, d >= 1; got shape {X.shape}")
+    return X
+
+
+def _summed_patches(data, name="data") -> np.ndarray:
     """``Σ_p x⁽ᵖ⁾`` for each sample, shape ``(n, d)``."""
     if isinstance(data, PatchSample):
         s = data.noise.copy()
         s[:, :N_SIGNAL] += data.coef.sum(axis=1)
         return s
-    X = np.asarray(data, dtype=float)
-    if X.ndim != 3 or not np.all(np.isfinite(X)):
-        raise ValueError("X must be a finite array of shape (n, patches, d)")
-    return X.sum(axis=1)
+    return _check_patches(name, data).sum(axis=1)
+
+
+def _check_linear_w(w, S):
+    w = _real_array("w", w, "a 1-D array")
+    if w.ndim != 1:
+        raise ValueError(f"w must be a 1-D array of shape (d,); got shape {w.shape}")
+    if w.shape[0] != S.shape[1]:
+        raise ValueError(f"w and data disagree: w has shape {w.shape}, data have patch "
+                         f"dimension d = {S.shape[1]} (w must have shape ({S.shape[1]},))")
+    return w
 
 
 def linear_cnn_output(w, data) -> np.ndarray:
-    """``f(w, X) = Σ_p ⟨w, x⁽ᵖ⁾⟩`` for a PatchSample or an ``(n, P, d)`` array."""
+    """``f(w, X) = Σ_p ⟨w, x⁽ᵖ⁾⟩`` for a PatchSample or an ``(n, P, d)`` array.
+
+    *w*: finite real ``(d,)`` array; *data*: PatchSample or finite real
+    ``(n, P, d)`` array.
+    """
     S = _summed_patches(data)
-    w = _check_weights("w", w, (S.shape[1],))
+    w = _check_linear_w(w, S)
     return S @ w
 
 
@@ -165,7 +267,7 @@ def linear_cnn_loss_grad(w, data, labels):
     ``∇L = −(1/n) Σ_i y_i σ(−y_i f_i) Σ_p x_i⁽ᵖ⁾`` with σ the logistic sigmoid.
     """
     S = _summed_patches(data)
-    w = _check_weights("w", w, (S.shape[1],))
+    w = _check_linear_w(w, S)
     y = _check_labels(labels, S.shape[0])
     z = y * (S @ w)
     g = -y * expit(-z) / S.shape[0]
@@ -200,7 +302,10 @@ def train_linear_cnn(data, labels, steps: int, lr: float) -> np.ndarray:
 # Two-layer ReLU CNN student
 # --------------------------------------------------------------------------
 def init_relu_cnn(m: int, d: int, sigma0: float, seed) -> np.ndarray:
-    """Gaussian initialisation ``w_{j,r} ~ N(0, σ₀² I_d)``, shape ``(2, m, d)``."""
+    """Gaussian initialisation ``w_{j,r} ~ N(0, σ₀² I_d)``, shape ``(2, m, d)``.
+
+    *seed*: non-negative int, sequence of them, SeedSequence or Generator.
+    """
     m = _check_int("m", m, 1)
     d = _check_int("d", d, 1)
     sigma0 = _check_real("sigma0", sigma0, 0.0, math.inf, False, False)
@@ -217,9 +322,9 @@ def relu_cnn_output(W, data) -> np.ndarray:
     *data*: a PatchSample (uses the patch structure, no ``(n, 3, d)`` array is
     built) or an ``(n, P, d)`` array.  *W*: shape ``(2, m, d)``.
     """
-    W = np.asarray(W, dtype=float)
-    if W.ndim != 3 or W.shape[0] != 2 or not np.all(np.isfinite(W)):
-        raise ValueError("W must be a finite array of shape (2, m, d)")
+    W = _real_array("W", W, "an array of shape (2, m, d)")
+    if W.ndim != 3 or W.shape[0] != 2 or 0 in W.shape:
+        raise ValueError(f"W must be a finite real array of shape (2, m, d); got {W.shape}")
     m, d = W.shape[1:]
     Wf = W.reshape(2 * m, d)
     if isinstance(data, PatchSample):
@@ -228,9 +333,9 @@ def relu_cnn_output(W, data) -> np.ndarray:
         act = np.maximum(data.coef @ Wf[:, :N_SIGNAL].T, 0.0).sum(axis=1)
         act += np.maximum(data.noise @ Wf.T, 0.0)
     else:
-        X = np.asarray(data, dtype=float)
-        if X.ndim != 3 or X.shape[2] != d or not np.all(np.isfinite(X)):
-            raise ValueError(f"X must be a finite array of shape (n, patches, {d})")
+        X = _check_patches("data", data)
+        if X.shape[2] != d:
+            raise ValueError(f"W has patch dimension {d} but the data have d = {X.shape[2]}")
         act = np.maximum(X @ Wf.T, 0.0).sum(axis=1)
     return act @ _filter_signs(m) / m
 
@@ -241,8 +346,8 @@ def relu_cnn_loss_grad(W, X, labels):
     ``∂L/∂w_{j,r} = (1/n) Σ_i ℓ'_i ỹ_i (j/m) Σ_p 1[⟨w_{j,r}, x_i⁽ᵖ⁾⟩ > 0] x_i⁽ᵖ⁾``
     with ``ℓ'_i = −σ(−ỹ_i f_i)``.  *X*: ``(n, P, d)`` array.
     """
-    W = np.asarray(W, dtype=float)
-    X = np.asarray(X, dtype=float)
+    W = _real_array("W", W, "an array of shape (2, m, d)")
+    X = _check_patches("X", X)
     f = relu_cnn_output(W, X)
     y = _check_labels(labels, X.shape[0])
     m, d = W.shape[1:]
@@ -275,7 +380,8 @@ def train_relu_cnn(data: PatchSample, labels, W0, steps: int, lr: float, record=
     lr : float in (0, inf)
     record : iterable of ints in [0, steps]
         Steps at which ``callback(step, W, f_train)`` is called (``W`` the full
-        weights after ``step`` updates, ``f_train`` the training outputs).
+        weights after ``step`` updates, ``f_train`` the training outputs);
+        non-empty only together with a *callback*.
     callback : callable or None
 
     Returns
@@ -286,13 +392,21 @@ def train_relu_cnn(data: PatchSample, labels, W0, steps: int, lr: float, record=
         raise ValueError("data must be a PatchSample")
     steps = _check_int("steps", steps, 0)
     lr = _check_real("lr", lr, 0.0, math.inf, False, False)
-    W0 = np.asarray(W0, dtype=float)
-    if W0.ndim != 3 or W0.shape[0] != 2 or W0.shape[2] != data.d or not np.all(np.isfinite(W0)):
-        raise ValueError(f"W0 must be a finite array of shape (2, m, {data.d})")
+    W0 = _real_array("W0", W0, f"an array of shape (2, m, {data.d})")
+    if W0.ndim != 3 or W0.shape[0] != 2 or W0.shape[2] != data.d or W0.shape[1] == 0:
+        raise ValueError(f"W0 must be a finite array of shape (2, m, {data.d}); got {W0.shape}")
     y = _check_labels(labels, data.n)
-    record = sorted({_check_int("record step", int(t), 0) for t in record})
+    if callback is not None and not callable(callback):
+        raise ValueError(f"callback must be callable or None; got {callback!r}")
+    if isinstance(record, (str, bytes)) or not isinstance(record, Iterable):
+        raise ValueError(f"record must be an iterable of integer steps in [0, steps]; "
+                         f"got {record!r}")
+    record = sorted({_check_int("record step", t, 0) for t in record})
     if record and record[-1] > steps:
         raise ValueError(f"record steps must lie in [0, steps={steps}]; got {record[-1]}")
+    if record and callback is None:
+        raise ValueError("record needs a callback (record steps are where callback is called); "
+                         "got callback=None")
     if engine == "auto":
         engine = "gram" if data.n <= data.d else "dense"
     if engine not in ("gram", "dense"):

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from .._numeric import seed_sequence
 from .data import HARD, PatchModel, _check_int, _check_real
 from .models import (init_relu_cnn, linear_cnn_error, linear_cnn_output, linear_cnn_summary,
                      relu_cnn_output,
@@ -81,7 +82,8 @@ def run(setting: Setting, seed, record=None) -> dict:
     """Run the pipeline once; return the teacher's and the student's metrics.
 
     Streams (teacher data, student data, test data, student init) are spawned
-    from ``numpy.random.SeedSequence(seed)``.
+    from ``numpy.random.SeedSequence(seed)`` (*seed*: non-negative int, a
+    sequence of them, or a SeedSequence).
 
     Returns
     -------
@@ -99,7 +101,7 @@ def run(setting: Setting, seed, record=None) -> dict:
       samples), ``test_error_se`` (binomial standard error).
     """
     s = setting
-    ss = np.random.SeedSequence(seed) if not isinstance(seed, np.random.SeedSequence) else seed
+    ss = seed_sequence(seed)
     k_te, k_st, k_test, k_init = ss.spawn(4)
     teach = s.model.sample(s.n_teacher, k_te)
     w = train_linear_cnn(teach, teach.y_obs, s.teacher_steps, s.teacher_lr)

@@ -18,6 +18,7 @@ import warnings
 import numpy as np
 from scipy.optimize import OptimizeWarning, curve_fit
 
+from .._numeric import seed_sequence
 from .._progress import progress
 from .data import PatchModel, _check_int
 from .pipeline import Setting, log_steps, run
@@ -66,7 +67,7 @@ def repeat(setting: Setting, n_seeds: int, seed, record=None, desc="", show=Fals
     and ``(n_seeds,)`` for the teacher's numbers.
     """
     n_seeds = _check_int("n_seeds", n_seeds, 1)
-    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    root = seed_sequence(seed)
     kids = root.spawn(n_seeds)
     outs = [run(setting, k, record=record)
             for k in progress(kids, total=n_seeds, desc=desc, disable=not show)]
@@ -116,7 +117,7 @@ def sweep_nu(n_values, nu_values, n_seeds, seed, quick=False, show=False) -> dic
     hard, total, fit = np.empty(shape), np.empty(shape), np.empty(shape)
     Q = np.empty(shape[:2])
     grid = [(a, b) for a in range(len(n_values)) for b in range(len(nu_values))]
-    root = np.random.SeedSequence(seed)
+    root = seed_sequence(seed)
     kids = root.spawn(len(grid))
     for (a, b), k in progress(list(zip(grid, kids)), total=len(grid), desc="cnn sweep",
                               disable=not show):
