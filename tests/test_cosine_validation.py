@@ -213,3 +213,23 @@ def test_simulate_sft_seed_forms_agree():
 def test_symbolic_d_validation(f, d):
     with pytest.raises(ValueError, match=r"d must be an integer in \[1, 6\]"):
         f(d)
+
+
+# ---------------------------------------------------------------- seeds of the other seeded helpers
+def _seeded_calls():
+    from w2s_theory.cosine import checks, ellipticity, montecarlo, paper, stochastic
+    return [
+        lambda s: checks.zero_one_cases(s),
+        lambda s: ellipticity.flat_pair(4, 0.5, seed=s),
+        lambda s: montecarlo.mc_zero_one(W, WS, law="gaussian", n=40, reps=4, seed=s),
+        lambda s: paper.random_setup(d=6, n_teachers=2, seed=s),
+        lambda s: stochastic.xi_moments(W, T, WS, n=10, seed=s),
+        lambda s: stochastic.simulate_one_step(W, T, WS, 1e-3, 2, 20, seed=s),
+    ]
+
+
+@pytest.mark.parametrize("i", range(6))
+@pytest.mark.parametrize("seed", [-1, "a", 1.5, True, None, []])
+def test_seeded_helpers_validate_seed(i, seed):
+    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+        _seeded_calls()[i](seed)

@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from .._numeric import rng_from
 from .calculus import cosine, zero_one_loss
 from .montecarlo import LAWS, mc_gradient, mc_zero_one, within, z_value
 from .sft import expected_gradient
@@ -28,7 +29,7 @@ def spd(rng, d, cond):
 
 def zero_one_cases(seed, d=8, n_cases=4):
     """(w, w*, Σ) triples: random directions, anisotropic Σ, cosines spread over (−1, 1)."""
-    rng = np.random.default_rng(seed)
+    rng = rng_from(seed)
     S = spd(rng, d, 10.0)
     cases = []
     for k in range(n_cases):
@@ -78,7 +79,7 @@ def sparse_cube_case(angle=math.pi / 6, d=8):
 
 
 def gradient_cases(seed, d=6):
-    rng = np.random.default_rng(seed)
+    rng = rng_from(seed)
     S = spd(rng, d, 5.0)
     out = []
     for beta in (0.5, 1.0, 4.0):

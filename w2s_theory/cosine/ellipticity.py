@@ -28,7 +28,7 @@ import math
 import numpy as np
 import sympy as sp
 
-from .._numeric import Formula, Param
+from .._numeric import Formula, Param, rng_from
 
 _c = sp.Symbol("c", real=True)
 _s1, _s2, _t = sp.symbols("s1 s2 t", real=True)
@@ -118,7 +118,7 @@ def flat_pair(d: int, c: float, seed: int = 0):
     agree = d * (1 + c) / 2
     if not (isinstance(d, int) and d >= 2 and abs(agree - round(agree)) < 1e-9):
         raise ValueError(f"d(1 + c)/2 must be an integer for a flat pair; got d={d}, c={c}")
-    rng = np.random.default_rng(seed)
+    rng = rng_from(seed)
     u = np.ones(d) / math.sqrt(d)
     v = u.copy()
     v[int(round(agree)):] *= -1

@@ -12,6 +12,7 @@ import math
 import numpy as np
 from scipy import stats
 
+from .._numeric import seed_sequence
 from .calculus import as_real_array, check_pair, check_sigma
 
 LAWS = ("gaussian", "student-t", "uniform-cube")
@@ -58,7 +59,7 @@ def within(mean, theory, se, z, C=0.0, d=1):
 
 
 def _blocks(seed, reps):
-    return [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(reps)]
+    return [np.random.default_rng(s) for s in seed_sequence(seed).spawn(reps)]
 
 
 def mc_zero_one(w, w_star, Sigma=None, *, law="gaussian", n=200_000, reps=20, seed=0, df=3.0):

@@ -18,6 +18,7 @@ import math
 
 import numpy as np
 
+from .._numeric import rng_from
 from .calculus import accuracy
 from .sft import cosine_rate, relative_correlation, sample_on_cone, simulate_sft
 
@@ -40,7 +41,7 @@ def random_setup(d=D, student_norm=1.0, n_teachers=100, seed=0, student_acc=STUD
     *Sigma*, cosines, norms and "uniform" are in the Σ-geometry (accuracies are
     exact for x ~ N(0, Σ)).
     """
-    rng = np.random.default_rng(seed)
+    rng = rng_from(seed)
     ws = np.eye(d)[0]
     w0 = sample_on_cone(rng, ws, acc_to_cos(student_acc), student_norm, 1, Sigma)[0]
     if rho is None:
@@ -61,7 +62,7 @@ def _gd(X, y, w, epochs, lr):
 def pretrain_setup(d=D, n_student=5000, n_teacher=1000, epochs_student=25, epochs_teacher=10,
                    lr=0.9, n_teachers=100, seed=0):
     """(w0, teachers, w*) from shared pretraining (§3.2); teachers normalised to unit norm."""
-    rng = np.random.default_rng(seed)
+    rng = rng_from(seed)
     ws = np.eye(d)[0]
     X = rng.standard_normal((n_student, d))
     y = np.sign(X @ ws)

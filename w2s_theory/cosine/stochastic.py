@@ -21,6 +21,7 @@ import math
 import numpy as np
 from scipy import stats
 
+from .._numeric import rng_from, seed_sequence
 from .calculus import check_pair, cosine, cosine_gradient
 from .sft import _check_beta, cosine_rate
 
@@ -40,7 +41,7 @@ def xi_moments(w, t, w_star, beta=1.0, *, n=1_000_000, seed=0):
     W, ws, _ = check_pair(w, w_star, None, batch=False)
     g = cosine_gradient(W, ws)
     rate = float(cosine_rate(W, np.asarray(t, float), ws, None, b)[0])
-    rng = np.random.default_rng(seed)
+    rng = rng_from(seed)
     xs = np.concatenate([_xi(rng.standard_normal((min(200_000, n), len(W))), W, np.asarray(t, float), g, b)
                          for _ in range(max(1, n // 200_000))])
     sigma = float(np.sqrt(np.mean((xs - rate) ** 2)))
@@ -62,7 +63,7 @@ def simulate_one_step(w, t, w_star, eta, batch, trials, beta=1.0, *, seed=0, chu
     T = np.asarray(t, float)
     d = len(W)
     c0 = cosine(W, ws)
-    blocks = np.random.SeedSequence(seed).spawn(20)
+    blocks = seed_sequence(seed).spawn(20)
     per = max(1, trials // 20)
     fracs = []
     for s in blocks:
