@@ -127,10 +127,41 @@ def test_information_exponent_table():
     (lambda: H.information_exponent(sp.Integer(3)), "information exponent"),
     (lambda: H.information_exponent(z, kmax=0), "kmax must be"),
     (lambda: H.information_exponent(sp.tanh(z), rtol=2.0, dps=15), "rtol must be"),
+    # another symbol is not silently read as z
+    (lambda: H.hermite_coefficient(sp.Symbol("x"), 1), "symbol z"),
+    (lambda: H.gaussian_expectation(sp.Symbol("x") ** 2), "symbol z"),
+    (lambda: H.information_exponent(sp.Symbol("x")), "symbol z"),
+    (lambda: H.is_piecewise_polynomial(sp.Max(sp.Symbol("x"), 0)), "symbol z"),
+    # not (square-)integrable against the Gaussian: the quadrature must not return garbage
+    (lambda: H.hermite_coefficient(sp.exp(z**2), 0, dps=15), "f = exp"),
+    (lambda: H.hermite_coefficient(sp.exp(z**2), 2, dps=15), "square-integrable"),
+    (lambda: H.hermite_coefficient(1 / z, 1, dps=15), "f = 1/z"),
+    (lambda: H.hermite_coefficient(sp.exp(z**2 / 2) / (1 + z**2), 0, dps=15), "square-integrable"),
+    (lambda: H.hermite_coefficient(sp.exp(z**2) * sp.Heaviside(z), 1, dps=15), "f = exp"),
+    (lambda: H.hermite_coefficient(lambda t: mpmath.exp(t * t), 1, dps=15), "integrable"),
+    (lambda: H.gaussian_expectation(sp.exp(z**2)), "f = exp"),
+    (lambda: H.gaussian_expectation(1 / z), "f = 1/z"),
+    (lambda: H.information_exponent(1 / z, dps=15), "f = 1/z"),
+    # constant f: no k >= 1 with c_k != 0, and the message must not show an empty range
+    (lambda: H.information_exponent(sp.Integer(0)), "constant"),
 ])
 def test_bad_input(bad, match):
     with pytest.raises(ValueError, match=match):
         bad()
+
+
+def test_fast_but_integrable_growth_and_mild_singularities_still_work():
+    # Independent closed forms: Stein's lemma c_k(e^{az}) = a^k e^{a^2/2}/sqrt(k!);
+    # E[e^{z^2/2}/(1+z^2)] = (1/sqrt(2 pi)) int dz/(1+z^2) = sqrt(pi/2) (L^1 but not L^2);
+    # E log|z| = -(gamma + log 2)/2; a plain Symbol("z") is the Gaussian variable too.
+    with mpmath.workdps(30):
+        c4 = H.hermite_coefficient(sp.exp(3 * z), 4, dps=30)
+        assert abs(c4 - 81 * mpmath.exp(4.5) / mpmath.sqrt(24)) < 1e-20
+        e = H.gaussian_expectation(sp.exp(z**2 / 2) / (1 + z**2))
+        assert abs(e - mpmath.sqrt(mpmath.pi / 2)) < 1e-12
+        e = H.gaussian_expectation(sp.log(sp.Abs(z)))
+        assert abs(e + (mpmath.euler + mpmath.log(2)) / 2) < 1e-12
+    assert H.hermite_coefficient(sp.Symbol("z") ** 3, 1) == 3
 
 
 @pytest.mark.parametrize("f", [sp.Max(z, 0), sp.Abs(z) * z, z**4 - z, sp.erf(z)], ids=str)

@@ -80,9 +80,14 @@ def _as_expr(f):
         e = sp.sympify(f)
         free = e.free_symbols
         if len(free) > 1:
-            raise ValueError(f"f must depend on one symbol (the Gaussian variable); got {free}")
+            raise ValueError(f"f must depend on one symbol (the Gaussian variable z); got {free}")
         if free and free != {Z}:
             (s,) = free
+            # only the name z is the Gaussian variable (a Symbol("z") without assumptions
+            # is the same variable); f(x) would silently be read as f(z)
+            if s.name != Z.name:
+                raise ValueError(f"f must be an expression in the symbol z (hermite.Z) only; "
+                                 f"got free symbol {s} in {e}")
             e = e.subs(s, Z)
         if e.has(sp.I) or e.has(sp.zoo) or e.has(sp.nan) or e.has(sp.oo):
             raise ValueError(f"f must be a finite real function; got {e}")
@@ -164,7 +169,9 @@ def gaussian_expectation(f):
 
     Parameters
     ----------
-    f : sympy.Expr in :data:`Z`, or callable
+    f : sympy.Expr in :data:`Z` (no other free symbol), or callable
+        Gaussian-integrable; on the quadrature route a quadrature that does not converge
+        (``exp(z**2)``, ``1/z``) raises ValueError naming f.
     """
     return _coefficient_expr(f, None)
 
@@ -183,10 +190,51 @@ def _exact(pieces, weight):
 
 @lru_cache(maxsize=256)
 def _mp_function(expr):
-    return sp.lambdify(Z, expr, modules="mpmath")
+    fn = sp.lambdify(Z, expr, modules="mpmath")
+    fn._w2s_expr = str(expr)  # for error messages
+    return fn
 
 
-def _quad(func, weight_poly, dps):
+def _quad(func, weight_poly, dps, what="E[f(z) h_k(z)]", name=None):
+    """Gaussian integral of func * weight_poly; ValueError if tanh-sinh does not converge.
+
+    mpmath's error estimate per interval is 10**min(0, ...) of the change between levels, so
+    a divergent integral (exp(z^2) at infinity, 1/z^2 at 0) shows a raw estimate >= 1 on some
+    interval while convergent ones reach ~10**-dps; we accept a raw estimate < 1/2 that is also
+    <= 10**(-dps/2) relative to max(1, |value|).
+    """
+    val, raw_err = _quad_raw(func, weight_poly, dps)
+    err = raw_err / mpmath.sqrt(2 * mpmath.pi)
+    if not (err <= 10.0 ** (-dps / 2) * max(1, abs(val)) and raw_err < 0.5):
+        sq = "^2" in what
+        raise ValueError(f"{what} did not converge by quadrature (error estimate {mpmath.nstr(err, 3)}): "
+                         f"f must be {'square-' if sq else ''}integrable against the standard "
+                         f"Gaussian (e.g. no growth like exp(z^2/{4 if sq else 2}) or faster, no "
+                         f"non-integrable singularity); got f = {name or _name(func)}")
+    return val
+
+
+def _name(func):
+    return getattr(func, "_w2s_expr", None) or getattr(func, "__name__", repr(func))
+
+
+def _check_l2(func, dps):
+    """Raise unless E f(z)^2 converges (Hermite coefficients are those of f in L^2(gamma))."""
+    try:
+        hash(func)
+    except TypeError:
+        return _check_l2_uncached(func, dps)
+    return _check_l2_cached(func, dps)
+
+
+def _check_l2_uncached(func, dps):
+    _quad(lambda t: func(t) ** 2, None, dps, "E[f(z)^2]", _name(func))
+
+
+_check_l2_cached = lru_cache(maxsize=256)(_check_l2_uncached)  # successes only are cached
+
+
+def _quad_raw(func, weight_poly, dps):
     w = None
     with mpmath.workdps(dps + 5):
         if weight_poly is not None:
@@ -203,8 +251,9 @@ def _quad(func, weight_poly, dps):
         # breakpoints: splitting the line keeps tanh-sinh accurate for the oscillating h_k
         # (checked to 1e-31 against closed forms in the claims) and kinks at 0.
         pts = [-mpmath.inf, -6, -3, 0, 3, 6, mpmath.inf]
-        val = mpmath.quad(integrand, pts)
-        return val / mpmath.sqrt(2 * mpmath.pi)
+        val, err = mpmath.quad(integrand, pts, error=True)
+        c = mpmath.sqrt(2 * mpmath.pi)
+        return val / c, err
 
 
 def _coefficient_expr(f, k, dps=None):
@@ -222,7 +271,9 @@ def _coefficient_expr(f, k, dps=None):
             raise ValueError(f"dps must be an integer in [5, inf); got {dps!r}")
     d = int(dps) if dps is not None else mpmath.mp.dps
     with mpmath.workdps(d):
-        return +_quad(func, weight, d)
+        if weight is not None:
+            _check_l2(func, d)
+        return +_quad(func, weight, d, "E[f(z)]" if weight is None else f"E[f(z) h_{k}(z)]")
 
 
 def hermite_coefficient(f, k: int, *, dps: int | None = None):
@@ -230,7 +281,9 @@ def hermite_coefficient(f, k: int, *, dps: int | None = None):
 
     Parameters
     ----------
-    f : sympy.Expr in :data:`Z` (or one other symbol), sympy.Lambda, or callable
+    f : sympy.Expr in :data:`Z` (no other free symbol), sympy.Lambda, or callable
+        f must be square-integrable under the Gaussian (E f(z)^2 < inf); on the quadrature
+        route this is checked numerically (e.g. ``exp(z**2)`` or ``1/z`` raise ValueError).
         Polynomials and piecewise polynomials (``Abs``, ``Max``, ``Heaviside``, ``Piecewise``)
         are integrated exactly; other expressions and callables by mpmath quadrature.
     k : int, k >= 0
@@ -296,7 +349,11 @@ def information_exponent(f, *, kmax: int = 20, dps: int | None = None, rtol: flo
     if exact:
         full = sp.piecewise_fold(e.rewrite(sp.Piecewise))
         if full.is_polynomial(Z):
-            kmax = min(kmax, max(sp.degree(full, Z), 0))
+            deg = sp.degree(full, Z) if full != 0 else 0
+            if deg < 1:
+                raise ValueError(f"f = {full} is constant: c_k(f) = 0 for every k >= 1, so its "
+                                 "information exponent is undefined (infinite)")
+            kmax = min(kmax, deg)
         for k in range(1, kmax + 1):
             if not _is_zero_exact(hermite_coefficient(e, k)):
                 return k
@@ -309,7 +366,7 @@ def information_exponent(f, *, kmax: int = 20, dps: int | None = None, rtol: flo
         raise ValueError(f"rtol must be a real number in (0, 1); got {rtol!r}")
     g = f if e is None else _mp_function(e)
     with mpmath.workdps(d):
-        norm = mpmath.sqrt(_quad(lambda t: g(t) ** 2, None, d))
+        norm = mpmath.sqrt(_quad(lambda t: g(t) ** 2, None, d, "E[f(z)^2]", _name(g)))
         for k in range(1, kmax + 1):
             if abs(hermite_coefficient(f, k, dps=d)) > rtol * norm:
                 return k
