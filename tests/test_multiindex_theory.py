@@ -11,7 +11,7 @@ from proofs_check import Context
 from w2s_theory.multiindex import claims as C
 from w2s_theory.multiindex import theory as T
 from w2s_theory.multiindex.model import MultiIndexSetting
-from w2s_theory.multiindex.simulate import simulate
+from w2s_theory.multiindex.simulate import SimResult, simulate, top_right_singular
 from w2s_theory.multiindex.stats import agreement, fit_rate
 
 QUICK = Context(quick=True)
@@ -95,6 +95,65 @@ def test_bad_formula_and_simulator_input():
             simulate(s, args.pop("d"), args.pop("reps"), **args)
     with pytest.raises(ValueError, match="setting"):
         simulate("default", 32, 1)
+
+
+_W = np.random.default_rng(5).standard_normal((6, 5))
+
+
+@pytest.mark.parametrize("W, r, rng, match", [
+    (_W, 2.5, 0, "r must be an integer in \\[1, d - 1\\]"), (_W, 5, 0, "r must"), (_W, 0, 0, "r must"),
+    (_W, -1, 0, "r must"), (_W, True, 0, "r must"),
+    (_W * np.nan, 1, 0, "W must be finite"), (np.where(_W > 1, np.inf, _W), 1, 0, "W must be finite"),
+    (_W + 1j, 1, 0, "W must be a real"), (_W[0], 1, 0, "W must be a non-empty 2-D"),
+    (np.ones((3, 1)), 1, 0, "W must have d >= 2"), ("abc", 1, 0, "W must"),
+    (_W, 1, -1, "rng"), (_W, 1, "a", "rng"),
+])
+def test_top_right_singular_bad_input(W, r, rng, match):
+    with pytest.raises(ValueError, match=match):
+        top_right_singular(W, r, rng)
+
+
+def test_top_right_singular_edge_inputs():
+    # singular values against numpy's dense SVD (an independent LAPACK route)
+    s_ref = np.linalg.svd(_W, compute_uv=False)
+    V, s = top_right_singular(_W, 2, np.random.default_rng(1))
+    np.testing.assert_allclose(s, s_ref[:2], rtol=1e-9)
+    np.testing.assert_allclose(V.T @ V, np.eye(2), atol=1e-10)
+    # a list and an int seed are accepted; extreme scales neither overflow nor underflow
+    for W, f in ((_W.tolist(), 1.0), (_W * 1e200, 1e200), (_W * 1e-200, 1e-200)):
+        _, s = top_right_singular(W, 2, 7)
+        np.testing.assert_allclose(s / f, s_ref[:2], rtol=1e-9)
+    # W = 0 is valid: every unit vector is singular with value 0
+    V, s = top_right_singular(np.zeros((4, 5)), 2, 0)
+    np.testing.assert_array_equal(s, [0.0, 0.0])
+    np.testing.assert_allclose(V.T @ V, np.eye(2), atol=1e-15)
+    # rank one: the second singular value is 0 up to rounding
+    u = np.arange(1.0, 9.0)
+    V, s = top_right_singular(np.outer([1.0, 2.0], u), 2, 0)
+    assert s[0] == pytest.approx(np.sqrt(5) * np.linalg.norm(u), rel=1e-12) and abs(s[1]) < 1e-10
+    assert abs(abs(V[:, 0] @ u) / np.linalg.norm(u) - 1) < 1e-12
+
+
+@pytest.mark.parametrize("setting", [None, {}, "default", 1.0])
+def test_limits_needs_a_setting(setting):
+    with pytest.raises(ValueError, match="setting must be a MultiIndexSetting"):
+        T.limits(setting)
+
+
+@pytest.mark.parametrize("seed", [-1, "a", 1.5, [1, -2], [], True])
+def test_simulate_bad_seed(seed):
+    with pytest.raises(ValueError, match="seed"):
+        simulate(MultiIndexSetting(), 16, 1, seed=seed, student=False)
+
+
+@pytest.mark.parametrize("method", ["mean", "se"])
+@pytest.mark.parametrize("name", ["nope", 3, None])
+def test_simresult_unknown_metric(method, name):
+    r = SimResult(16, 2, {"teacher_u1": np.array([0.1, 0.3])})
+    with pytest.raises(ValueError, match="name must be one of .*teacher_u1"):
+        getattr(r, method)(name)
+    assert r.mean("teacher_u1") == pytest.approx(0.2)
+    assert r.se("teacher_u1") == pytest.approx(0.1)  # sample sd 0.1*sqrt(2), over sqrt(2)
 
 
 def test_simulator_reproducible_and_seeded():

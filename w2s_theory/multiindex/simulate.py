@@ -26,6 +26,7 @@ import math
 import numpy as np
 from scipy.sparse.linalg import LinearOperator, eigsh
 
+from .._numeric import rng_from, seed_sequence
 from .._progress import progress
 from .model import MultiIndexSetting
 
@@ -36,17 +37,59 @@ METRICS = ("teacher_u1", "teacher_u2", "student_u1", "student_u2", "teacher_grad
 _CHUNK = 2048  # samples per block: bounds the N x chunk activation matrices in memory
 
 
-def top_right_singular(W: np.ndarray, r: int, rng: np.random.Generator):
+def _real_matrix(name, W):
+    try:
+        A = np.asarray(W)
+    except Exception as exc:  # pragma: no cover - exotic objects
+        raise ValueError(f"{name} must be a real 2-D array; got {W!r}") from exc
+    if A.dtype == object or A.dtype == bool or np.iscomplexobj(A) or not np.issubdtype(A.dtype, np.number):
+        raise ValueError(f"{name} must be a real numeric 2-D array; got dtype {A.dtype}")
+    if A.ndim != 2 or min(A.shape) < 1:
+        raise ValueError(f"{name} must be a non-empty 2-D array (N x d); got shape {A.shape}")
+    A = A.astype(float, copy=False)
+    if not np.all(np.isfinite(A)):
+        raise ValueError(f"{name} must be finite (no NaN/inf entries)")
+    return A
+
+
+def top_right_singular(W: np.ndarray, r: int, rng):
     """Top-r right singular vectors (d x r, orthonormal columns) and values of W.
 
     Lanczos on W^T W through matrix-vector products (2Nd flops each) with a seeded start
     vector (a dense SVD is slower even at d = 256 on a shared machine).
+
+    Parameters
+    ----------
+    W : (N, d) finite real array, d >= 2
+    r : int in [1, d - 1] (the Lanczos solver needs r < d)
+    rng : numpy.random.Generator, or a seed accepted by
+        :func:`w2s_theory._numeric.rng_from` (non-negative int, ...)
+
+    Returns
+    -------
+    (V, s) : (d, r) orthonormal columns and the r singular values, largest first.  For
+    W = 0 every unit vector is a singular vector: V are the first r standard basis vectors
+    and s = 0.
     """
+    W = _real_matrix("W", W)
     N, d = W.shape
-    op = LinearOperator((d, d), matvec=lambda v: W.T @ (W @ v), dtype=float)
-    vals, vecs = eigsh(op, k=r, which="LA", v0=rng.standard_normal(d), tol=1e-10)
+    if d < 2:
+        raise ValueError(f"W must have d >= 2 columns (the solver needs r < d); got shape {W.shape}")
+    if isinstance(r, (bool, np.bool_)) or not isinstance(r, (int, np.integer)) or not 1 <= r <= d - 1:
+        raise ValueError(f"r must be an integer in [1, d - 1] = [1, {d - 1}] for W of shape "
+                         f"{W.shape}; got {r!r}")
+    rng = rng_from(rng, "rng")
+    v0 = rng.standard_normal(d)  # drawn first so every branch consumes rng alike
+    top = np.abs(W).max()
+    if top == 0:
+        return np.eye(d)[:, :r], np.zeros(r)
+    # rescale only where W^T W would over- or underflow (valid ordinary input is untouched)
+    scale = top if not 1e-100 < top < 1e100 else 1.0
+    Ws = W / scale if scale != 1.0 else W
+    op = LinearOperator((d, d), matvec=lambda v: Ws.T @ (Ws @ v), dtype=float)
+    vals, vecs = eigsh(op, k=r, which="LA", v0=v0, tol=1e-10)
     order = np.argsort(vals)[::-1]
-    return vecs[:, order], np.sqrt(np.maximum(vals[order], 0.0))
+    return vecs[:, order], scale * np.sqrt(np.maximum(vals[order], 0.0))
 
 
 def _gradient_step(W, a, X, y, dact, eta):
@@ -128,11 +171,19 @@ class SimResult:
     reps: int
     values: dict
 
+    def _get(self, name):
+        if not isinstance(name, str) or name not in self.values:
+            raise ValueError(f"name must be one of the recorded metrics {sorted(self.values)}; "
+                             f"got {name!r}")
+        return self.values[name]
+
     def mean(self, name):
-        return float(np.mean(self.values[name]))
+        """Mean of metric ``name`` over the repetitions."""
+        return float(np.mean(self._get(name)))
 
     def se(self, name):
-        v = self.values[name]
+        """Standard error of the mean of metric ``name`` (inf for a single repetition)."""
+        v = self._get(name)
         return float(np.std(v, ddof=1) / math.sqrt(len(v))) if len(v) > 1 else math.inf
 
 
@@ -151,7 +202,7 @@ def simulate(setting: MultiIndexSetting, d: int, reps: int, seed=0, *, step: str
     setting : MultiIndexSetting
     d : int >= 8
     reps : int >= 1
-    seed : int or sequence of ints
+    seed : non-negative int, sequence of them, or numpy.random.SeedSequence
         Root entropy for ``numpy.random.SeedSequence``; child ``i`` drives repetition ``i``.
     step : {"fixed", "large"}
         ``"large"`` multiplies both step sizes by sqrt(N) (Ba et al. 2022 large step).
@@ -164,7 +215,7 @@ def simulate(setting: MultiIndexSetting, d: int, reps: int, seed=0, *, step: str
     reps = _check_int("reps", reps, 1)
     if step not in ("fixed", "large"):
         raise ValueError(f"step must be 'fixed' or 'large'; got {step!r}")
-    children = np.random.SeedSequence(seed).spawn(reps)
+    children = seed_sequence(seed, "seed").spawn(reps)
     rows = []
     it = progress(children, total=reps, desc=f"d={d}", disable=not show_progress)
     for child in it:

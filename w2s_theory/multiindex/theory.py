@@ -56,6 +56,7 @@ import math
 import sympy as sp
 
 from .._numeric import Formula, Param
+from .model import MultiIndexSetting
 
 # ----------------------------------------------------------------------------- symbols
 mu1, act2, c1, Ey2, Ey2z2 = sp.symbols("mu1 act2 c1 Ey2 Ey2z2", real=True)
@@ -153,7 +154,14 @@ def limits(setting) -> dict:
     singular vector of the update alone), ``teacher_u1_large_step`` (eta ~ sqrt N),
     ``teacher_u2_rate`` (kappa_T^2 = lim d E<v1,u2>^2), ``student_u1``, ``student_u2``
     (Thm 11), and the intermediate ``rho_T2``, ``theta_T2``, ``rho_S2``, ``theta_S2``.
+
+    Raises
+    ------
+    ValueError
+        If ``setting`` is not a MultiIndexSetting.
     """
+    if not isinstance(setting, MultiIndexSetting):
+        raise ValueError(f"setting must be a MultiIndexSetting; got {type(setting).__name__}")
     h = setting.hermite
     vals = {mu1: h["mu1"], act2: h["act_norm2"], c1: h["c1"],
             Ey2: h["Ey2"], Ey2z2: h["Ey2z2"], psiT: setting.psi_T, psiS: setting.psi_S,
