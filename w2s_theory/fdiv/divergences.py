@@ -443,12 +443,25 @@ class FDivergence:
             Teacher probabilities; zero entries are allowed only when
             ``a(0+)`` is finite (not for reverse KL or Jeffreys).
         logits : array_like, shape (..., k)
-            Finite real student logits (broadcast with ``teacher``); lists of
-            ``mpf`` select mpmath evaluation (1-D).
+            Finite real student logits (broadcast with ``teacher``) whose
+            spread ``max - min`` is finite in float64; lists of ``mpf`` select
+            mpmath evaluation (1-D).
+        tol : float
+            Sum-to-1 tolerance for ``teacher``, in ``(0, 1e-2]``.
 
         Returns
         -------
         (loss, grad) : loss has the leading shape, grad the shape of logits.
+            Finite also when softmax underflows (logit spread >= ~745): such
+            entries are evaluated from the log-softmax in mpmath.
+
+        Raises
+        ------
+        ValueError
+            for invalid ``teacher``, ``logits`` or ``tol`` (naming it).
+        FloatingPointError
+            when the loss or gradient itself exceeds float64 (e.g. chi2 with a
+            student probability ~e^-800: ``p^2/s`` overflows).
         """
         check_tol(tol)
         if _is_mp_input(teacher) or _is_mp_input(logits):
