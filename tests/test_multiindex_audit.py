@@ -1,0 +1,53 @@
+"""Sharpness of the multiindex claims fixed after the audit: perturbed formulas must fail."""
+import dataclasses
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from proofs_check import Context
+from w2s_theory.multiindex import claims as C
+from w2s_theory.multiindex import theory as T
+
+QUICK = Context(quick=True)
+
+
+def _scaled(f, fac):
+    return lambda *a, **k: fac * f(*a, **k)
+
+
+# ------------------------------------------------------------------ limit-special-cases (B)
+
+def test_special_cases_pass_unperturbed():
+    assert C._special(QUICK).passed
+
+
+@pytest.mark.parametrize("name", ["ZETA", "STUDENT_U2", "TEACHER_U1"])
+def test_special_cases_fail_with_symbolic_formula_x1_1(monkeypatch, name):
+    monkeypatch.setattr(T, name, sp.Rational(11, 10) * getattr(T, name))
+    assert not C._special(QUICK).passed
+
+
+@pytest.mark.parametrize("name", ["spike_overlap", "student_u2"])
+def test_special_cases_fail_with_numeric_evaluator_x1_1(monkeypatch, name):
+    monkeypatch.setattr(T, name, _scaled(getattr(T, name), 1.1))
+    assert not C._special(QUICK).passed
+
+
+def test_special_cases_fail_when_threshold_moves(monkeypatch):
+    # a wrong BBP threshold theta^2 > alpha (instead of theta^4 > alpha) must be caught
+    wrong = sp.Piecewise((1 - (T.alpha + T.theta2) / (T.theta2 * (T.theta2 + 1)), T.theta2 > T.alpha),
+                         (0, True))
+    monkeypatch.setattr(T, "ZETA", wrong)
+    assert not C._special(QUICK).passed
+
+
+# ------------------------------------------------------------------ student-keeps-both (C)
+
+def test_keeps_both_fails_when_teacher_u2_does_not_decay(monkeypatch):
+    sims = C.study(QUICK)
+    fake = [dataclasses.replace(s, values={**s.values, "teacher_u2": s.values["student_u2"]})
+            for s in sims]
+    monkeypatch.setattr(C, "study", lambda ctx: fake)
+    out = C._keeps_both(QUICK)
+    assert not out.passed and out.worst < 0
