@@ -187,3 +187,13 @@ def test_linear_error_mixed_magnitudes():
     both = (0.0 + 1.0 + norm.cdf(-(r_mu + r_m)) + norm.cdf(-(r_mu - r_m))) / 4
     ref = PM.p_easy * norm.cdf(-r_mu) + PM.p_hard / 2 + PM.p_both * both
     assert linear_cnn_error(w, PM) == pytest.approx(ref, rel=1e-12)
+
+
+def test_linear_error_formula_broadcasts_arrays():
+    # arrays used to raise TypeError (math.erfc); now elementwise = scalar calls
+    a_mu = np.array([1.0, -0.5, 3.0, 0.0])
+    p_e = np.array([0.7, 0.2, 0.3, 0.0])
+    out = LINEAR_ERROR(a_mu, 0.5, -0.2, 0.8, p_e, 0.3, 0.7 - p_e)
+    ref = [LINEAR_ERROR(a, 0.5, -0.2, 0.8, pe, 0.3, 0.7 - pe) for a, pe in zip(a_mu, p_e)]
+    np.testing.assert_allclose(out, ref, rtol=1e-14)
+    assert out[0] == pytest.approx(0.7 * norm.cdf(-1.25) + 0.15, rel=1e-14)  # p_b = 0

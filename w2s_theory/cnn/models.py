@@ -26,6 +26,7 @@ from collections.abc import Iterable
 import mpmath
 import numpy as np
 import sympy as sp
+from scipy.special import erfc as scipy_erfc
 from scipy.special import expit
 
 from .._numeric import GUARD_DIGITS, Formula, Param, finish, prepare
@@ -72,7 +73,19 @@ class _MixtureFormula(Formula):
         if np.any(off > 1e-9):
             first = total if kind == "mp" else np.asarray(total).flat[int(np.argmax(off))]
             raise ValueError(f"p_e + p_h + p_b must equal 1 (within 1e-9); got {first!r}")
+        if kind == "array":  # lambdify maps erfc to math.erfc (scalars only)
+            with np.errstate(all="ignore"):
+                out = np.asarray(self._numpy_vectorised(*args), dtype=float)
+            out = np.broadcast_to(out, np.shape(args[0]))
+            if not np.all(np.isfinite(out)):
+                raise FloatingPointError(f"{self.name}: non-finite result for valid input")
+            return finish(kind, out)
         return finish(kind, self.evaluate(kind, args))
+
+    @functools.cached_property
+    def _numpy_vectorised(self):
+        return sp.lambdify(self.symbols, self.expr, modules=[{"erfc": scipy_erfc}, "numpy"],
+                           cse=True)
 
 
 #: ``err(a_mu, a_plus, a_minus, s, p_e, p_h, p_b)``; ``p_e + p_h + p_b`` must be
