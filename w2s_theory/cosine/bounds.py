@@ -45,6 +45,10 @@ def hessian_bound(w, w_star, Sigma=None):
     Source: Geng, Hansen & Li (2026), Lemma C.3.  Tight for every Σ (attained
     when c = ±1/√3 and the extremal eigenvector of the reduced Hessian is a top
     eigenvector of Σ).
+
+    Parameters are as in :func:`~w2s_theory.cosine.calculus.cosine`.  Any
+    finite nonzero w is accepted (w is rescaled by an exact power of two);
+    FloatingPointError if the bound itself exceeds the float64 range.
     """
     W, ws, S = check_pair(w, w_star, Sigma)
     Wh, e = pow2_scale(W)                     # exact: the bound is (−2)-homogeneous in w
@@ -61,7 +65,7 @@ def gradient_bound(w, w_star, Sigma=None):
               \le \frac{\sqrt{\lambda_{\max}(\Sigma)}}{\|w\|_\Sigma}.
 
     So c is √λmax/r-Lipschitz on {‖w‖_Σ ≥ r}.  Source: Geng, Hansen & Li (2026),
-    Lemma C.4; THEORY.md §4.
+    Lemma C.4; THEORY.md §4.  Parameters and scaling as in :func:`hessian_bound`.
     """
     W, ws, S = check_pair(w, w_star, Sigma)
     Wh, e = pow2_scale(W)                     # exact: the bound is (−1)-homogeneous in w
@@ -225,6 +229,10 @@ def taylor_step_bound(w, v, w_star, Sigma=None):
 
 
 def sft_step_limits(w, t, w_star, Sigma=None, beta=1.0):
-    """(exact limit, Taylor bound) for one population SFT step v = −E∇ℓ(w) on teacher t."""
+    """(exact limit, Taylor bound) for one population SFT step v = −E∇ℓ(w) on teacher t.
+
+    w : (d,) nonzero;  t : (d,) nonzero teacher;  w_star : (d,) nonzero;
+    Sigma : (d, d) SPD (default identity);  beta : float in (0, inf).
+    """
     v = -expected_gradient(w, t, Sigma, beta)
     return exact_step_limit(w, v, w_star, Sigma), taylor_step_bound(w, v, w_star, Sigma)
