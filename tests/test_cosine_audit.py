@@ -78,3 +78,41 @@ def test_residual_bound_tight_witness():
     assert lhs == pytest.approx(SFT.confidence_residual_bound(cosine(w, ws, S), ev[0], ev[-1]), rel=1e-12)
     assert cosine(w, ws, S) == pytest.approx(0.7, abs=1e-13)
 
+
+
+# ------------------------------------------------------------------ B: SGD one-step probability
+def test_sgd_one_step_passes_and_rejects_variance_doubling():
+    out = run("cosine.sgd-one-step")
+    assert out.passed, out.detail
+    assert "rejected: True" in out.detail
+
+
+def test_sgd_one_step_sigma_sqrt2_fails(monkeypatch):
+    # σ×√2 (variance ×2) in the prediction Φ(√B ċ/σ) must fail in quick mode
+    orig = ST.predicted_probability
+    monkeypatch.setattr(ST, "predicted_probability", lambda rate, sigma, B: orig(rate, sigma * math.sqrt(2), B))
+    out = run("cosine.sgd-one-step")
+    assert not out.passed, out.detail
+
+
+# ------------------------------------------------------------------ C: exact cube value is checked
+def test_cube_exact_value_is_checked():
+    out = run("cosine.zero-one-non-elliptical")
+    assert out.passed and out.worst_kind == "error" and out.worst <= 1, out.detail
+    # independent of the code: tan(30°)/4 at c = cos 30°
+    assert CC._cube_zero_one(math.cos(math.pi / 6)) == pytest.approx(math.tan(math.pi / 6) / 4, rel=1e-14)
+
+
+def test_cube_exact_value_perturbed_fails(monkeypatch):
+    orig = CC._cube_zero_one
+    monkeypatch.setattr(CC, "_cube_zero_one", lambda c: 1.1 * orig(c))
+    out = run("cosine.zero-one-non-elliptical")
+    assert not out.passed, out.detail
+
+
+def test_broken_cube_sampler_fails(monkeypatch):
+    # a "cube" sampler that actually draws Gaussians (an elliptical law) must fail the claim
+    import w2s_theory.cosine.montecarlo as MC
+    orig = MC.sample
+    monkeypatch.setattr(MC, "sample", lambda law, *a, **k: orig("gaussian" if law == "uniform-cube" else law, *a, **k))
+    assert not run("cosine.zero-one-non-elliptical").passed
