@@ -42,3 +42,21 @@ def test_pinsker_claim_rejects_wrong_constant(registry, monkeypatch, factor):
 def test_standard_references_for_elementary_inequalities(registry):
     for name in ("log-chi2-chi2", "kl-chi2"):
         assert "Gibbs & Su 2002" in registry[f"fdiv.ineq.{name}"].source
+
+
+# ---------------------------------------------------------------- G: fdiv.w2s-rate
+@pytest.mark.parametrize("hyp, ok", [(1.0, True), (0.75, False), (1.25, False), (0.65, False),
+                                     (0.5, False)])
+def test_rate_check_rejects_wrong_exponents(hyp, ok):
+    # one cached simulation (the claim's), tested against several hypothesised
+    # rates; testing hypothesis 0.75 is the same as testing 1 on an excess risk
+    # that decays like n^-0.75 (the simulated one times n^0.25: slope shifts by
+    # exactly 0.25, SE unchanged)
+    rate, se, ci, passed = C.rate_check(True, QUICK.seed, hypothesised=hyp)
+    assert passed is ok, (hyp, rate, se)
+
+
+def test_rate_allowance_is_below_a_quarter():
+    # the allowance itself (not only this seed's rate) separates n^-1 from n^-0.75
+    rate, se, _, _ = C.rate_check(True, QUICK.seed)
+    assert C.Z_RATE * se + C.C_RATE < 0.2

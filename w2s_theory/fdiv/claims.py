@@ -362,34 +362,82 @@ def _(ctx: Context) -> Outcome:
                           + f"; min z = {min(z.values()):.1f}")
 
 
+#: Allowance of fdiv.w2s-rate: |rate − hypothesised| <= Z_RATE SE + C_RATE.
+#: z = 3 on the SE of the mean per-seed slope (24 / 32 seeds; close to the
+#: 99.7% two-sided t-quantiles 3.3 / 3.2; fixed seeds, so deterministic).
+#: C = 0.05 absorbs the two deterministic biases: the reference minimiser's
+#: own error adds a constant ~ c/n_ref to the excess c/n, which lowers the
+#: fitted slope by about log(1 + n_max/n_ref)/log(n_max/n_min) <= 0.02
+#: (n_ref ~ 16 n_max in both modes); the O((d/n)^2) terms at n = 100 with 7
+#: head parameters change the smallest-n point by a few % (slope < 0.02).
+#: Measured allowance 3 SE + C = 0.18 (quick), 0.13 (full): rates 0.75 and
+#: 1.25 are rejected.
+Z_RATE, C_RATE = 3.0, 0.05
+
+
+def _rate_design(quick: bool):
+    """``(ns, seeds, n_ref)`` of the rate check: d = 6 (7 head parameters)."""
+    ns = [100, 200, 400, 800, 1600, 3200]
+    return (ns, 24, 50000) if quick else (ns + [6400], 32, 100000)
+
+
+def _excess_kl(model, rng, ns, seeds: int, n_ref: int):
+    """:func:`w2s.excess_risk_curve` for the KL loss, with BFGS ``gtol = 1e-7``
+    (3x faster than its 1e-10; the optimisation error of the excess,
+    ~ gtol^2 / curvature ~ 1e-14, is negligible against excess >= 1e-4)."""
+    from .w2s import _binary_objective, fit_head, teacher_probs, train_teacher
+    ss = rng.bit_generator.seed_seq.spawn(seeds + 1)
+    rngs = [np.random.default_rng(s) for s in ss]
+    ref_rng = rngs.pop()
+    theta_T = train_teacher(model, ref_rng, 500)
+    xr, _, vr = model.sample(ref_rng, n_ref)
+    pr = teacher_probs(theta_T, vr)
+    objective = _binary_objective(KL, np.hstack([xr, np.ones((n_ref, 1))]),
+                                  np.stack([pr, 1 - pr], -1), 0.0)
+    th_ref = fit_head(KL, xr, pr, gtol=1e-7)
+    r_ref = objective(th_ref)[0]
+    out = np.empty((seeds, len(ns)))
+    for s, r in enumerate(rngs):
+        for j, n in enumerate(ns):
+            x, _, v = model.sample(r, n)
+            th = fit_head(KL, x, teacher_probs(theta_T, v), theta0=th_ref, gtol=1e-7)
+            out[s, j] = objective(th)[0] - r_ref
+    return out
+
+
+_RATE_CACHE: dict = {}
+
+
 def rate_check(ctx_quick: bool, seed: int, hypothesised: float = 1.0):
     """Fitted excess-risk rate of the KL student and the pass/fail of
-    ``|rate - hypothesised| <= 3 SE + 0.15``.
+    ``|rate - hypothesised| <= Z_RATE SE + C_RATE`` (see :data:`Z_RATE`).
 
-    z = 3 over seeds (the 95% t-quantile is 2.2 at 12 seeds, so 3 is conservative);
-    C = 0.15 absorbs the finite-n curvature of log excess vs log n and the
-    O(d/n_ref) bias of the reference minimiser (measured slope changes by
-    < 0.1 when n_ref doubles).
+    The simulation is cached per ``(ctx_quick, seed)``, so testing several
+    hypotheses costs one run.  Returns ``(rate, se, ci95, ok)``.
     """
-    from .w2s import excess_risk_curve, fit_rate
-    model = _w2s_model(ctx_quick, 1.0)
-    ns = [200, 400, 800, 1600, 3200] if ctx_quick else [250, 500, 1000, 2000, 4000, 8000]
-    rng = np.random.default_rng(np.random.SeedSequence([seed, 10]))
-    ex = excess_risk_curve(model, "kl", rng, ns=ns, seeds=12 if ctx_quick else 16,
-                           n_ref=10000 if ctx_quick else 40000)
-    rate, se, ci = fit_rate(ns, np.maximum(ex, 1e-300))
-    return rate, se, ci, abs(rate - hypothesised) <= 3 * se + 0.15
+    from .w2s import GaussianMixtureW2S, fit_rate
+    key = (bool(ctx_quick), seed)
+    if key not in _RATE_CACHE:
+        ns, seeds, n_ref = _rate_design(ctx_quick)
+        model = GaussianMixtureW2S(d=6, d_weak=3, signal=2.0, tau=1.0)
+        rng = np.random.default_rng(np.random.SeedSequence([seed, 10]))
+        ex = _excess_kl(model, rng, ns, seeds, n_ref)
+        _RATE_CACHE[key] = fit_rate(ns, np.maximum(ex, 1e-300))
+    rate, se, ci = _RATE_CACHE[key]
+    return rate, se, ci, abs(rate - hypothesised) <= Z_RATE * se + C_RATE
 
 
 @claim(id="fdiv.w2s-rate",
        title="the excess f-risk (KL) of the ERM student head decays like n^-1 in the number of "
-             "weakly labelled samples (classical parametric rate; faster than n^-1/2)",
+             "weakly labelled samples (classical parametric rate; rates 0.75 and 1.25 rejected)",
        source=f"{PAPER} ('sample complexity bounds'); M-estimation asymptotics (van der Vaart "
               "1998, Thm 5.23)",
-       method="simulation", domain="tau = 1, KL loss; quick d=6, n in 200..3200, 12 seeds; full "
-                                   "d=20, n in 250..8000, 16 seeds")
+       method="simulation", domain="tau = 1, KL loss, d = 6; quick n in 100..3200, 24 seeds, "
+                                   "n_ref = 50000; full n in 100..6400, 32 seeds, n_ref = 100000")
 def _(ctx: Context) -> Outcome:
     rate, se, ci, ok = rate_check(ctx.quick, ctx.seed)
-    return Outcome(points=12 if ctx.quick else 16, worst=abs(rate - 1), passed=bool(ok),
+    ns, seeds, _ = _rate_design(ctx.quick)
+    return Outcome(points=seeds * len(ns), worst=abs(rate - 1), passed=bool(ok),
                    detail=f"fitted rate {rate:.3f} +- {se:.3f} (95% CI [{ci[0]:.2f}, {ci[1]:.2f}]); "
-                          f"pass if |rate - 1| <= 3 SE + 0.15")
+                          f"pass if |rate - 1| <= {Z_RATE:g} SE + {C_RATE:g} = "
+                          f"{Z_RATE * se + C_RATE:.3f}")
