@@ -31,16 +31,19 @@ Z = 4.0
 
 
 def sim_C(sigma2, r2):
-    """C of the C/d allowance.
+    """C of the C/d allowance: C = σ² + r² (the errors' natural scale).
 
-    Measured max |mean - limit|·d of E_S - E_T and Δ over DECOMP_SETTINGS at
-    d = 200, 400, 800 (20 trials): ≤ 5.3 for (φ,ψ) = (.5,.5), (2,.5); ≤ 9.0 for
-    (.5, 2); ≤ 18 for (1.5, 3), there within 2 SE (statistical).  Not growing
-    with d, as an O(1/d) bias should not (docs/theory/wridge.rst).  With
-    σ² + r² = 1.5, C = 4(σ² + r²) = 6 covers the systematic part while a 10 %
-    error in Δ is still rejected (claim detail, tests).
+    The earlier calibration's max |mean - limit|·d of E_S - E_T and Δ over DECOMP_SETTINGS
+    at d = 200, 400, 800 (20 trials; ≤ 5.3, 9.0, 18 by setting) was within 2 SE of zero,
+    i.e. noise, which z·SE already covers.  A second calibration with seeds disjoint from
+    the claims' (E_S of the App E points: d = 200 × 24 and d = 400 × 12 trials) measured
+    (mean - limit)·d within ~2.3 SE of zero at every point away from the φ = 1 peak, the
+    largest estimates being 6 ± 3 (optimal λ_T) and 11 ± 5 (λ_T = 0.02) at d = 400, where
+    z·SE ≈ 0.03 dwarfs such a bias.  On the quick decomposition runs C = σ² + r² = 1.5 gives
+    the theory a max ratio of 0.31, while Δ ×1.05 / ×0.95, the §2.1 gap ×1.05 and gap ± 0.02
+    all exceed 1 (the former C = 4(σ² + r²) let all of these pass; tests/test_wridge_audit.py).
     """
-    return 4.0 * (sigma2 + r2)
+    return sigma2 + r2
 
 
 def decomposition_sizes(ctx: Context):
@@ -304,13 +307,17 @@ def _rho_th(ctx: Context) -> Outcome:
 # ----------------------------------------------------------------------------------------------
 def _sim_phi_points(ctx, psi, lam_S, s2, r2, phis, lam_T_of_phi, tag):
     """Simulated §2.1 student (ω = 1) at each φ; returns (theory-args, mean, se, d)."""
-    d, trials = (200, 6) if ctx.quick else (400, 12)
+    # quick: 16 trials (SE ≈ 0.01-0.02) so that E_S ×1.05 (0.07-0.1 here) is rejected at d = 200
+    d, trials = (200, 16) if ctx.quick else (400, 12)
     out = []
     for k, phi in enumerate(phis):
         lt = lam_T_of_phi(phi)
-        sim = simulate_wridge(d, phi, psi, [lt], [lam_S], s2, r2, [0.0], [1.0], trials=trials,
-                              seed=[ctx.seed, tag, k])
-        out.append((phi, lt, sim.student_mean[0, 0, 0, 0], sim.student_se[0, 0, 0, 0], d))
+        key = ("phi-point", ctx.quick, ctx.seed, tag, k, phi, psi, lt, lam_S, s2, r2)
+        if key not in _CACHE:   # cached per run: simulations do not depend on the formulas
+            sim = simulate_wridge(d, phi, psi, [lt], [lam_S], s2, r2, [0.0], [1.0], trials=trials,
+                                  seed=[ctx.seed, tag, k])
+            _CACHE[key] = (sim.student_mean[0, 0, 0, 0], sim.student_se[0, 0, 0, 0])
+        out.append((phi, lt, *_CACHE[key], d))
     return out
 
 
@@ -487,7 +494,9 @@ def _rho_th_limit(ctx: Context) -> Outcome:
     rng = np.random.default_rng([ctx.seed, 91])
     n = 40 if ctx.quick else 400
     lam_S = np.geomspace(1e-9, 1e6, 1201)
-    worst_lim, undershoot, relevant, pts = 0.0, -np.inf, 0, 0
+    # excess = (min over the λ_S grid of ρ_th - bound)/bound, bound = ρ₀ (ρ₀ < 1) or 1 (ρ₀ ≥ 1):
+    # the claim says it is never negative; -1e-12 allows for float rounding on the grid
+    worst_lim, excess, relevant, pts = 0.0, np.inf, 0, 0
     with mpmath.workdps(50):
         for i in range(n):
             phi, s2, r2 = 10 ** rng.uniform(-1.5, 1.5), 10 ** rng.uniform(-1, 1), 10 ** rng.uniform(-1, 1)
@@ -503,11 +512,12 @@ def _rho_th_limit(ctx: Context) -> Outcome:
             grid_min = float(np.min(T.rho_threshold(phi, psi, lt, lam_S, s2, r2, om)))
             if r0 < 1:   # ... and no λ_S does better (so it is the infimum)
                 relevant += 1
-                undershoot = max(undershoot, (r0 - grid_min) / r0)
+                excess = min(excess, (grid_min - r0) / r0)
             else:        # ρ₀ ≥ 1: no λ_S brings the threshold below 1 either
-                undershoot = max(undershoot, 1 - grid_min)
-    ok = worst_lim < 1e-30 and undershoot <= 1e-12 and relevant > n // 5
-    return Outcome(pts, max(undershoot, worst_lim), ok,
-                   f"{relevant}/{pts} draws with ρ₀ < 1: max relative undershoot of min_λS ρ_th below ρ₀ "
-                   f"= {undershoot:.2g} (≤ 1e-12 required); ρ_th(λ_S=1e-40) vs ρ₀ at 50 digits: "
-                   f"{worst_lim:.2g}. Numerical evidence, not a proof.")
+                excess = min(excess, grid_min - 1)
+    ok = worst_lim < 1e-30 and excess >= -1e-12 and relevant > n // 5
+    return Outcome(pts, excess, ok,
+                   f"{relevant}/{pts} draws with ρ₀ < 1: min relative excess of min_λS ρ_th over ρ₀ "
+                   f"(over 1 when ρ₀ ≥ 1) = {excess:.2g} (≥ -1e-12 required); ρ_th(λ_S=1e-40) vs ρ₀ at "
+                   f"50 digits: {worst_lim:.2g} (< 1e-30 required). Numerical evidence, not a proof.",
+                   worst_kind="margin")
