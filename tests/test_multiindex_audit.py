@@ -51,3 +51,49 @@ def test_keeps_both_fails_when_teacher_u2_does_not_decay(monkeypatch):
     monkeypatch.setattr(C, "study", lambda ctx: fake)
     out = C._keeps_both(QUICK)
     assert not out.passed and out.worst < 0
+
+
+# ------------------------------------------------------------------ extrapolated limits (A)
+
+def _scaled_limits(keys, fac):
+    orig = T.limits
+
+    def limits(setting):
+        out = dict(orig(setting))
+        for k in keys:
+            out[k] = fac * out[k]
+        return out
+    return limits
+
+
+def test_teacher_and_student_limits_pass_unperturbed():
+    assert C._teacher_easy(QUICK).passed
+    assert C._student_limits(QUICK).passed
+    assert C._teacher_hard(QUICK).passed
+
+
+@pytest.mark.parametrize("key,fac", [("teacher_u1", 1.1), ("teacher_u1", 0.9), ("teacher_grad_u1", 1.1),
+                                     ("teacher_grad_u1", 0.95), ("teacher_u1_large_step", 1.1),
+                                     ("teacher_u1_large_step", 0.9)])
+def test_teacher_easy_limit_rejects_perturbed_limit(monkeypatch, key, fac):
+    monkeypatch.setattr(T, "limits", _scaled_limits([key], fac))
+    assert not C._teacher_easy(QUICK).passed
+
+
+@pytest.mark.parametrize("fac", [1.1, 0.95])
+def test_student_u2_limit_rejects_perturbed_limit(monkeypatch, fac):
+    monkeypatch.setattr(T, "limits", _scaled_limits(["student_u2"], fac))
+    assert not C._student_limits(QUICK).passed
+
+
+@pytest.mark.parametrize("fac", [1.3, 0.7])
+def test_student_u1_limit_rejects_perturbed_limit_quick(monkeypatch, fac):
+    # quick-mode power for the noisy student u1 overlap (SE(L) ~0.015 on 0.27)
+    monkeypatch.setattr(T, "limits", _scaled_limits(["student_u1"], fac))
+    assert not C._student_limits(QUICK).passed
+
+
+@pytest.mark.parametrize("fac", [1.6, 0.4])
+def test_teacher_hard_constant_rejects_perturbed_kappa(monkeypatch, fac):
+    monkeypatch.setattr(T, "limits", _scaled_limits(["teacher_u2_rate"], fac))
+    assert not C._teacher_hard(QUICK).passed

@@ -140,7 +140,7 @@ def _info(ctx: Context) -> Outcome:
 from . import theory as T  # noqa: E402
 from .model import MultiIndexSetting  # noqa: E402
 from .simulate import simulate  # noqa: E402
-from .stats import agreement, fit_rate  # noqa: E402
+from .stats import Agreement, agreement, fit_rate, small_sample_factor  # noqa: E402
 
 
 #: zeta(theta^2, alpha) at rational points, computed by hand from
@@ -266,6 +266,43 @@ def check_limits(sims, limits, metrics, *, z=Z_LIMIT, C=C_LIMIT):
     return res
 
 
+def extrapolate(ds, means, ses, reps):
+    """Weighted least squares of the per-d means on mean(d) = L + b/d.
+
+    The limit formulas hold as d -> oo with an O(1/d) finite-size bias (calibration above);
+    fitting b removes the need for a C/d allowance, so the test |L - limit| <= z SE(L) has no
+    free constant.  SEs are widened to Student-t quantiles (``reps`` repetitions per d).
+    Returns (L, SE(L), b, chi2 of the fit with len(ds) - 2 degrees of freedom).
+    """
+    import numpy as np
+    ds, means, ses = (np.asarray(v, float) for v in (ds, means, ses))
+    ses = ses * small_sample_factor(Z_LIMIT, np.broadcast_to(reps, ses.shape))
+    A = np.stack([np.ones_like(ds), 1 / ds], 1)
+    w = 1 / ses**2
+    cov = np.linalg.inv(A.T @ (w[:, None] * A))
+    L, b = cov @ (A.T @ (w * means))
+    chi2 = float(np.sum(w * (means - A @ np.array([L, b])) ** 2))
+    return float(L), float(math.sqrt(cov[0, 0])), float(b), chi2
+
+
+def check_extrapolated(ds, means, ses, reps, limit, *, z=Z_LIMIT, label=""):
+    """|L - limit| <= z SE(L) for the 1/d-extrapolated mean L (see :func:`extrapolate`)."""
+    L, se, b, chi2 = extrapolate(ds, means, ses, reps)
+    err = abs(L - limit)
+    return Agreement(err <= z * se, err, err / (z * se), len(ds),
+                     f"{label}extrapolated d->oo {L:.4f} +- {se:.4f} (b = {b:+.2f}/d, chi2 = {chi2:.1f} "
+                     f"on {len(ds) - 2} dof) vs theory {limit:.4f} (|diff| {err:.4f} <= {z * se:.4f} = "
+                     f"{z:g} SE(L), t-widened)")
+
+
+def check_limits_extrapolated(sims, limits, metrics, *, z=Z_LIMIT):
+    """:func:`check_extrapolated` for each metric over the per-d simulations ``sims``."""
+    ds = [s.d for s in sims]
+    reps = [s.reps for s in sims]
+    return [check_extrapolated(ds, [s.mean(m) for s in sims], [s.se(m) for s in sims], reps,
+                               limits[m], z=z, label=f"{m}: ") for m in metrics]
+
+
 def _summarise(res, extra=""):
     worst = max(res, key=lambda r: r.worst_ratio)
     return Outcome(sum(r.points for r in res), worst.worst_abs, all(r.passed for r in res),
@@ -298,25 +335,32 @@ def _bgn(ctx: Context) -> Outcome:
     return _summarise(res)
 
 
+def large_step_plan(ctx: Context):
+    """(ds, reps) of the large-step teacher runs (cheap: teacher only)."""
+    return ((32, 64, 128, 256), 32) if ctx.quick else ((64, 128, 256, 512), 24)
+
+
 @claim(id="multiindex.teacher-easy-limit",
        title="Prop 10 (easy direction): the one-step teacher's top right singular vector has "
              "<v1,u1>^2 -> rho_T^2 zeta(theta_T^2), rho_T^2 = c1^2/(c1^2 + psi_T E y^2), "
              "theta_T = eta_T mu1 sqrt(c1^2 + psi_T E y^2); large step (eta ~ sqrt N) and the update "
-             "W1 - W0 alone: -> rho_T^2",
+             "W1 - W0 alone: -> rho_T^2 (1/d-extrapolated means within 3.29 SE, no C)",
        source=f"{SRC}, Prop 10 (corollary of Ba et al. 2022, Prop 2); limit derived here",
        method="simulation",
-       domain="default setting d=64..512 x 48 reps (quick 32..192 x 16); alt setting d=128..512 x 24 "
-              "(full only); large step d=512 x 16 (quick 256 x 8)")
+       domain="default setting, teacher-only runs d=64..512 x 96 reps (quick 32..256 x 64); alt setting "
+              "d=128..512 x 24 (full only); large step d=64..512 x 24 (quick 32..256 x 32)")
 def _teacher_easy(ctx: Context) -> Outcome:
-    res = check_limits(study(ctx), DEFAULT.limits(), ["teacher_u1", "teacher_grad_u1"])
+    # the teacher-only runs of the rate study (4x the repetitions of the student study) make
+    # SE(L) ~0.006: x1.1 (0.04-0.05 here) is rejected in quick mode (tests/test_multiindex_audit.py)
+    res = check_limits_extrapolated(rate_study(ctx), DEFAULT.limits(), ["teacher_u1", "teacher_grad_u1"])
     if not ctx.quick:
-        res += check_limits(study(ctx, ALT, "alt", ds=(128, 256, 512), reps=24), ALT.limits(),
-                            ["teacher_u1", "teacher_grad_u1"])
-    dl, rl = (256, 8) if ctx.quick else (512, 16)
-    big = simulate(DEFAULT, dl, rl, seed=[ctx.seed, 7], step="large", student=False)
-    res.append(agreement(big.mean("teacher_u1"), big.se("teacher_u1"),
-                         DEFAULT.limits()["teacher_u1_large_step"], dl, z=Z_LIMIT, C=C_LIMIT,
-                         label="large step: "))
+        res += check_limits_extrapolated(study(ctx, ALT, "alt", ds=(128, 256, 512), reps=24), ALT.limits(),
+                                         ["teacher_u1", "teacher_grad_u1"])
+    dl, rl = large_step_plan(ctx)
+    big = [simulate(DEFAULT, d, rl, seed=[ctx.seed, 7, d], step="large", student=False) for d in dl]
+    res += check_limits_extrapolated(big, {"teacher_u1": DEFAULT.limits()["teacher_u1_large_step"]},
+                                     ["teacher_u1"])
+    res[-1].detail = "large step: " + res[-1].detail
     return _summarise(res)
 
 
@@ -347,9 +391,11 @@ def _teacher_hard(ctx: Context) -> Outcome:
     ceiling = 0.0 if ctx.quick else -0.25
     ok_rate = rate.contains(-0.5) and hi < ceiling
     kappa = math.sqrt(DEFAULT.limits()["teacher_u2_rate"])
-    # sqrt(d)|<v1,u2>| -> |N(0, kappa^2)|, mean kappa sqrt(2/pi); C/d allowance as for limits
-    ag = agreement(np.sqrt(ds) * means, np.sqrt(ds) * ses, kappa * math.sqrt(2 / math.pi), ds,
-                   z=Z_LIMIT, C=C_LIMIT, label="sqrt(d) E|<v1,u2>|: ")
+    # sqrt(d)|<v1,u2>| -> |N(0, kappa^2)|, mean kappa sqrt(2/pi); 1/d-extrapolated, no C.  The
+    # per-run CV ~0.76 limits the power: SE(L) ~0.07 on 0.95 in quick mode, so only errors in
+    # kappa^2 of roughly x1.6 / x0.4 or more are rejected there (tests/test_multiindex_audit.py)
+    ag = check_extrapolated(ds, np.sqrt(ds) * means, np.sqrt(ds) * ses, rate_plan(ctx)[1],
+                            kappa * math.sqrt(2 / math.pi), label="sqrt(d) E|<v1,u2>|: ")
     return Outcome(len(ds), abs(rate.slope + 0.5), ok_rate and ag.passed,
                    f"{rate}, required upper end < {ceiling:g}; {ag.detail}")
 
@@ -359,14 +405,17 @@ def _teacher_hard(ctx: Context) -> Outcome:
 
 @claim(id="multiindex.student-limits",
        title="Thm 11: the student's top-2 right singular subspace P has ||P u1||^2 -> rho_S^2 zeta(theta_S^2) "
-             "and ||P u2||^2 -> zeta(beta^2) (both > 0)",
+             "and ||P u2||^2 -> zeta(beta^2) (both > 0; 1/d-extrapolated means within 3.29 SE, no C)",
        source=f"{SRC}, Thm 11 (limits derived here)", method="simulation",
        domain="default setting d=64..512 x 48 reps (quick 32..192 x 16); alt setting d=128..512 x 24 (full)")
 def _student_limits(ctx: Context) -> Outcome:
-    res = check_limits(study(ctx), DEFAULT.limits(), ["student_u1", "student_u2"])
+    # 1/d-extrapolated means, no C.  Power in quick mode (SE(L) ~0.011-0.015): student u2 (0.75)
+    # x1.1 and x0.95 are rejected; student u1 (0.27, per-run SD ~0.65/sqrt(d)) only errors of
+    # ~x1.25 -- x1.1 needs the full-mode runs (tests/test_multiindex_audit.py)
+    res = check_limits_extrapolated(study(ctx), DEFAULT.limits(), ["student_u1", "student_u2"])
     if not ctx.quick:
-        res += check_limits(study(ctx, ALT, "alt", ds=(128, 256, 512), reps=24), ALT.limits(),
-                            ["student_u1", "student_u2"])
+        res += check_limits_extrapolated(study(ctx, ALT, "alt", ds=(128, 256, 512), reps=24),
+                                         ALT.limits(), ["student_u1", "student_u2"])
     return _summarise(res)
 
 
