@@ -97,3 +97,21 @@ def test_student_u1_limit_rejects_perturbed_limit_quick(monkeypatch, fac):
 def test_teacher_hard_constant_rejects_perturbed_kappa(monkeypatch, fac):
     monkeypatch.setattr(T, "limits", _scaled_limits(["teacher_u2_rate"], fac))
     assert not C._teacher_hard(QUICK).passed
+
+
+def test_spiked_overlap_passes_unperturbed():
+    assert C._bgn(QUICK).passed
+
+
+@pytest.mark.parametrize("fac", [1.05, 0.95])
+def test_spiked_overlap_rejects_5_percent(monkeypatch, fac):
+    monkeypatch.setattr(T, "spike_overlap", _scaled(T.spike_overlap, fac))
+    assert not C._bgn(QUICK).passed
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fac", [1.1, 0.9])
+def test_student_u1_limit_rejects_10_percent_full_mode(monkeypatch, fac):
+    # full mode (d = 64..512 x 48 reps): SE(L) ~0.005 on 0.27, so a 10 % error fails
+    monkeypatch.setattr(T, "limits", _scaled_limits(["student_u1"], fac))
+    assert not C._student_limits(Context(quick=False)).passed
