@@ -30,35 +30,43 @@ def figure1_data(quick=False, seed=0):
     return out
 
 
+def gap_contour_panel(fig, ax, p, *, title, n_neg=8, n_pos=12, zero_color="firebrick"):
+    """One panel of E_S - E_T over (λ_T, λ_S): simulated filled contours, theory contour
+    lines at the same levels, the theory's E_S = E_T curve and the line λ_T = λ*.
+
+    ``p`` holds ``lam_T, lam_S, sim, theory, phi, sigma2, r2`` (as from :func:`figure1_data`).
+    """
+    from matplotlib.colors import TwoSlopeNorm
+
+    LT, LS = np.meshgrid(p["lam_T"], p["lam_S"], indexing="ij")
+    # separate colour ranges below and above 0, so a small win region stays visible
+    vmin, vmax = min(p["sim"].min(), -1e-3), max(p["sim"].max(), 1e-3)
+    levels = np.concatenate([np.linspace(vmin, 0, n_neg)[:-1], np.linspace(0, vmax, n_pos)])
+    cf = ax.contourf(LT, LS, p["sim"], levels=levels, cmap="RdBu_r",
+                     norm=TwoSlopeNorm(0.0, vmin, vmax))
+    ax.contour(LT, LS, p["theory"], levels=levels[::2], colors="firebrick",
+               linestyles="dashed", linewidths=0.7)
+    ax.contour(LT, LS, p["theory"], levels=[0.0], colors=zero_color, linewidths=2.0)
+    ax.axvline(T.optimal_lambda(p["phi"], p["sigma2"], p["r2"]), color="black",
+               linestyle="--", linewidth=1.5)
+    ax.set(xscale="log", yscale="log", xlabel=r"teacher penalty $\lambda_T$",
+           ylabel=r"student penalty $\lambda_S$")
+    ax.set_title(title, fontsize=9)
+    fig.colorbar(cf, ax=ax, label=r"$E_S - E_T$ (simulated)")
+
+
 @figure("fig1", help="E_S - E_T contours over (λ_T, λ_S): simulation vs Thm 4 (Moniri & Hassani Fig 1)")
 def fig1(out_dir: pathlib.Path, quick: bool = False, seed: int = 0):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.colors import TwoSlopeNorm
 
     data = figure1_data(quick, seed)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.4), constrained_layout=True)
     for ax, p in zip(axes, data):
-        LT, LS = np.meshgrid(p["lam_T"], p["lam_S"], indexing="ij")
-        # separate colour ranges below and above 0, so the (small) win region is visible
-        vmin, vmax = min(p["sim"].min(), -1e-3), max(p["sim"].max(), 1e-3)
-        levels = np.concatenate([np.linspace(vmin, 0, 8)[:-1], np.linspace(0, vmax, 12)])
-        cf = ax.contourf(LT, LS, p["sim"], levels=levels, cmap="RdBu_r",
-                         norm=TwoSlopeNorm(0.0, vmin, vmax))
-        ax.contour(LT, LS, p["theory"], levels=levels[::2], colors="firebrick",
-                   linestyles="dashed", linewidths=0.7)
-        ax.contour(LT, LS, p["theory"], levels=[0.0], colors="firebrick", linewidths=2.0)
-        lstar = T.optimal_lambda(p["phi"], p["sigma2"], p["r2"])
-        ax.axvline(lstar, color="black", linestyle="--", linewidth=1.5)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel(r"teacher penalty $\lambda_T$")
-        ax.set_ylabel(r"student penalty $\lambda_S$")
         regime = "under" if p["psi"] < 1 else "over"
-        ax.set_title(f"{regime}-parameterised student: φ={p['phi']}, ψ={p['psi']}, "
-                     f"σ²={p['sigma2']}, r²={p['r2']}", fontsize=9)
-        fig.colorbar(cf, ax=ax, label=r"$E_S - E_T$ (simulated)")
+        gap_contour_panel(fig, ax, p, title=f"{regime}-parameterised student: φ={p['phi']}, "
+                                            f"ψ={p['psi']}, σ²={p['sigma2']}, r²={p['r2']}")
     fig.suptitle(f"Filled: simulation (d={data[0]['d']}, {data[0]['trials']} trials, β and ε "
                  r"integrated out); dashed red: Thm 4 contours; solid red: $E_S=E_T$; "
                  r"dashed black: $\lambda_T=\lambda^*$", fontsize=8.5)

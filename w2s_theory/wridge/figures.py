@@ -14,6 +14,7 @@ import numpy as np
 
 from .._progress import progress
 from .._registry import figure
+from ..ridge.figures import gap_contour_panel
 from .. import ridge
 from . import theory as T
 from .simulate import simulate_wridge
@@ -58,26 +59,13 @@ def figure2_data(quick=False, seed=0):
 @figure("fig2", help="E_S - E_T contours over (λ_T, λ_S) for the weighted student: simulation vs Thm 8 (Fig 2)")
 def fig2(out_dir: pathlib.Path, quick: bool = False, seed: int = 0):
     plt = _plt()
-    from matplotlib.colors import TwoSlopeNorm
     data = figure2_data(quick, seed)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.4), constrained_layout=True)
     for ax, p in zip(axes, data):
-        LT, LS = np.meshgrid(p["lam_T"], p["lam_S"], indexing="ij")
-        vmin, vmax = min(p["sim"].min(), -1e-3), max(p["sim"].max(), 1e-3)
-        levels = np.concatenate([np.linspace(vmin, 0, 10)[:-1], np.linspace(0, vmax, 6)])
-        cf = ax.contourf(LT, LS, p["sim"], levels=levels, cmap="RdBu_r",
-                         norm=TwoSlopeNorm(0.0, vmin, vmax))
-        ax.contour(LT, LS, p["theory"], levels=levels[::2], colors="firebrick",
-                   linestyles="dashed", linewidths=0.7)
-        ax.contour(LT, LS, p["theory"], levels=[0.0], colors="black", linewidths=2.0)
-        ax.axvline(ridge.optimal_lambda(p["phi"], p["sigma2"], p["r2"]), color="black",
-                   linestyle="--", linewidth=1.5)
-        ax.set(xscale="log", yscale="log", xlabel=r"teacher penalty $\lambda_T$",
-               ylabel=r"student penalty $\lambda_S$")
         regime = "under" if p["psi"] < 1 else "over"
-        ax.set_title(f"{regime}-parameterised student: φ={p['phi']}, ψ={p['psi']}, σ²={p['sigma2']}, "
-                     f"r²={p['r2']}, ρ={p['rho']}, κ=∞", fontsize=9)
-        fig.colorbar(cf, ax=ax, label=r"$E_S - E_T$ (simulated)")
+        gap_contour_panel(fig, ax, p, n_neg=10, n_pos=6, zero_color="black",
+                          title=f"{regime}-parameterised student: φ={p['phi']}, ψ={p['psi']}, "
+                                f"σ²={p['sigma2']}, r²={p['r2']}, ρ={p['rho']}, κ=∞")
     fig.suptitle(f"Weighted-ridge student, Γ = I + κθθᵀ. Filled: simulation (d={data[0]['d']}, "
                  f"{data[0]['trials']} trials); dashed red: Thm 8 (derived) contours; solid black (theory): "
                  r"$E_S=E_T$; dashed black: $\lambda_T=\lambda^*$", fontsize=8.5)
