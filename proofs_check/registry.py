@@ -13,7 +13,7 @@ import math
 import pkgutil
 from typing import Callable
 
-METHODS = ("symbolic", "high-precision", "simulation", "interval", "search")
+METHODS = ("symbolic", "high-precision", "simulation", "interval", "search", "certified")
 STATUSES = ("pass", "fail", "discrepancy")
 
 
@@ -92,7 +92,7 @@ def claim(*, id: str, title: str, source: str, method: str, domain: str = ""):
         The statement being checked, in words.
     source : str
         Paper and theorem/equation, e.g. ``"Moniri & Hassani 2025, Thm 5"``.
-    method : {"symbolic", "high-precision", "simulation", "interval", "search"}
+    method : {"symbolic", "high-precision", "simulation", "interval", "search", "certified"}
     domain : str
         The parameter domain tried, for the report.
     """
@@ -109,9 +109,10 @@ def claim(*, id: str, title: str, source: str, method: str, domain: str = ""):
 
 
 def discover(package: str = "w2s_theory") -> dict[str, Claim]:
-    """Import every ``claims`` module below *package* and return the registry."""
+    """Import every ``claims`` (or ``claims_*``) module below *package*; return the registry."""
     pkg = importlib.import_module(package)
     for info in pkgutil.walk_packages(pkg.__path__, prefix=pkg.__name__ + "."):
-        if info.name.rsplit(".", 1)[-1] == "claims":
+        leaf = info.name.rsplit(".", 1)[-1]
+        if leaf == "claims" or leaf.startswith("claims_"):
             importlib.import_module(info.name)
     return REGISTRY

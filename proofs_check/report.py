@@ -2,8 +2,17 @@
 
 The JSON layout is a contract with users' CI and must stay stable::
 
-    {"claims": [{"id", "title", "source", "method", "status", "points", "worst"}, ...],
+    {"version": ...,
+     "claims": [{"id", "title", "source", "method", "status", "points", "worst",
+                 "worst_kind", "detail", "sensitivity"}, ...],
      "summary": {"total", "pass", "fail", "discrepancy", "seconds", "quick", "seed"}}
+
+Keys are only ever added, never renamed or removed.  ``worst_kind`` says how to
+read ``worst`` (``"error"``: smaller is better; ``"margin"``: positive means the
+inequality held); ``detail`` is the one-line account of what decided the verdict
+(for a crashed claim, the exception); ``sensitivity`` is the smallest relative
+perturbation of the claim's target formula that the last mutation run saw it
+reject, or null when unknown.
 """
 from __future__ import annotations
 
@@ -11,6 +20,8 @@ import json
 import math
 
 JSON_CLAIM_KEYS = ("id", "title", "source", "method", "status", "points", "worst")
+# Added later (additive only): how to read ``worst``, what decided, mutation sensitivity.
+JSON_EXTRA_KEYS = ("worst_kind", "detail", "sensitivity")
 
 
 def _json_number(x: float):
@@ -24,11 +35,20 @@ def summary(records: list[dict], *, quick: bool, seed: int) -> dict:
                 seconds=round(sum(r["seconds"] for r in records), 3), quick=quick, seed=seed)
 
 
+def _json_claim(r: dict) -> dict:
+    out = {k: (_json_number(r[k]) if k == "worst" else r[k]) for k in JSON_CLAIM_KEYS}
+    out["worst_kind"] = r.get("worst_kind", "error")
+    out["detail"] = r.get("detail", "")
+    sens = r.get("sensitivity")
+    out["sensitivity"] = None if sens is None else _json_number(float(sens))
+    return out
+
+
 def to_json(records: list[dict], *, quick: bool, seed: int) -> str:
-    claims = [{k: (_json_number(r[k]) if k == "worst" else r[k]) for k in JSON_CLAIM_KEYS}
-              for r in records]
-    return json.dumps({"claims": claims, "summary": summary(records, quick=quick, seed=seed)},
-                      indent=2)
+    from . import __version__
+    claims = [_json_claim(r) for r in records]
+    return json.dumps({"version": __version__, "claims": claims,
+                       "summary": summary(records, quick=quick, seed=seed)}, indent=2)
 
 
 def format_line(r: dict) -> str:

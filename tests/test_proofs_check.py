@@ -7,7 +7,7 @@ import pytest
 
 from proofs_check import REGISTRY, Context, Outcome, claim, discover
 from proofs_check.cli import main
-from proofs_check.report import JSON_CLAIM_KEYS
+from proofs_check.report import JSON_CLAIM_KEYS, JSON_EXTRA_KEYS
 from proofs_check.runner import run_claim
 
 
@@ -29,11 +29,14 @@ def _run_json(capsys, *args):
 def test_json_contract_and_exit_status(capsys):
     code, out = _run_json(capsys, "--quick", "rmt.quadratic-root", "ridge.thm5-over*")
     assert code == 0
-    assert set(out) == {"claims", "summary"}
+    assert {"claims", "summary", "version"} <= set(out)
     assert [c["id"] for c in out["claims"]] == ["ridge.thm5-overparameterised-student",
                                                 "rmt.quadratic-root"]
     for c in out["claims"]:
-        assert tuple(c) == JSON_CLAIM_KEYS
+        # the contract's keys first, in order; later additions after them
+        assert tuple(c)[:len(JSON_CLAIM_KEYS)] == JSON_CLAIM_KEYS
+        assert set(JSON_EXTRA_KEYS) <= set(c)
+        assert c["worst_kind"] in ("error", "margin") and c["detail"]
         assert c["status"] in ("pass", "fail", "discrepancy") and c["points"] > 0
     assert out["claims"][0]["status"] == "discrepancy"   # paper text vs derivation, not a failure
     s = out["summary"]
