@@ -126,7 +126,8 @@ def functional(name: str, gamma_, lam_, stable: bool = False):
     table = STABLE if stable else TEXTBOOK
     if name not in table:
         raise ValueError(f"name must be one of {sorted(table)}; got {name!r}")
-    return table[name].subs({gamma: gamma_, lam: lam_}, simultaneous=True)
+    # xreplace: a structural, simultaneous swap (subs sets off slow assumption queries)
+    return table[name].xreplace({gamma: sp.sympify(gamma_), lam: sp.sympify(lam_)})
 
 
 def narayana_moment(gamma_, k_: int):
@@ -163,4 +164,4 @@ def stieltjes_derivative_expr(order: int):
         expr = sp.diff(expr, M) * dM + sp.diff(expr, S) * dS + sp.diff(expr, lam)
         expr = sp.factor(sp.together(expr))
     expr = (-1) ** int(order) * expr / sp.factorial(int(order))
-    return expr.subs({M: _m, S: _s}, simultaneous=True)
+    return expr.xreplace({M: _m, S: _s})
