@@ -22,6 +22,8 @@ import numpy as np
 import sympy as sp
 
 GUARD_DIGITS = 15
+# Argument types that take the fast scalar path of :class:`Formula` (exact type: not bool).
+_PLAIN_SCALARS = (float, int)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -168,6 +170,7 @@ class Formula:
             raise ValueError(f"{name}: expression has unexpected symbols {extra}")
         self._np = None
         self._mp = None
+        self._math = None
 
     @property
     def numpy(self):
@@ -193,7 +196,34 @@ class Formula:
                                      "(overflow at the edge of the float range)")
         return out
 
+    def _fast_scalar(self, values):
+        """Plain-float evaluation with the ``math`` module, or ``None`` to take the general path.
+
+        Used only when every argument is a Python ``float``/``int`` inside its domain (anything
+        else, including a value that needs an error message, goes through :func:`prepare`).
+        Inside optimisers this is ~50x cheaper than numpy on 0-d arrays; overflow, a domain
+        error or a non-finite result also falls back, so the result contract is unchanged.
+        """
+        try:
+            for p, v in zip(self.params, values):
+                if not (math.isfinite(v) and (v >= p.low if p.low_closed else v > p.low)
+                        and (v <= p.high if p.high_closed else v < p.high)):
+                    return None
+        except OverflowError:  # an int beyond the float range
+            return None
+        if self._math is None:
+            self._math = sp.lambdify(self.symbols, self.expr, modules="math", cse=True)
+        try:
+            out = float(self._math(*values))
+        except (ArithmeticError, ValueError, TypeError):
+            return None
+        return out if math.isfinite(out) else None
+
     def __call__(self, *values):
+        if len(values) == len(self.params) and all(type(v) in _PLAIN_SCALARS for v in values):
+            out = self._fast_scalar(values)
+            if out is not None:
+                return out
         kind, args = prepare(self.params, values)
         return finish(kind, self.evaluate(kind, args))
 
