@@ -94,6 +94,7 @@ def test_experiments_and_figures_registered():
 
 @pytest.mark.slow
 def test_figures_quick(tmp_path):
+    pytest.importorskip("matplotlib")
     from w2s_theory.cnn.figures import phase, training
     for fn in (training, phase):
         paths = fn(tmp_path, True, 0)

@@ -182,6 +182,7 @@ def test_experiment_output(tiny_result):
 
 
 def test_figure_and_registry(tiny_result, tmp_path):
+    pytest.importorskip("matplotlib")
     from w2s_theory._registry import discover
     from w2s_theory.fdiv.figures import plot
     figures, exps = discover()

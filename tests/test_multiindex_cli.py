@@ -36,6 +36,7 @@ def test_scaling_study_small_and_plot(tmp_path):
     assert sc["teacher_reps"] == [6, 6, 6] and sc["reps"] == [3, 3, 3]
     assert set(sc["verdict"]) == {"teacher_u2_vanishes_at_d^-1/2", "student_keeps_u1_and_u2", "limits_agree"}
     stp = E.stepsize_study(etas=[1.0, 4.0], d=24, reps=2, seed=1, show_progress=False)
+    pytest.importorskip("matplotlib")
     from w2s_theory.multiindex.figures import plot_alignment
     path = plot_alignment(sc, stp, tmp_path / "m.png")
     assert path.stat().st_size > 10_000

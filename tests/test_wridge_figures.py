@@ -1,5 +1,6 @@
 """Figure data (quick sizes): the figures show what the paper's captions say."""
 import numpy as np
+import pytest
 
 from w2s_theory import ridge
 from w2s_theory.wridge import figures
@@ -23,5 +24,6 @@ def test_appendix_e_data_shapes_and_peak(tmp_path):
         near = np.argmin(np.abs(data["phi"] - 1))
         assert c[near] > 3 * c[0]                     # the inherited peak at φ = 1
         assert len(data["points"][psi]) == 6
+    pytest.importorskip("matplotlib")
     paths = figures.fig3(tmp_path, quick=True, seed=0)
     assert paths[0].exists() and paths[0].stat().st_size > 10_000
