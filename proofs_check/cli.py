@@ -27,6 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
                    help="worker processes (default: number of CPUs); the report does not "
                         "depend on it")
+    p.add_argument("--blas-threads", type=int, default=1,
+                   help="BLAS threads inside each claim (default 1: claims do many small "
+                        "matrix operations, where threads only spin; 0 keeps the library default)")
     p.add_argument("--no-cache", action="store_true",
                    help="neither reuse nor store records of unchanged claims")
     p.add_argument("--cache-dir", default=os.environ.get("W2S_CACHE_DIR"),
@@ -51,10 +54,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error(f"--jobs must be a positive integer; got {args.jobs}")
+    if args.blas_threads < 0:
+        parser.error(f"--blas-threads must be >= 0; got {args.blas_threads}")
     if args.dask and args.scheduler:
         parser.error("give --dask or --scheduler, not both")
     cache = None
-    if not args.no_cache:
+    # cached records were computed with one BLAS thread; other thread counts may round differently
+    if not args.no_cache and args.blas_threads == 1:
         from .cache import ResultCache
         cache = ResultCache(args.cache_dir)
     selected = _selected(args.patterns, cache)
@@ -80,7 +86,8 @@ def _client(args):
 
 
 def _run(args, ctx, cache, client):
-    kw = dict(jobs=args.jobs, cache=cache, client=client)
+    kw = dict(jobs=args.jobs, cache=cache, client=client,
+              blas_threads=None if args.blas_threads == 0 else args.blas_threads)
     if args.json:
         records = run(args.patterns, ctx, **kw)
         print(report.to_json(records, quick=ctx.quick, seed=ctx.seed))

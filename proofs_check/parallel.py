@@ -47,13 +47,13 @@ def dask_client(spec: str | None = None, scheduler: str | None = None):
         yield client
 
 
-def run_on_dask(client, claims, ctx, modules):
+def run_on_dask(client, claims, ctx, modules, blas_threads=1):
     """Yield ``(claim, record)`` as the cluster finishes each claim."""
     from distributed import as_completed
 
     from .runner import _run_by_id, worker_failed
-    futures = {client.submit(_run_by_id, c.id, ctx, modules, key=f"claim-{c.id}-{ctx.seed}",
-                             pure=False): c for c in claims}
+    futures = {client.submit(_run_by_id, c.id, ctx, modules, blas_threads,
+                             key=f"claim-{c.id}-{ctx.seed}", pure=False): c for c in claims}
     for fut in as_completed(list(futures)):
         c = futures[fut]
         try:

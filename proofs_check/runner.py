@@ -49,20 +49,22 @@ def load_claims(patterns: list[str] | None) -> dict[str, Claim]:
     return REGISTRY
 
 
-def blas_single_thread():
-    """Context manager limiting BLAS to one thread (no-op without threadpoolctl)."""
+def blas_threads_limited(n: int | None = 1):
+    """Context manager limiting BLAS to *n* threads (``None``: leave the library default)."""
+    if n is None:
+        return contextlib.nullcontext()
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - threadpoolctl is a core dependency
         return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+    return threadpool_limits(limits=n, user_api="blas")
 
 
-def run_claim(c: Claim, ctx: Context) -> dict:
+def run_claim(c: Claim, ctx: Context, blas_threads: int | None = 1) -> dict:
     """Run one claim; an exception is a failure, never a silent pass."""
     t0 = time.perf_counter()
     try:
-        with warnings.catch_warnings(), blas_single_thread():
+        with warnings.catch_warnings(), blas_threads_limited(blas_threads):
             warnings.simplefilter("ignore", category=UserWarning)
             out = c.run(ctx)
         status = "fail" if not out.passed else ("discrepancy" if out.discrepancy else "pass")
@@ -77,14 +79,15 @@ def run_claim(c: Claim, ctx: Context) -> dict:
     return rec
 
 
-def _run_by_id(claim_id: str, ctx: Context, modules: tuple[str, ...]) -> dict:
+def _run_by_id(claim_id: str, ctx: Context, modules: tuple[str, ...],
+               blas_threads: int | None = 1) -> dict:
     """Worker entry point: make sure the claim is registered here, then run it."""
     if claim_id not in REGISTRY:
         for name in modules:
             importlib.import_module(name)
         if claim_id not in REGISTRY:
             discover()
-    return run_claim(REGISTRY[claim_id], ctx)
+    return run_claim(REGISTRY[claim_id], ctx, blas_threads)
 
 
 def worker_failed(c: Claim, exc: BaseException) -> dict:
@@ -103,7 +106,8 @@ def _pool_context():
 
 
 def run(patterns: list[str] | None = None, ctx: Context | None = None,
-        progress=None, *, jobs: int = 1, cache=None, client=None) -> list[dict]:
+        progress=None, *, jobs: int = 1, cache=None, client=None,
+        blas_threads: int | None = 1) -> list[dict]:
     """Run the selected claims; return their records in claim-id order.
 
     Parameters
@@ -120,6 +124,8 @@ def run(patterns: list[str] | None = None, ctx: Context | None = None,
         Reuse and store records of unchanged claims.
     client : dask.distributed.Client, optional
         Run the claims on this Dask cluster instead of local processes.
+    blas_threads : int or None
+        BLAS threads inside each claim (default 1; ``None`` keeps the library default).
     """
     ctx = ctx or Context()
     if jobs < 1:
@@ -163,15 +169,16 @@ def run(patterns: list[str] | None = None, ctx: Context | None = None,
 
     if client is not None:
         from .parallel import run_on_dask
-        for c, rec in run_on_dask(client, todo, ctx, modules):
+        for c, rec in run_on_dask(client, todo, ctx, modules, blas_threads):
             store(rec, c)
     elif jobs == 1 or len(todo) <= 1:
         for c in todo:
-            store(run_claim(c, ctx), c)
+            store(run_claim(c, ctx, blas_threads), c)
     else:
         with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo)),
                                                     mp_context=_pool_context()) as pool:
-            futures = {pool.submit(_run_by_id, c.id, ctx, modules): c for c in todo}
+            futures = {pool.submit(_run_by_id, c.id, ctx, modules, blas_threads): c
+                       for c in todo}
             for fut in concurrent.futures.as_completed(futures):
                 c = futures[fut]
                 try:
