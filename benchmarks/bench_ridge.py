@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import pathlib
 import platform
+import sys
 import time
 
 import mpmath
 import numpy as np
 
-from w2s_theory import ridge
-from w2s_theory.simulate import simulate_ridge, simulate_ridge_naive
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))   # run from a checkout
+
+from w2s_theory import ridge  # noqa: E402
+from w2s_theory.simulate import simulate_ridge, simulate_ridge_naive  # noqa: E402
 
 
 def best_of(f, repeat):
