@@ -1,15 +1,27 @@
-"""``w2s-check``: run the claim registry and report.
+"""w2s-check: run the registry of claims about weak-to-strong theory and report.
 
-Exit status: 0 when no claim fails (``discrepancy`` is not a failure),
-1 when any claim fails, 2 for usage errors (e.g. no claim matches).
+Patterns are shell-style globs matched against the whole claim id, e.g.
+'ridge.*' or '*.float-vs-mpmath'; a word without glob characters selects the
+claim with exactly that id (there is no substring matching).
+
+Exit status: 0 when no claim fails (a discrepancy is not a failure), 1 when a
+claim fails, 2 for usage errors (a pattern matches no claim, a bad --seed, a
+module that cannot be imported), 130 after Ctrl-C (with --json, the finished
+claims are still reported, with "interrupted": true in the summary), 141 when
+stdout is closed early (e.g. piped to head).
 """
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 
-from . import report
-from .registry import Context, discover
+from w2s_theory._cli_common import DEFAULT_SEED, EXIT_INTERRUPTED, cli_entry, seed_arg
+
+from . import __version__, report
+from .patterns import unmatched
+from .registry import Context, discover, discover_modules
 from .runner import run, select
 
 
@@ -21,27 +33,72 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="reduced parameter sets (< 1 min)")
     p.add_argument("--json", action="store_true", help="print the JSON report only")
     p.add_argument("--list", action="store_true", help="list claims and exit")
-    p.add_argument("--seed", type=int, default=Context.seed, help="root random seed")
+    p.add_argument("--seed", type=seed_arg, default=DEFAULT_SEED,
+                   help=f"root random seed, a non-negative integer (default {DEFAULT_SEED})")
     p.add_argument("-v", "--verbose", action="store_true", help="show details for every claim")
+    p.add_argument("--module", action="append", default=[], metavar="PKG",
+                   help="check the claims of PKG (its claims/claims_* modules, or PKG itself if it "
+                        "is a plain module) instead of w2s_theory's; repeatable. The current "
+                        "directory is searched too, as with python -m")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return p
 
 
+def _claims_for(modules: list[str]):
+    """The registry to select from: w2s_theory (+ entry points), or the given modules."""
+    if not modules:
+        return discover()
+    if os.getcwd() not in sys.path:  # like python -m: a package in the current directory
+        sys.path.append(os.getcwd())
+    return discover_modules(modules)
+
+
+def _interrupted(records, ctx, as_json: bool) -> int:
+    """Report the claims that finished before Ctrl-C; exit status 130."""
+    print(f"w2s-check: interrupted after {len(records)} claim(s)", file=sys.stderr)
+    if as_json:
+        doc = json.loads(report.to_json(records, quick=ctx.quick, seed=ctx.seed))
+        doc["summary"]["interrupted"] = True   # additive key, present only when interrupted
+        print(json.dumps(doc, indent=2), flush=True)
+    elif records:
+        print()
+        print(report.summary_line(records, quick=ctx.quick, seed=ctx.seed), flush=True)
+    return EXIT_INTERRUPTED
+
+
+@cli_entry("w2s-check")
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        claims = _claims_for(args.module)
+    except ImportError as exc:
+        print(f"w2s-check: cannot import {exc.name or args.module}: {exc}", file=sys.stderr)
+        return 2
+    problems = unmatched(claims, args.patterns)
+    if problems or not claims:
+        for msg in problems or [f"no claims found in {', '.join(args.module) or 'w2s_theory'}"]:
+            print(f"w2s-check: {msg}", file=sys.stderr)
+        return 2
     if args.list:
-        for c in select(discover(), args.patterns):
+        for c in select(claims, args.patterns):
             print(f"{c.id:<40} {c.method:<14} {c.source}")
         return 0
-    if not select(discover(), args.patterns):
-        print(f"w2s-check: no claim matches {args.patterns}", file=sys.stderr)
-        return 2
     ctx = Context(quick=args.quick, seed=args.seed)
+    records: list[dict] = []
     if args.json:
-        records = run(args.patterns, ctx)
+        try:
+            run(args.patterns, ctx, progress=records.append, claims=claims)
+        except KeyboardInterrupt:
+            return _interrupted(records, ctx, as_json=True)
         print(report.to_json(records, quick=ctx.quick, seed=ctx.seed))
     else:  # stream each claim's block as it finishes, then the summary
-        records = run(args.patterns, ctx, progress=lambda r: print(
-            report.format_record(r, args.verbose), flush=True))
+        def show(r):
+            records.append(r)
+            print(report.format_record(r, args.verbose), flush=True)
+        try:
+            run(args.patterns, ctx, progress=show, claims=claims)
+        except KeyboardInterrupt:
+            return _interrupted(records, ctx, as_json=False)
         print()
         print(report.summary_line(records, quick=ctx.quick, seed=ctx.seed))
     return 1 if any(r["status"] == "fail" for r in records) else 0

@@ -11,7 +11,11 @@ import dataclasses
 import importlib
 import math
 import pkgutil
+import warnings
+from importlib import metadata
 from typing import Callable
+
+from w2s_theory._cli_common import DEFAULT_SEED
 
 METHODS = ("symbolic", "high-precision", "simulation", "interval", "search", "certified")
 STATUSES = ("pass", "fail", "discrepancy")
@@ -28,7 +32,7 @@ class Context:
     """
 
     quick: bool = False
-    seed: int = 20251124
+    seed: int = DEFAULT_SEED
 
 
 @dataclasses.dataclass
@@ -108,11 +112,55 @@ def claim(*, id: str, title: str, source: str, method: str, domain: str = ""):
     return decorate
 
 
+ENTRY_POINT_GROUP = "w2s_theory.claims"
+"""Entry-point group through which installed packages contribute claims modules."""
+
+
 def discover(package: str = "w2s_theory") -> dict[str, Claim]:
-    """Import every ``claims`` (or ``claims_*``) module below *package*; return the registry."""
+    """Import every ``claims`` (or ``claims_*``) module below *package*; return the registry.
+
+    *package* may also be a plain module, which is imported.  For the default
+    package the modules named by the entry points of group
+    ``w2s_theory.claims`` (third-party claims) are imported too; one that fails
+    to import is reported as a warning, not an error, so that one broken plugin
+    does not stop every check.
+    """
     pkg = importlib.import_module(package)
-    for info in pkgutil.walk_packages(pkg.__path__, prefix=pkg.__name__ + "."):
+    for info in pkgutil.walk_packages(getattr(pkg, "__path__", []), prefix=pkg.__name__ + "."):
         leaf = info.name.rsplit(".", 1)[-1]
         if leaf == "claims" or leaf.startswith("claims_"):
             importlib.import_module(info.name)
+    if package == "w2s_theory":
+        for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+            try:
+                importlib.import_module(ep.module)
+            except Exception as exc:  # a broken plugin must not hide every other claim
+                warnings.warn(f"entry point {ep.name!r} = {ep.value!r} (group {ENTRY_POINT_GROUP}) "
+                              f"failed to import: {type(exc).__name__}: {exc}", stacklevel=2)
     return REGISTRY
+
+
+def discover_modules(names) -> dict[str, Claim]:
+    """The claims defined in the modules *names* (packages: their ``claims*`` modules).
+
+    Parameters
+    ----------
+    names : iterable of str
+        Importable module or package names, e.g. ``["mypkg"]``.
+
+    Returns
+    -------
+    dict of str to Claim
+        Only the claims whose defining module is one of *names* or lies below one.
+
+    Examples
+    --------
+    >>> sorted(discover_modules(["w2s_theory.rmt"]))[:1]
+    ['rmt.complex-branch']
+    """
+    found: dict[str, Claim] = {}
+    for name in names:
+        discover(name)
+        found.update({cid: c for cid, c in REGISTRY.items()
+                      if c.module == name or c.module.startswith(name + ".")})
+    return found

@@ -1,18 +1,21 @@
 """Run claims and turn outcomes into report records."""
 from __future__ import annotations
 
-import fnmatch
 import time
 import traceback
 import warnings
 
-from .registry import Claim, Context, discover
+from .patterns import matches
+from .registry import Claim, Context, Outcome, discover
 
 
 def select(claims: dict[str, Claim], patterns: list[str] | None) -> list[Claim]:
-    """Claims whose id matches any glob in *patterns* (all if none), in id order."""
+    """Claims whose id matches any glob in *patterns* (all if none), in id order.
+
+    Globs only (see :mod:`proofs_check.patterns`): no substring matching.
+    """
     chosen = [c for cid, c in sorted(claims.items())
-              if not patterns or any(fnmatch.fnmatch(cid, p) or p in cid for p in patterns)]
+              if not patterns or any(matches(cid, p) for p in patterns)]
     return chosen
 
 
@@ -23,6 +26,9 @@ def run_claim(c: Claim, ctx: Context) -> dict:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", category=UserWarning)
             out = c.run(ctx)
+        if not isinstance(out, Outcome):
+            raise TypeError(f"claim {c.id} returned {type(out).__name__}; "
+                            "claims must return proofs_check.Outcome")
         status = "fail" if not out.passed else ("discrepancy" if out.discrepancy else "pass")
         rec = dict(points=out.points, worst=out.worst, worst_kind=out.worst_kind,
                    detail=out.detail, status=status)
@@ -36,9 +42,10 @@ def run_claim(c: Claim, ctx: Context) -> dict:
 
 
 def run(patterns: list[str] | None = None, ctx: Context | None = None,
-        progress=None) -> list[dict]:
+        progress=None, claims: dict[str, Claim] | None = None) -> list[dict]:
+    """Run the claims matching *patterns* among *claims* (default: :func:`discover`)."""
     ctx = ctx or Context()
-    claims = select(discover(), patterns)
+    claims = select(discover() if claims is None else claims, patterns)
     records = []
     for c in claims:
         records.append(run_claim(c, ctx))

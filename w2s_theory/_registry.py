@@ -1,8 +1,10 @@
 """Registries for figures and experiments, declared next to their mechanism.
 
-``@figure("fig1", help=...)`` and ``@experiment("sft", help=...)`` register a
-function; the ``w2s`` CLI discovers them by importing every ``figures`` and
-``experiments`` module below ``w2s_theory``.
+``@figure("ridge-fig1", help=..., aliases=("fig1",))`` and
+``@experiment("cosine-anisotropic", help=...)`` register a function; the ``w2s``
+CLI discovers them by importing every ``figures`` and ``experiments`` module
+below ``w2s_theory``.  Names follow one scheme, ``<mechanism>-<name>``; older
+names stay usable as aliases.
 
 A figure function has signature ``f(out_dir: pathlib.Path, quick: bool, seed: int)
 -> list[pathlib.Path]`` (the PNG files written).  An experiment function has
@@ -15,12 +17,16 @@ import importlib
 import pkgutil
 
 FIGURES: dict[str, tuple] = {}
+FIGURE_ALIASES: dict[str, str] = {}
+"""Old figure name -> its ``<mechanism>-<name>`` name."""
 EXPERIMENTS: dict[str, tuple] = {}
 
 
-def figure(name: str, help: str):
+def figure(name: str, help: str, aliases: tuple[str, ...] = ()):
     def deco(func):
         FIGURES[name] = (func, help)
+        for alias in aliases:
+            FIGURE_ALIASES[alias] = name
         return func
     return deco
 

@@ -40,7 +40,7 @@ def _traj_panel(axes, out, color, label):
         ax.fill_between(steps, m - s, m + s, color=color, alpha=0.2)
 
 
-@figure("cosine_fig1", help="Fig. 1: SFT trajectories of an 80% student on 100 random 70% teachers, two student norms")
+@figure("cosine-fig1", aliases=("cosine_fig1",), help="Fig. 1: SFT trajectories of an 80% student on 100 random 70% teachers, two student norms")
 def fig1(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     plt = _plt()
     z = _sizes(quick)
@@ -63,7 +63,7 @@ def fig1(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     return [p]
 
 
-@figure("cosine_fig2", help="Fig. 2: mean best gain vs initial student norm and teacher accuracy (population GD)")
+@figure("cosine-fig2", aliases=("cosine_fig2",), help="Fig. 2: mean best gain vs initial student norm and teacher accuracy (population GD)")
 def fig2(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     plt = _plt()
     norms = np.geomspace(0.1, 30, 3 if quick else 7)
@@ -92,7 +92,7 @@ def fig2(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     return [p]
 
 
-@figure("cosine_fig3", help="Fig. 3: shared pretraining (student 25 epochs/5000 pts, teachers 10 epochs/1000 pts)")
+@figure("cosine-fig3", aliases=("cosine_fig3",), help="Fig. 3: shared pretraining (student 25 epochs/5000 pts, teachers 10 epochs/1000 pts)")
 def fig3(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     plt = _plt()
     K, steps = (10, 20) if quick else (100, 100)
@@ -114,7 +114,7 @@ def fig3(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     return [p]
 
 
-@figure("cosine_confusion", help="Condition R>0 (Eq. 2) vs observed gain for teachers with correlated errors")
+@figure("cosine-confusion", aliases=("cosine_confusion",), help="Condition R>0 (Eq. 2) vs observed gain for teachers with correlated errors")
 def confusion_fig(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     plt = _plt()
     z = _sizes(quick)
@@ -138,7 +138,7 @@ def confusion_fig(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     return [p]
 
 
-@figure("cosine_bounds", help="Hessian spectral radius vs c (Lemma C.3) and Taylor step bound vs exact limit")
+@figure("cosine-bounds", aliases=("cosine_bounds",), help="Hessian spectral radius vs c (Lemma C.3) and Taylor step bound vs exact limit")
 def bounds_fig(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     plt = _plt()
     rng = np.random.default_rng(seed)

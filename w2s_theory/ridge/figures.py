@@ -55,7 +55,7 @@ def gap_contour_panel(fig, ax, p, *, title, n_neg=8, n_pos=12, zero_color="fireb
     fig.colorbar(cf, ax=ax, label=r"$E_S - E_T$ (simulated)")
 
 
-@figure("fig1", help="E_S - E_T contours over (λ_T, λ_S): simulation vs Thm 4 (Moniri & Hassani Fig 1)")
+@figure("ridge-fig1", aliases=("fig1",), help="E_S - E_T contours over (λ_T, λ_S): simulation vs Thm 4 (Moniri & Hassani Fig 1)")
 def fig1(out_dir: pathlib.Path, quick: bool = False, seed: int = 0):
     import matplotlib
     matplotlib.use("Agg")

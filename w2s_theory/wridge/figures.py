@@ -56,7 +56,7 @@ def figure2_data(quick=False, seed=0):
     return out
 
 
-@figure("fig2", help="E_S - E_T contours over (λ_T, λ_S) for the weighted student: simulation vs Thm 8 (Fig 2)")
+@figure("wridge-fig2", aliases=("fig2",), help="E_S - E_T contours over (λ_T, λ_S) for the weighted student: simulation vs Thm 8 (Fig 2)")
 def fig2(out_dir: pathlib.Path, quick: bool = False, seed: int = 0):
     plt = _plt()
     data = figure2_data(quick, seed)
@@ -75,7 +75,7 @@ def fig2(out_dir: pathlib.Path, quick: bool = False, seed: int = 0):
     return [path]
 
 
-@figure("fig3", help="Weighted student's E_S vs λ_S for several ρ, teacher at λ* (Fig 3)")
+@figure("wridge-fig3", aliases=("fig3",), help="Weighted student's E_S vs λ_S for several ρ, teacher at λ* (Fig 3)")
 def fig3(out_dir: pathlib.Path, quick: bool = False, seed: int = 0):
     plt = _plt()
     phi, psi, s2, r2 = FIG3_SETTING
@@ -165,7 +165,7 @@ def _register(name):
                 "optimal": "teacher at λ*(φ): monotone, student never wins",
                 }.get(rule if isinstance(rule, str) else "", "fixed small λ_T: still non-monotone")
 
-    @figure(name, help=f"Student E_S vs teacher aspect ratio φ (App E, {name[:3].capitalize()} "
+    @figure(f"wridge-{name}", aliases=(name,), help=f"Student E_S vs teacher aspect ratio φ (App E, {name[:3].capitalize()} "
                        f"{name[3:]}): {helptext}")
     def _fig(out_dir: pathlib.Path, quick: bool = False, seed: int = 0):
         return _appendix_e_figure(name, out_dir, quick, seed)
