@@ -155,7 +155,7 @@ def _(ctx: Context) -> Outcome:
        title="cross-entropy against soft teacher labels and KL(teacher||student) have the same "
              "gradient s - p in the student logits (they differ by the teacher entropy); "
              "reverse KL does not",
-       source=f"{PAPER} ('generalizes widely-used metrics like KL'); THEORY.md §5", method="symbolic",
+       source=f"{PAPER} ('generalizes widely-used metrics like KL')", method="symbolic",
        domain="k = 3 symbolic; numeric k in {2..10}, logits N(0, 3^2)")
 def _(ctx: Context) -> Outcome:
     k = 3
