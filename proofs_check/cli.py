@@ -1,14 +1,6 @@
-"""w2s-check: run the registry of claims about weak-to-strong theory and report.
+"""``w2s-check``: the command line of the claim registry (options: :func:`build_parser`).
 
-Patterns are shell-style globs matched against the whole claim id, e.g.
-'ridge.*' or '*.float-vs-mpmath'; a word without glob characters selects the
-claim with exactly that id (there is no substring matching).
-
-Exit status: 0 when no claim fails (a discrepancy is not a failure), 1 when a
-claim fails, 2 for usage errors (a pattern matches no claim, a bad --seed, a
-module that cannot be imported), 130 after Ctrl-C (with --json, the finished
-claims are still reported, with "interrupted": true in the summary), 141 when
-stdout is closed early (e.g. piped to head).
+DESCRIPTION, below, is its help text, plain text for the terminal.
 """
 from __future__ import annotations
 
@@ -24,9 +16,23 @@ from .patterns import unmatched
 from .registry import Context, discover, discover_modules
 from .runner import run, select
 
+DESCRIPTION = """\
+w2s-check: run the registry of claims about weak-to-strong theory and report.
+
+Patterns are shell-style globs matched against the whole claim id, e.g.
+'ridge.*' or '*.float-vs-mpmath'; a word without glob characters selects the
+claim with exactly that id (there is no substring matching).
+
+Exit status: 0 when no claim fails (a discrepancy is not a failure), 1 when a
+claim fails, 2 for usage errors (a pattern matches no claim, a bad --seed, a
+module that cannot be imported), 130 after Ctrl-C (with --json, the finished
+claims are still reported, with "interrupted": true in the summary), 141 when
+stdout is closed early (e.g. piped to head).
+"""
+
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="w2s-check", description=__doc__,
+    p = argparse.ArgumentParser(prog="w2s-check", description=DESCRIPTION,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("patterns", nargs="*",
                    help="claim ids or globs to run (e.g. 'ridge.*'); default: all")

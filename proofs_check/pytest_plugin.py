@@ -84,6 +84,7 @@ class ClaimItem(pytest.Item):
         self.add_marker(MARKER)
 
     def runtest(self):
+        """Run the claim; raise :class:`ClaimFailure` if its status is ``fail``."""
         from .runner import run_claim
         rec = run_claim(self.claim, self.ctx)
         self.user_properties += [("w2s_status", rec["status"]), ("w2s_detail", rec["detail"])]
@@ -91,6 +92,7 @@ class ClaimItem(pytest.Item):
             raise ClaimFailure(rec)
 
     def repr_failure(self, excinfo, style=None):
+        """The failure message: the claim's verdict line, statement, source and detail."""
         if isinstance(excinfo.value, ClaimFailure):
             r = excinfo.value.record
             worst = f"{r['worst']:.3g}" if math.isfinite(r["worst"]) else "-"
@@ -104,6 +106,7 @@ class ClaimItem(pytest.Item):
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self):
+        """Location shown in reports: the rootdir and ``claim <id>``."""
         return self.path, None, f"claim {self.claim.id}"
 
 
@@ -116,6 +119,7 @@ class ClaimCollector(pytest.Collector):
         self._ctx = ctx
 
     def collect(self):
+        """One :class:`ClaimItem` per selected claim."""
         return [ClaimItem.from_parent(self, name=c.id, claim=c, ctx=self._ctx)
                 for c in self._claims]
 

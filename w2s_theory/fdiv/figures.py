@@ -1,4 +1,4 @@
-"""``w2s figure fdiv_w2s``: PGR per f-divergence loss (clean / noisy), excess risk vs n,
+"""``w2s figure fdiv-w2s``: PGR per f-divergence loss (clean / noisy), excess risk vs n,
 and PGR vs label-noise level."""
 from __future__ import annotations
 

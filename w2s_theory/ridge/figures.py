@@ -1,6 +1,6 @@
 """Figure 1 of Moniri & Hassani (2025): E_S - E_T over (λ_T, λ_S), simulation vs theory.
 
-``w2s figure fig1 --out DIR`` writes ``fig1_ridge_contours.png``.
+``w2s figure ridge-fig1 --out DIR`` writes ``fig1_ridge_contours.png``.
 """
 from __future__ import annotations
 

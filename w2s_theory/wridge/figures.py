@@ -1,6 +1,6 @@
 """Figures 2, 3 and 6–9 of Moniri & Hassani (2025): weighted-ridge student and Appendix E.
 
-``w2s figure fig2 --out DIR`` etc.  Every figure overlays seeded simulations
+``w2s figure wridge-fig2 --out DIR`` etc.  Every figure overlays seeded simulations
 (:func:`w2s_theory.wridge.simulate.simulate_wridge`, spectral reuse) on the
 limiting formulas of :mod:`w2s_theory.wridge.theory`.  The paper's parameter
 values were stripped from the text; the values used here are stated in each
