@@ -32,6 +32,18 @@ stdout is closed early (e.g. piped to head).
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``w2s-check`` (its help text is :data:`DESCRIPTION`).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+
+    Examples
+    --------
+    >>> args = build_parser().parse_args(["--quick", "ridge.*"])
+    >>> args.quick, args.patterns, args.seed
+    (True, ['ridge.*'], 20251124)
+    """
     p = argparse.ArgumentParser(prog="w2s-check", description=DESCRIPTION,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("patterns", nargs="*",
@@ -74,6 +86,24 @@ def _interrupted(records, ctx, as_json: bool) -> int:
 
 @cli_entry("w2s-check")
 def main(argv: list[str] | None = None) -> int:
+    """Run ``w2s-check`` with *argv* (default ``sys.argv[1:]``); return the exit status.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+
+    Returns
+    -------
+    int
+        0 no claim failed, 1 a claim failed, 2 usage error, 130 interrupted,
+        141 stdout closed (see :data:`DESCRIPTION`).
+
+    Examples
+    --------
+    >>> main(["--module", "w2s_theory.rmt", "--list", "rmt.quadratic-root"])  # doctest: +ELLIPSIS
+    rmt.quadratic-root...high-precision Marchenko & Pastur 1967...
+    0
+    """
     args = build_parser().parse_args(argv)
     try:
         claims = _claims_for(args.module)
