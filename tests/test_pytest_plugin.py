@@ -105,3 +105,25 @@ def test_project_claim_runs_through_the_plugin(user_project):
                "--w2s-quick", "-m", "w2s_claim", "-v")
     res.assert_outcomes(passed=1)
     assert "w2s-claims::rmt.quadratic-root PASSED" in res.stdout.str()
+
+
+def test_entry_point_and_explicit_p_do_not_clash(tmp_path):
+    """Installed, the plugin loads through ``pytest11``; an explicit ``-p`` must not register it twice."""
+    import os
+    import pathlib
+    import subprocess
+    import sys
+    dist = tmp_path / "site" / "w2s_fake-0.1.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: w2s-fake\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text(
+        "[pytest11]\nproofs_check.pytest_plugin = proofs_check.pytest_plugin\n")
+    (tmp_path / "mine_claims.py").write_text(USER_CLAIMS)
+    root = pathlib.Path(__file__).resolve().parents[1]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path / "site"), str(root)]))
+    for extra in ([], ["-p", "proofs_check.pytest_plugin"]):
+        res = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *extra,
+                              "--w2s-module", "mine_claims", "--w2s-pattern", "mine.holds",
+                              "-q", "-m", "w2s_claim"],
+                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        assert res.returncode == 0 and "1 passed" in res.stdout, res.stdout + res.stderr

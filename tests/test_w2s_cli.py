@@ -40,3 +40,24 @@ def test_unknown_figure_and_bad_seed(capsys, tmp_path):
     with pytest.raises(SystemExit) as exc:
         main(["experiment", "fdiv-w2s", "--seed", "-1"])
     assert exc.value.code == 2 and "--seed" in capsys.readouterr().err
+
+
+def test_cli_entry_turns_signals_into_quiet_exit_codes(capsys):
+    from w2s_theory._cli_common import EXIT_BROKEN_PIPE, EXIT_INTERRUPTED, cli_entry
+
+    @cli_entry("tool")
+    def interrupted(argv):
+        raise KeyboardInterrupt
+
+    @cli_entry("tool")
+    def closed(argv):
+        raise BrokenPipeError
+
+    @cli_entry("tool")
+    def fine(argv):
+        return 3
+
+    assert (EXIT_INTERRUPTED, EXIT_BROKEN_PIPE) == (130, 141)
+    assert interrupted([]) == 130 and "tool: interrupted" in capsys.readouterr().err
+    assert closed([]) == 141
+    assert fine([]) == 3
