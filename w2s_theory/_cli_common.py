@@ -24,6 +24,28 @@ EXIT_BROKEN_PIPE = 128 + 13   # SIGPIPE
 EXIT_INTERRUPTED = 128 + 2    # SIGINT
 
 
+def tool_version() -> str:
+    """The installed distribution's version (as ``proofs_check.__version__``).
+
+    Returns
+    -------
+    str
+        ``importlib.metadata.version("w2s_theory")``, or the package's own
+        version with ``+unknown`` from a checkout that is not installed.
+
+    Examples
+    --------
+    >>> tool_version().startswith("0.")
+    True
+    """
+    from importlib import metadata
+    try:
+        return metadata.version("w2s_theory")
+    except metadata.PackageNotFoundError:  # running from a checkout that is not installed
+        from . import __version__
+        return f"{__version__}+unknown"
+
+
 def seed_arg(text: str) -> int:
     """Parse a ``--seed`` value: a non-negative integer, else an argparse error.
 

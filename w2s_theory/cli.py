@@ -15,8 +15,7 @@ import json
 import pathlib
 import sys
 
-from . import __version__
-from ._cli_common import DEFAULT_SEED, cli_entry, seed_arg
+from ._cli_common import DEFAULT_SEED, cli_entry, seed_arg, tool_version
 from ._registry import FIGURE_ALIASES, discover
 
 
@@ -38,7 +37,7 @@ def _list(figures, experiments) -> None:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="w2s", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("--version", action="version", version=f"%(prog)s {tool_version()}")
     seed_help = f"root random seed, a non-negative integer (default {DEFAULT_SEED})"
     sub = p.add_subparsers(dest="cmd", required=True)
     sub.add_parser("list", help="list figures and experiments")
