@@ -1,5 +1,7 @@
 """The documentation builds with warnings as errors, offline, and shows every figure."""
 import importlib.util
+import json
+import os
 import pathlib
 import re
 import subprocess
@@ -15,9 +17,14 @@ DOCS = ROOT / "docs"
 def built_html(tmp_path_factory):
     pytest.importorskip("sphinx")
     out = tmp_path_factory.mktemp("html")
+    # a last-run report for the claims table's optional status/sensitivity columns
+    results = out.parent / "results.json"
+    results.write_text(json.dumps({"claims": [{"id": "rmt.quadratic-root", "status": "pass",
+                                               "sensitivity": 0.0123}]}))
+    env = dict(os.environ, W2S_CLAIMS_RESULTS=str(results))
     # -W: any warning (broken reference, bad RST in a docstring, ...) fails the build.
     res = subprocess.run([sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(DOCS),
-                          str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+                          str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert res.returncode == 0, res.stderr[-4000:]
     return out
 
@@ -29,6 +36,7 @@ def test_docs_build_without_warnings(built_html):
     ids = set(discover())
     missing = [cid for cid in ids if cid not in claims]
     assert not missing, f"claims page misses {missing}"     # generated from the registry
+    assert "last status" in claims and "0.0123" in claims   # from the results JSON
 
 
 def test_math_is_rendered_without_a_cdn(built_html):
