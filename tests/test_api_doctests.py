@@ -5,7 +5,8 @@ import importlib
 import pytest
 
 MODULES = ["proofs_check.registry", "proofs_check.runner", "proofs_check.report",
-           "proofs_check.patterns", "proofs_check.cli", "w2s_theory._cli_common"]
+           "proofs_check.patterns", "proofs_check.cli", "w2s_theory._cli_common",
+           "w2s_theory._registry", "w2s_theory.cli"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -35,6 +35,23 @@ def _list(figures, experiments) -> None:
 
 @cli_entry("w2s")
 def main(argv=None) -> int:
+    """Run ``w2s`` with *argv* (default ``sys.argv[1:]``); return the exit status.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+
+    Returns
+    -------
+    int
+        0 success, 2 usage error (unknown figure or experiment, bad ``--seed``),
+        130 after Ctrl-C, 141 when stdout was closed.
+
+    Examples
+    --------
+    >>> main(["figure", "no-such-figure"])
+    2
+    """
     p = argparse.ArgumentParser(prog="w2s", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"%(prog)s {tool_version()}")

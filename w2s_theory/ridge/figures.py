@@ -75,7 +75,21 @@ def gap_contour_panel(fig, ax, p, *, title, n_neg=8, n_pos=12, zero_color="fireb
     """One panel of E_S - E_T over (λ_T, λ_S): simulated filled contours, theory contour
     lines at the same levels, the theory's E_S = E_T curve and the line λ_T = λ*.
 
-    ``p`` holds ``lam_T, lam_S, sim, theory, phi, sigma2, r2`` (as from :func:`figure1_data`).
+    Parameters
+    ----------
+    fig, ax : matplotlib Figure and Axes
+    p : dict
+        ``lam_T, lam_S, sim, theory, phi, sigma2, r2`` (as from :func:`figure1_data`).
+    title : str
+    n_neg, n_pos : int
+        About how many round-step levels below and above 0 (:func:`gap_levels`).
+    zero_color : str
+        Colour of the theory's E_S = E_T curve.
+
+    Returns
+    -------
+    None
+        Draws on *ax* and adds a colourbar with round ticks to *fig*.
     """
     LT, LS = np.meshgrid(p["lam_T"], p["lam_S"], indexing="ij")
     levels, norm, ticks = gap_levels(p["sim"], n_neg, n_pos)
