@@ -35,13 +35,18 @@ class ClaimProgress:
             self._bar.write(text)
             self._bar.update(1)
 
+    def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
-        if self._bar is not None:
-            self._bar.close()
+        self.close()
         return False

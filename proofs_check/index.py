@@ -114,9 +114,7 @@ def build_index(package_dir: pathlib.Path | None = None,
     return out
 
 
-def matches(claim_id: str, pattern: str) -> bool:
-    """Whether *pattern* selects *claim_id* (the one place that defines pattern semantics)."""
-    return fnmatch.fnmatch(claim_id, pattern) or pattern in claim_id
+from .patterns import matches  # noqa: E402  (pattern semantics live in one place)
 
 
 def could_match(pattern: str, prefix: str) -> bool:
@@ -126,9 +124,9 @@ def could_match(pattern: str, prefix: str) -> bool:
         i = head.find(ch)
         if i >= 0:
             head = head[:i]
-    if head.startswith(prefix) or prefix.startswith(head) or pattern in prefix:
+    if head.startswith(prefix) or prefix.startswith(head):
         return True
-    return fnmatch.fnmatch(prefix, pattern)  # e.g. a pattern that is itself a bare prefix glob
+    return fnmatch.fnmatchcase(prefix, pattern)  # e.g. a pattern that is itself a bare prefix glob
 
 
 def modules_for(patterns: list[str] | None, index: list[ModuleIndex]) -> list[str]:
@@ -177,6 +175,8 @@ def catalogue(cache=None) -> dict[str, IndexedClaim]:
         if cache is not None and idx:
             cache.put_index({cid: c for cid, c in rows.items()
                              if c.module.startswith("w2s_theory.")})
+    from .registry import load_entry_points
+    load_entry_points()   # third-party claims (entry-point group w2s_theory.claims)
     rows = dict(rows)
     rows.update(_registry_rows())
     return rows

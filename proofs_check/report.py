@@ -30,6 +30,27 @@ def _json_number(x: float):
 
 
 def summary(records: list[dict], *, quick: bool, seed: int) -> dict:
+    """Counts per status, total seconds and the run's settings (the JSON ``summary``).
+
+    Parameters
+    ----------
+    records : list of dict
+        Records from :func:`proofs_check.runner.run`.
+    quick : bool
+    seed : int
+
+    Returns
+    -------
+    dict
+        ``total, pass, fail, discrepancy, seconds, quick, seed``.
+
+    Examples
+    --------
+    >>> rec = dict(id="rmt.x", title="t", source="s", method="symbolic", status="pass",
+    ...            points=3, worst=1e-20, worst_kind="error", detail="d", seconds=0.5)
+    >>> summary([rec], quick=True, seed=1)
+    {'total': 1, 'pass': 1, 'fail': 0, 'discrepancy': 0, 'seconds': 0.5, 'quick': True, 'seed': 1}
+    """
     counts = {s: sum(r["status"] == s for r in records) for s in ("pass", "fail", "discrepancy")}
     return dict(total=len(records), **counts,
                 seconds=round(sum(r["seconds"] for r in records), 3), quick=quick, seed=seed)
@@ -45,6 +66,28 @@ def _json_claim(r: dict) -> dict:
 
 
 def to_json(records: list[dict], *, quick: bool, seed: int) -> str:
+    """The JSON report (the contract described in this module's docstring).
+
+    Parameters
+    ----------
+    records : list of dict
+    quick : bool
+    seed : int
+
+    Returns
+    -------
+    str
+        Indented JSON; a non-finite ``worst`` (a crashed claim) becomes null.
+
+    Examples
+    --------
+    >>> rec = dict(id="rmt.x", title="t", source="s", method="symbolic", status="pass",
+    ...            points=3, worst=1e-20, worst_kind="error", detail="d", seconds=0.5)
+    >>> import json
+    >>> doc = json.loads(to_json([dict(rec, worst=float("inf"))], quick=True, seed=1))
+    >>> doc["claims"][0]["worst"], doc["summary"]["total"]
+    (None, 1)
+    """
     from . import __version__
     claims = [_json_claim(r) for r in records]
     return json.dumps({"version": __version__, "claims": claims,
@@ -52,6 +95,24 @@ def to_json(records: list[dict], *, quick: bool, seed: int) -> str:
 
 
 def format_line(r: dict) -> str:
+    """One status line: ``[PASS] id  method  pts=..  worst err=..  seconds``.
+
+    Parameters
+    ----------
+    r : dict
+        A report record.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> rec = dict(id="rmt.x", title="t", source="s", method="symbolic", status="pass",
+    ...            points=3, worst=1e-20, worst_kind="error", detail="d", seconds=0.5)
+    >>> format_line(rec).split()[:2]
+    ['[PASS]', 'rmt.x']
+    """
     mark = {"pass": "PASS", "fail": "FAIL", "discrepancy": "DISC"}[r["status"]]
     worst = f"{r['worst']:.3g}" if math.isfinite(r["worst"]) else "-"
     kind = "margin" if r["worst_kind"] == "margin" else "err"
@@ -60,7 +121,26 @@ def format_line(r: dict) -> str:
 
 
 def format_record(r: dict, verbose: bool = False) -> str:
-    """One claim's block: status line, statement, source, and details when useful."""
+    """One claim's block: status line, statement, source, and details when useful.
+
+    Parameters
+    ----------
+    r : dict
+        A report record.
+    verbose : bool
+        Also the detail of passing claims, the domain and a crash's traceback.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> rec = dict(id="rmt.x", title="t", source="s", method="symbolic", status="pass",
+    ...            points=3, worst=1e-20, worst_kind="error", detail="d", seconds=0.5)
+    >>> print(format_record(dict(rec, status="fail", detail="off by 2")).splitlines()[-1].strip())
+    off by 2
+    """
     lines = [format_line(r), f"       {r['title']}", f"       source: {r['source']}"]
     if r["detail"] and (verbose or r["status"] != "pass"):
         lines.append(f"       {r['detail']}")
@@ -72,6 +152,25 @@ def format_record(r: dict, verbose: bool = False) -> str:
 
 
 def summary_line(records: list[dict], *, quick: bool, seed: int) -> str:
+    """The closing line of the text report.
+
+    Parameters
+    ----------
+    records : list of dict
+    quick : bool
+    seed : int
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> rec = dict(id="rmt.x", title="t", source="s", method="symbolic", status="pass",
+    ...            points=3, worst=1e-20, worst_kind="error", detail="d", seconds=0.5)
+    >>> summary_line([rec], quick=True, seed=1)
+    '1 claim: 1 pass, 0 fail, 0 discrepancy (paper text vs evidence) in 0.5s [quick]'
+    """
     s = summary(records, quick=quick, seed=seed)
     return (f"{s['total']} claim{'' if s['total'] == 1 else 's'}: {s['pass']} pass, {s['fail']} fail, "
             f"{s['discrepancy']} discrepancy (paper text vs evidence) "
@@ -79,5 +178,25 @@ def summary_line(records: list[dict], *, quick: bool, seed: int) -> str:
 
 
 def to_text(records: list[dict], *, quick: bool, seed: int, verbose: bool = False) -> str:
+    """The whole text report: one block per record (:func:`format_record`), then the summary.
+
+    Parameters
+    ----------
+    records : list of dict
+    quick : bool
+    seed : int
+    verbose : bool
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> rec = dict(id="rmt.x", title="t", source="s", method="symbolic", status="pass",
+    ...            points=3, worst=1e-20, worst_kind="error", detail="d", seconds=0.5)
+    >>> to_text([rec], quick=False, seed=1).splitlines()[-1]
+    '1 claim: 1 pass, 0 fail, 0 discrepancy (paper text vs evidence) in 0.5s'
+    """
     blocks = [format_record(r, verbose) for r in records]
     return "\n".join(blocks + ["", summary_line(records, quick=quick, seed=seed)])

@@ -21,32 +21,35 @@ import traceback
 import warnings
 
 from . import index as _index
-from .registry import REGISTRY, Claim, Context, discover
+from .patterns import matches
+from .registry import REGISTRY, Claim, Context, Outcome, discover
 
 
 def select(claims: dict[str, Claim], patterns: list[str] | None) -> list[Claim]:
-    """Claims whose id matches any glob in *patterns* (all if none), in id order."""
-    chosen = [c for cid, c in sorted(claims.items())
-              if not patterns or any(_index.matches(cid, p) for p in patterns)]
-    return chosen
+    """Claims whose id matches any glob in *patterns* (all if none), in id order.
 
+    Globs only (see :mod:`proofs_check.patterns`): no substring matching.
 
-def load_claims(patterns: list[str] | None) -> dict[str, Claim]:
-    """Import only the claims modules that *patterns* can select; return the registry.
+    Parameters
+    ----------
+    claims : dict of str to Claim
+        E.g. :func:`proofs_check.discover`'s result.
+    patterns : list of str or None
+        Shell-style globs matched against whole ids; empty or None selects all.
 
-    Without patterns this is :func:`~proofs_check.registry.discover`.  With patterns the
-    static index (:mod:`proofs_check.index`) names the modules to import, so running
-    ``'ridge.*'`` does not pay for importing every other mechanism.
+    Returns
+    -------
+    list of Claim
+
+    Examples
+    --------
+    >>> from proofs_check import discover
+    >>> [c.id for c in select(discover("w2s_theory.rmt"), ["rmt.n*", "rmt.quadratic-root"])]
+    ['rmt.narayana-moments', 'rmt.quadratic-root']
     """
-    if not patterns:
-        return discover()
-    try:
-        modules = _index.modules_for(patterns, _index.build_index())
-    except (OSError, SyntaxError):  # no readable sources (e.g. a zipped install): import all
-        return discover()
-    for name in modules:
-        importlib.import_module(name)
-    return REGISTRY
+    chosen = [c for cid, c in sorted(claims.items())
+              if not patterns or any(matches(cid, p) for p in patterns)]
+    return chosen
 
 
 def blas_threads_limited(n: int | None = 1):
@@ -61,12 +64,39 @@ def blas_threads_limited(n: int | None = 1):
 
 
 def run_claim(c: Claim, ctx: Context, blas_threads: int | None = 1) -> dict:
-    """Run one claim; an exception is a failure, never a silent pass."""
+    """Run one claim; an exception is a failure, never a silent pass.
+
+    Parameters
+    ----------
+    c : Claim
+    ctx : Context
+    blas_threads : int or None
+        BLAS threads while the claim runs (default 1; ``None``: the library default).
+
+    Returns
+    -------
+    dict
+        The report record: ``id, title, source, method, domain, status, points,
+        worst, worst_kind, detail, seconds`` (and ``traceback`` after an
+        exception, when ``worst`` is inf and ``detail`` names the exception).
+        A claim returning anything but an :class:`~proofs_check.Outcome` fails
+        with ``detail`` saying so.
+
+    Examples
+    --------
+    >>> from proofs_check import Context, discover
+    >>> rec = run_claim(discover("w2s_theory.rmt")["rmt.quadratic-root"], Context(quick=True))
+    >>> rec["status"], rec["worst_kind"]
+    ('pass', 'error')
+    """
     t0 = time.perf_counter()
     try:
         with warnings.catch_warnings(), blas_threads_limited(blas_threads):
             warnings.simplefilter("ignore", category=UserWarning)
             out = c.run(ctx)
+        if not isinstance(out, Outcome):
+            raise TypeError(f"claim {c.id} returned {type(out).__name__}; "
+                            "claims must return proofs_check.Outcome")
         status = "fail" if not out.passed else ("discrepancy" if out.discrepancy else "pass")
         rec = dict(points=out.points, worst=out.worst, worst_kind=out.worst_kind,
                    detail=out.detail, status=status)
@@ -106,8 +136,8 @@ def _pool_context():
 
 
 def run(patterns: list[str] | None = None, ctx: Context | None = None,
-        progress=None, *, jobs: int = 1, cache=None, client=None,
-        blas_threads: int | None = 1) -> list[dict]:
+        progress=None, claims: dict[str, Claim] | None = None, *, jobs: int = 1, cache=None,
+        client=None, blas_threads: int | None = 1) -> list[dict]:
     """Run the selected claims; return their records in claim-id order.
 
     Parameters
@@ -118,6 +148,10 @@ def run(patterns: list[str] | None = None, ctx: Context | None = None,
         Quick mode and root seed.
     progress : callable, optional
         Called with each record, in id order, as soon as it and all before it are done.
+    claims : dict of str to Claim, optional
+        The claims to select from (e.g. :func:`~proofs_check.registry.discover_modules`'s
+        result); default: the package's claims, from the static index (importing only
+        the modules whose claims must run) plus any already registered.
     jobs : int
         Worker processes (1 runs in this process).
     cache : proofs_check.cache.ResultCache, optional
@@ -126,13 +160,31 @@ def run(patterns: list[str] | None = None, ctx: Context | None = None,
         Run the claims on this Dask cluster instead of local processes.
     blas_threads : int or None
         BLAS threads inside each claim (default 1; ``None`` keeps the library default).
+
+    Returns
+    -------
+    list of dict
+        One record per claim (see :func:`run_claim`), in id order.
+
+    Examples
+    --------
+    >>> from proofs_check import Context, discover
+    >>> recs = run(["rmt.quadratic-root"], Context(quick=True), claims=discover("w2s_theory.rmt"))
+    >>> [(r["id"], r["status"]) for r in recs]
+    [('rmt.quadratic-root', 'pass')]
     """
     ctx = ctx or Context()
     if jobs < 1:
         raise ValueError(f"jobs must be a positive integer; got {jobs!r}")
-    rows = _index.catalogue(cache)
+    if claims is None:
+        rows = _index.catalogue(cache)
+        registry = REGISTRY
+    else:
+        rows = {cid: _index.IndexedClaim(c.id, c.title, c.source, c.method, c.domain, c.module)
+                for cid, c in claims.items()}
+        registry = claims
     chosen = [rows[cid] for cid in sorted(rows)
-              if not patterns or any(_index.matches(cid, p) for p in patterns)]
+              if not patterns or any(matches(cid, p) for p in patterns)]
     done: dict[str, dict] = {}
     order = [c.id for c in chosen]
     emitted = 0
@@ -151,12 +203,12 @@ def run(patterns: list[str] | None = None, ctx: Context | None = None,
         if hit is not None:
             finished(hit)
             continue
-        if row.id not in REGISTRY:        # import only what must run
+        if row.id not in registry:        # import only what must run
             importlib.import_module(row.module)
-        if row.id not in REGISTRY:
+        if row.id not in registry:
             raise RuntimeError(f"claim {row.id!r} is indexed in {row.module} but not registered "
                                "there (the static index and the decorators disagree)")
-        todo.append(REGISTRY[row.id])
+        todo.append(registry[row.id])
     if cache is not None:   # longest first: the slowest claim should not start last
         last = cache.timings()
         todo.sort(key=lambda c: -last.get(f"{c.id}|{int(ctx.quick)}", 0.0))
@@ -175,8 +227,9 @@ def run(patterns: list[str] | None = None, ctx: Context | None = None,
         for c in todo:
             store(run_claim(c, ctx, blas_threads), c)
     else:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo)),
-                                                    mp_context=_pool_context()) as pool:
+        pool = concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo)),
+                                                      mp_context=_pool_context())
+        try:
             futures = {pool.submit(_run_by_id, c.id, ctx, modules, blas_threads): c
                        for c in todo}
             for fut in concurrent.futures.as_completed(futures):
@@ -186,6 +239,14 @@ def run(patterns: list[str] | None = None, ctx: Context | None = None,
                 except Exception as exc:
                     rec = worker_failed(c, exc)
                 store(rec, c)
+        except BaseException:
+            # Ctrl-C (or any error here): stop the workers now instead of waiting for them
+            workers = getattr(pool, "_processes", None) or {}
+            for proc in list(workers.values()):
+                proc.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
     if cache is not None:
         cache.save_timings(list(done.values()), ctx.quick)
     return [done[i] for i in order]

@@ -52,7 +52,7 @@ def test_component_form_matches_matrix_formulas_exactly(d):
 
 
 def test_coefficients_match_paper_closed_forms():
-    """c_p, c_q, ... reproduce the written-out Lemma C.1 forms (THEORY.md §4)."""
+    """c_p, c_q, ... reproduce the written-out Lemma C.1 forms (Geng, Hansen & Li 2026)."""
     a, b = sp.sqrt(q), sp.sqrt(r)
     cc = p / (a * b)
     assert sp.simplify(COEF["c_p"].expr - 1 / (a * b)) == 0          # Σw*/(ab)

@@ -219,7 +219,7 @@ def test_figures_and_experiments_registered():
     import w2s_theory.cosine.figures  # noqa: F401
     from w2s_theory._registry import EXPERIMENTS as exps
     from w2s_theory._registry import FIGURES as figs
-    assert {"cosine_fig1", "cosine_fig2", "cosine_fig3", "cosine_confusion", "cosine_bounds"} <= set(figs)
+    assert {"cosine-fig1", "cosine-fig2", "cosine-fig3", "cosine-confusion", "cosine-bounds"} <= set(figs)
     assert {"cosine-random-teachers", "cosine-correlated-teachers", "cosine-shared-pretraining",
             "cosine-anisotropic"} <= set(exps)
 

@@ -171,10 +171,10 @@ def test_experiment_output(tiny_result):
     r = tiny_result
     assert set(r["misfit"]["losses"]) == {"kl", "reverse_kl", "js", "jeffreys", "hellinger2", "chi2", "tv"}
     for entry in r["misfit"]["losses"].values():
-        m, se = entry["pgr_eta0"]
+        m, se = entry["pgr_eta0"]["mean"], entry["pgr_eta0"]["se"]   # labelled, not a bare pair
         assert np.isfinite(m) and se > 0
     for entry in r["realizable"]["losses"].values():  # teacher in class: PGR exactly 0
-        assert abs(entry["pgr_eta0"][0]) < 1e-6
+        assert abs(entry["pgr_eta0"]["mean"]) < 1e-6
     sweep = r["noise_sweep"]["table"]["losses"]
     assert all(f"pgr_eta{e:g}" in sweep["tv"] for e in r["noise_sweep"]["etas"])
     for v in r["sample_complexity"]["rates"].values():
@@ -186,6 +186,6 @@ def test_figure_and_registry(tiny_result, tmp_path):
     from w2s_theory._registry import discover
     from w2s_theory.fdiv.figures import plot
     figures, exps = discover()
-    assert "fdiv_w2s" in figures and "fdiv-w2s" in exps
+    assert "fdiv-w2s" in figures and "fdiv-w2s" in exps
     path = plot(tiny_result, tmp_path / "f.png")
     assert path.exists() and 5_000 < path.stat().st_size < 300_000

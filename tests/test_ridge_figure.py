@@ -10,7 +10,7 @@ from w2s_theory.ridge import figures  # noqa: E402
 
 def test_fig1_writes_png(tmp_path):
     figs, _ = discover()
-    (path,) = figs["fig1"][0](tmp_path, True, 0)
+    (path,) = figs["ridge-fig1"][0](tmp_path, True, 0)
     assert path.exists() and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

@@ -1,8 +1,7 @@
 """CNN weak-to-strong regimes: linear CNN teacher -> two-layer ReLU CNN student.
 
 Source: Oh, Song & Yun (2025), "From Linear to Nonlinear: Provable
-Weak-to-Strong Generalization through Feature Learning" (abstract only) and
-THEORY.md §5.  See ``docs/theory/cnn.rst`` for the modelling choices.
+Weak-to-Strong Generalization through Feature Learning" (abstract only).  See ``docs/theory/cnn.rst`` for the modelling choices.
 """
 from .data import BOTH, EASY, HARD, PatchModel, PatchSample
 from .models import (LINEAR_ERROR, init_relu_cnn, linear_cnn_error, linear_cnn_loss_grad,

@@ -1,4 +1,4 @@
-"""Claims of the CNN weak-to-strong mechanism (Oh, Song & Yun 2025; THEORY.md §5).
+"""Claims of the CNN weak-to-strong mechanism (Oh, Song & Yun 2025; model in docs/theory/cnn.rst).
 
 Every simulation claim uses seeded repetitions (``SeedSequence(ctx.seed)``)
 and states its tolerance.  z = 3 or 4 standard errors throughout: with fixed
@@ -36,8 +36,8 @@ def _cached(key, fn):
              "linear CNN's patch sum, so a linear CNN (trained teacher or arbitrary w) errs "
              "with probability 1/2 in each (label, hard-sign) cell -- the hard term 1/2 of "
              "the error formula",
-       source="Oh, Song & Yun 2025, weak linear CNN with 50% hard-only error, as summarised "
-              "in THEORY.md §5 (not stated in the abstract); the cancelling patch pair and "
+       source="Oh, Song & Yun 2025, weak linear CNN with 50% hard-only error, as modelled "
+              "in docs/theory/cnn.rst (not stated in the abstract); the cancelling patch pair and "
               "the check are ours (data.py)",
        method="simulation",
        domain="abundant-setting data model (d = 30 / 40); 3 / 6 trained teachers and as many "
@@ -103,8 +103,8 @@ def _degraded(w, model, z):
        title="Closed-form test error of a linear CNN (easy/hard/both terms) equals the "
              "Monte Carlo error, for trained teachers and for teachers with inflated noise "
              "weights (easy/both errors 0.05-0.4)",
-       source="Oh, Song & Yun 2025, abstract (linear CNN teacher; model details as summarised "
-              "in THEORY.md §5); closed form derived here (models.ERROR_TOTAL)",
+       source="Oh, Song & Yun 2025, abstract (linear CNN teacher; model details as in "
+              "docs/theory/cnn.rst); closed form derived here (models.ERROR_TOTAL)",
        method="simulation",
        domain="d = 30 (quick) / 40, ||mu|| = ||nu|| = 3, p = (0.2, 0.2, 0.6), 3 / 6 teachers, "
               "each as trained and with a_mu/s in {1.5, 0.8, 0.3}")
@@ -142,8 +142,8 @@ def _(ctx: Context) -> Outcome:
 @claim(id="cnn.pseudo-label-flips",
        title="The teacher's pseudo-labels are wrong on hard-only data with probability 1/2 "
              "(flip rate ≈ p_h/2 + the teacher's easy/both error), independently of the label",
-       source="Oh, Song & Yun 2025 as summarised in THEORY.md §5 ('Pseudo-label errors fall "
-              "mostly on hard-only samples (flip rate ≈ p_h/2)'; not in the abstract)",
+       source="Oh, Song & Yun 2025 as modelled in docs/theory/cnn.rst (pseudo-label errors "
+              "fall mostly on hard-only samples, flip rate ≈ p_h/2; not in the abstract)",
        method="simulation",
        domain="abundant setting, 3 / 6 teachers, 20000 pseudo-labelled samples each")
 def _(ctx: Context) -> Outcome:
@@ -184,7 +184,7 @@ def _abundant(ctx):
              "and predicts the true label on >= 90% of the training samples the teacher "
              "mislabelled",
        source="Oh, Song & Yun 2025 abstract ('generalization emerges in the early phase "
-              "through label correction'); THEORY.md §5 (Thm 3.6)",
+              "through label correction'); Thm 3.6",
        method="simulation",
        domain="n_st = 25 d, d = 30 (quick) / 40, ||mu|| = ||nu|| = 3, 4 / 6 seeds")
 def _(ctx: Context) -> Outcome:
@@ -207,7 +207,7 @@ def _(ctx: Context) -> Outcome:
        title="Data-abundant regime: trained longer, the student loses the label correction and "
              "its test error climbs back towards the teacher's",
        source="Oh, Song & Yun 2025 abstract ('overtraining can subsequently degrade "
-              "performance'); THEORY.md §5",
+              "performance'); Thm 3.6",
        method="simulation",
        domain="as cnn.abundant-label-correction; end of training = 200 (quick) / 300 steps")
 def _(ctx: Context) -> Outcome:
@@ -245,7 +245,7 @@ def _scarce_pair(ctx):
              "included); with Q = n p_b^2 ||nu||^4/(sigma_p^4 d) small its test error stays "
              ">= 0.12 p_h (harmful), with Q large its hard-only error is near 0 (benign) for "
              "the typical (median) seed",
-       source="THEORY.md §5 (Thm 3.4 of Oh, Song & Yun 2025 as summarised there)",
+       source="Oh, Song & Yun 2025, Thm 3.4 (as modelled in docs/theory/cnn.rst)",
        method="simulation",
        domain="d = 1000 (quick) / 2000, n_st = 100 / 200, ||nu|| = 2 (harmful) and 9 (benign), "
               "4 / 8 seeds")
@@ -279,7 +279,7 @@ def _(ctx: Context) -> Outcome:
 @claim(id="cnn.scarce-correction-decays",
        title="Data-scarce regime: early in training the student corrects some flipped "
              "pseudo-labels, but the correction decays to 0 as it interpolates them",
-       source="Oh, Song & Yun 2025, Thm 3.4 as summarised in THEORY.md §5 (benign overfitting: "
+       source="Oh, Song & Yun 2025, Thm 3.4 as modelled in docs/theory/cnn.rst (benign overfitting: "
               "the student interpolates its pseudo-labels, flipped ones included); the "
               "transient early correction is our prediction, not a statement of the paper",
        method="simulation",
@@ -317,7 +317,7 @@ def transition_grid(quick: bool):
              "Q = n p_b^2 ||nu||^4/(sigma_p^4 d) predicts alpha = 4 -- flagged as a discrepancy "
              "if 4 lies outside the interval (quick mode: the median error drops along ||nu|| "
              "at both n)",
-       source="THEORY.md §5 (Thm 3.4 of Oh, Song & Yun 2025 as summarised there); "
+       source="Oh, Song & Yun 2025, Thm 3.4 (as modelled in docs/theory/cnn.rst); "
               "cf. Kou et al. 2023",
        method="simulation",
        domain="d = 1000 (quick) / 2000; n_st in {50, 100} / {50, 200}; ||nu|| grid 2 / 7 "

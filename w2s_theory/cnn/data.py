@@ -4,7 +4,7 @@ Source: Oh, Song & Yun (2025), "From Linear to Nonlinear: Provable
 Weak-to-Strong Generalization through Feature Learning" -- only the abstract
 is available ("structured data composed of label-dependent signals of varying
 difficulty and label-independent noise"); the details below follow
-``THEORY.md`` §5 where it is specific and are our own choices where it is not
+the source's Thm 3.4/3.6 setting where it is specific and are our own choices where it is not
 (each choice is listed in ``docs/theory/cnn.rst``).
 
 A sample is ``X = [x⁽¹⁾, x⁽²⁾, x⁽³⁾] ∈ R^{3×d}`` with clean label ``y ∈ {±1}``
@@ -32,8 +32,8 @@ symmetric under ``X ↦ −X`` (flip ε; the noise is symmetric), so *every*
 bias-free linear function of ``X`` has error exactly 1/2 on it.  A ReLU CNN
 sees ``ReLU(⟨w, εν_y⟩) + ReLU(−⟨w, εν_y⟩) = |⟨w, ν_y⟩|`` and, with filters
 along ``ν_{+1}`` in ``F₊₁`` and ``ν_{-1}`` in ``F₋₁``, classifies it
-perfectly.  THEORY.md §5 only says the hard signal is "in a form a linear
-model cannot use -- e.g. a sign that a linear readout averages away"; the
+perfectly.  The source only requires the hard signal to be in a form a linear
+model cannot use (e.g. a sign that a linear readout averages away); the
 cancelling pair of patches is our choice (a single random-sign patch ``εν_y``
 also defeats linear models in expectation, but a finite-sample teacher then
 picks up a spurious ``⟨w, ν_y⟩`` and its hard-data pseudo-labels correlate
@@ -136,8 +136,8 @@ class PatchModel:
     def snr_quantity(self, n: int) -> float:
         """``Q = n p_b² ‖ν‖⁴ / (σ_p⁴ d)``, the data-scarce regime's control quantity.
 
-        Source: THEORY.md §5 (Oh, Song & Yun 2025, Thm 3.4 as summarised
-        there); it is the ReLU-CNN benign-overfitting quantity
+        Source: Oh, Song & Yun 2025, Thm 3.4 (as modelled in
+        ``docs/theory/cnn.rst``); it is the ReLU-CNN benign-overfitting quantity
         ``n ‖μ‖⁴ / (σ_p⁴ d)`` of Kou et al. (2023) with the signal replaced by
         the bridge-data-weighted hard signal ``p_b ‖ν‖²``.
         """

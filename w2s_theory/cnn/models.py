@@ -3,7 +3,7 @@
 Source: Oh, Song & Yun (2025), abstract ("from a linear CNN (weak) to a
 two-layer ReLU CNN (strong) ... gradient descent dynamics when the strong model
 is trained on data labeled by the pretrained weak model"); the precise forms
-below are those of THEORY.md §5, which follow the two-layer CNN of Cao et al.
+below (``docs/theory/cnn.rst``) follow the two-layer CNN of Cao et al.
 (2022) and Kou et al. (2023):
 
 * weak: ``f(w, X) = Σ_p ⟨w, x⁽ᵖ⁾⟩``, trained from ``w = 0`` by full-batch GD
@@ -150,7 +150,7 @@ def linear_cnn_error(w, model: PatchModel, kind: str = "all") -> float:
     in ``Σ_p x⁽ᵖ⁾`` (and any bias-free linear readout, shared weights or not,
     gets ``½Φ(-a/s) + ½Φ(a/s) = ½``, :data:`ERROR_HARD_GENERAL`).  Derived here
     for the data model of :mod:`w2s_theory.cnn.data` (Oh, Song & Yun 2025
-    state the weak model's 50% hard-only error in words, THEORY.md §5).
+    state the weak model's 50% hard-only error in words).
 
     Parameters
     ----------

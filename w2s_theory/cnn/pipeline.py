@@ -1,6 +1,6 @@
 """The weak-to-strong pipeline: teacher on labelled data -> pseudo-labels -> student.
 
-Source: Oh, Song & Yun (2025), abstract, and THEORY.md §5 ("weak model trained
+Source: Oh, Song & Yun (2025), abstract, and ``docs/theory/cnn.rst`` ("weak model trained
 on true labels -> pseudo-labels on fresh data -> strong model trained by
 full-batch gradient descent on the logistic loss").
 """
@@ -68,7 +68,7 @@ class Setting:
 
     @property
     def snr_quantity(self) -> float:
-        """``n_st p_b² ‖ν‖⁴ / (σ_p⁴ d)`` (THEORY.md §5, Thm 3.4 of the source)."""
+        """``n_st p_b² ‖ν‖⁴ / (σ_p⁴ d)`` (Oh, Song & Yun 2025, Thm 3.4)."""
         return self.model.snr_quantity(self.n_student)
 
 

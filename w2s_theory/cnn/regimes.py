@@ -2,9 +2,9 @@
 
 * data-scarce (``n_st ≤ d``: the student can interpolate its pseudo-labels
   through the noise patches): benign vs harmful overfitting, governed by
-  ``Q = n_st p_b² ‖ν‖⁴ / (σ_p⁴ d)`` (THEORY.md §5, the source's Thm 3.4);
+  ``Q = n_st p_b² ‖ν‖⁴ / (σ_p⁴ d)`` (Oh, Song & Yun 2025, Thm 3.4);
 * data-abundant (``n_st ≫ d``): early label correction, then degradation
-  when overtrained (THEORY.md §5, the source's Thm 3.6).
+  when overtrained (Oh, Song & Yun 2025, Thm 3.6).
 
 The parameter choices (ours; the source gives only the abstract) are in
 :func:`scarce_setting` and :func:`abundant_setting` and are discussed in

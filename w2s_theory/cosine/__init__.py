@@ -1,7 +1,7 @@
 """Cosine-similarity mechanism: weak-to-strong is nearly inevitable in linear models.
 
 Source: Geng, Hansen & Li (2026), "Weak-to-strong generalization is nearly
-inevitable (in linear models)"; THEORY.md §4.
+inevitable (in linear models)"; derivations in ``docs/theory/cosine.rst``.
 
 Modules: :mod:`~w2s_theory.cosine.calculus` (Σ-cosine, gradient, Hessian, 0-1
 loss; SymPy source of truth), :mod:`~w2s_theory.cosine.sft` (expected SFT

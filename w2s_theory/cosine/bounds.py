@@ -1,7 +1,7 @@
 """Spectral/gradient bounds for the Σ-cosine and the one-step step-size guarantee.
 
 Source: Geng, Hansen & Li (2026), Lemma C.3 (Hessian), Lemma C.4 (Lipschitz),
-Theorem 2.3 / Lemma A.6 (Taylor argument); THEORY.md §4.
+Theorem 2.3 / Lemma A.6 (Taylor argument); ``docs/theory/cosine.rst``.
 
 Reduction to Σ = I: with u = Lᵀw, u* = Lᵀw* (Σ = LLᵀ), c_Σ(w) = c_I(u) and
 ∇²c_Σ = L ∇²c_I Lᵀ.  For ‖u‖ = 1, on span(u, u*) in the orthonormal basis
@@ -65,7 +65,7 @@ def gradient_bound(w, w_star, Sigma=None):
               \le \frac{\sqrt{\lambda_{\max}(\Sigma)}}{\|w\|_\Sigma}.
 
     So c is √λmax/r-Lipschitz on {‖w‖_Σ ≥ r}.  Source: Geng, Hansen & Li (2026),
-    Lemma C.4; THEORY.md §4.  Parameters and scaling as in :func:`hessian_bound`.
+    Lemma C.4.  Parameters and scaling as in :func:`hessian_bound`.
     """
     W, ws, S = check_pair(w, w_star, Sigma)
     Wh, e = pow2_scale(W)                     # exact: the bound is (−1)-homogeneous in w

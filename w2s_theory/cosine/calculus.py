@@ -1,7 +1,7 @@
 """Σ-cosine calculus: c(w) = ⟨w, w*⟩_Σ / (‖w‖_Σ ‖w*‖_Σ), its gradient and Hessian.
 
 Source: Geng, Hansen & Li, "Weak-to-strong generalization is nearly inevitable
-(in linear models)" (2026), §2.1 and Lemma C.1; THEORY.md §4.
+(in linear models)" (2026), §2.1 and Lemma C.1; ``docs/theory/cosine.rst``.
 
 Single symbolic source of truth
 -------------------------------

@@ -311,7 +311,7 @@ def _(ctx: Context) -> Outcome:
 # ------------------------------------------------------------------ expected gradient & cancellation
 @claim(id="cosine.expected-gradient",
        title="Gaussian logistic SFT: −E∇ℓ(w) = (β/2)[√(2/π) Σt/‖t‖_Σ − κ(‖w‖_Σ, β) Σw]",
-       source=f"{SRC}, §1 (update direction); THEORY.md §4", method="simulation",
+       source=f"{SRC}, §1 (update direction) with Stein's lemma", method="simulation",
        domain="d = 6, Σ with condition 5, β in {0.5, 1, 4}; n = 1e5 (quick) / 4e5 per case")
 def _(ctx: Context) -> Outcome:
     n = 100_000 if ctx.quick else 400_000

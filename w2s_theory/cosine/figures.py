@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._progress import progress
 from .._registry import figure
 from . import bounds, paper
 from .calculus import cosine
@@ -40,14 +41,15 @@ def _traj_panel(axes, out, color, label):
         ax.fill_between(steps, m - s, m + s, color=color, alpha=0.2)
 
 
-@figure("cosine_fig1", help="Fig. 1: SFT trajectories of an 80% student on 100 random 70% teachers, two student norms")
+@figure("cosine-fig1", aliases=("cosine_fig1",), help="Fig. 1: SFT trajectories of an 80% student on 100 random 70% teachers, two student norms")
 def fig1(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     plt = _plt()
     z = _sizes(quick)
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
     for norm, color in ((0.3, "tab:blue"), (10.0, "tab:purple")):
         w0, T, ws = paper.random_setup(d=z["d"], student_norm=norm, n_teachers=z["K"], seed=seed)
-        out = paper.run(w0, T, ws, steps=z["steps"], batch=z["batch"], seed=seed + 1)
+        out = paper.run(w0, T, ws, steps=z["steps"], batch=z["batch"], seed=seed + 1,
+                        show_progress=True, desc=f"cosine-fig1 ‖w₀‖={norm:g}")
         _traj_panel(axes, out, color, f"‖w₀‖={norm:g}")
     for ax, t in zip(axes, ("accuracy gain (0-1)", "⟨w_k, w*⟩ − ⟨w₀, w*⟩", "‖w_k‖ / ‖w₀‖")):
         ax.set_xlabel("SFT step")
@@ -63,17 +65,17 @@ def fig1(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     return [p]
 
 
-@figure("cosine_fig2", help="Fig. 2: mean best gain vs initial student norm and teacher accuracy (population GD)")
+@figure("cosine-fig2", aliases=("cosine_fig2",), help="Fig. 2: mean best gain vs initial student norm and teacher accuracy (population GD)")
 def fig2(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     plt = _plt()
     norms = np.geomspace(0.1, 30, 3 if quick else 7)
     taccs = np.array([0.55, 0.65, 0.75]) if quick else np.array([0.52, 0.56, 0.60, 0.65, 0.70, 0.75, 0.78])
     K, steps, d = (5, 60, 30) if quick else (20, 400, paper.D)
     G = np.zeros((len(taccs), len(norms)))
-    for i, ta in enumerate(taccs):
-        for j, nm in enumerate(norms):
-            w0, T, ws = paper.random_setup(d=d, student_norm=nm, n_teachers=K, seed=seed, teacher_acc=ta)
-            G[i, j] = paper.run(w0, T, ws, steps=steps, population=True)["gain"].mean()
+    cells = [(i, ta, j, nm) for i, ta in enumerate(taccs) for j, nm in enumerate(norms)]
+    for i, ta, j, nm in progress(cells, desc="cosine-fig2 cells"):  # one population-GD run each
+        w0, T, ws = paper.random_setup(d=d, student_norm=nm, n_teachers=K, seed=seed, teacher_acc=ta)
+        G[i, j] = paper.run(w0, T, ws, steps=steps, population=True)["gain"].mean()
     fig, ax = plt.subplots(figsize=(5.5, 4))
     im = ax.imshow(G, origin="lower", aspect="auto", cmap="viridis")
     ax.set_xticks(range(len(norms)), [f"{x:.2g}" for x in norms])
@@ -92,12 +94,13 @@ def fig2(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     return [p]
 
 
-@figure("cosine_fig3", help="Fig. 3: shared pretraining (student 25 epochs/5000 pts, teachers 10 epochs/1000 pts)")
+@figure("cosine-fig3", aliases=("cosine_fig3",), help="Fig. 3: shared pretraining (student 25 epochs/5000 pts, teachers 10 epochs/1000 pts)")
 def fig3(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     plt = _plt()
     K, steps = (10, 20) if quick else (100, 100)
     w0, T, ws = paper.pretrain_setup(n_teachers=K, seed=seed)
-    out = paper.run(w0, T, ws, steps=steps, batch=1000, seed=seed + 1)
+    out = paper.run(w0, T, ws, steps=steps, batch=1000, seed=seed + 1, show_progress=True,
+                    desc="cosine-fig3 SFT steps")
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
     _traj_panel(axes, out, "tab:green", f"student acc {out['acc0']:.2f}")
     for ax, t in zip(axes, ("accuracy gain (0-1)", "⟨w_k, w*⟩ − ⟨w₀, w*⟩", "‖w_k‖ / ‖w₀‖")):
@@ -114,13 +117,14 @@ def fig3(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     return [p]
 
 
-@figure("cosine_confusion", help="Condition R>0 (Eq. 2) vs observed gain for teachers with correlated errors")
+@figure("cosine-confusion", aliases=("cosine_confusion",), help="Condition R>0 (Eq. 2) vs observed gain for teachers with correlated errors")
 def confusion_fig(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     plt = _plt()
     z = _sizes(quick)
     rho = np.linspace(-0.3, 1.0, z["K"])
     w0, T, ws = paper.random_setup(d=z["d"], student_norm=1.0, n_teachers=z["K"], seed=seed, rho=rho)
-    out = paper.run(w0, T, ws, steps=z["steps"], batch=z["batch"], seed=seed + 1)
+    out = paper.run(w0, T, ws, steps=z["steps"], batch=z["batch"], seed=seed + 1,
+                    show_progress=True, desc="cosine-confusion SFT steps")
     fig, ax = plt.subplots(figsize=(5.5, 4))
     sc = ax.scatter(out["R"], 100 * out["gain"], c=rho, cmap="coolwarm", s=14)
     ax.axvline(0, color="k", lw=0.7)
@@ -138,29 +142,35 @@ def confusion_fig(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     return [p]
 
 
-@figure("cosine_bounds", help="Hessian spectral radius vs c (Lemma C.3) and Taylor step bound vs exact limit")
+@figure("cosine-bounds", aliases=("cosine_bounds",), help="Hessian spectral radius vs c (Lemma C.3) and Taylor step bound vs exact limit")
 def bounds_fig(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     plt = _plt()
     rng = np.random.default_rng(seed)
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), constrained_layout=True)
     c = np.linspace(-1, 1, 401)
-    axes[0].plot(c, (np.abs(c) + np.sqrt(4 - 3 * c * c)) / 2, "k", label="(|c| + √(4−3c²))/2")
-    axes[0].axhline(2 / math.sqrt(3), color="r", ls="--", label="2/√3")
     n = 300 if quick else 3000
     d = 4
     pts_c, pts_r = [], []
-    for _ in range(n):
+    for _ in progress(range(n), desc="cosine-bounds Hessians"):
         w, ws = rng.standard_normal(d), rng.standard_normal(d)
         S = np.diag(np.exp(rng.uniform(-2, 2, d)))
         pts_c.append(cosine(w, ws, S))
         pts_r.append(bounds.hessian_ratio(w, ws, S, "sigma") * 2 / math.sqrt(3))
-    axes[0].scatter(pts_c, pts_r, s=3, alpha=0.4, label="random (w, w*, Σ): ‖H‖_Σ·‖w‖²_Σ")
-    axes[0].set_xlabel("c")
-    axes[0].set_ylabel("spectral radius × ‖w‖²_Σ")
-    axes[0].legend(fontsize=7)
+    axes[0].scatter(pts_c, pts_r, s=6, alpha=0.5, color="tab:blue", zorder=3,
+                    label=r"random $(w, w^*, \Sigma)$: $\|H\|_\Sigma\,\|w\|_\Sigma^2$")
+    axes[0].plot(c, (np.abs(c) + np.sqrt(4 - 3 * c * c)) / 2, "k", lw=0.9, zorder=2,
+                 label=r"bound $(|c| + \sqrt{4-3c^2})/2$ (Lemma C.3)")
+    axes[0].axhline(2 / math.sqrt(3), color="r", ls="--", label=r"maximum $2/\sqrt{3}$")
+    axes[0].set_xlabel(r"cosine $c$")
+    axes[0].set_ylabel(r"spectral radius $\times\ \|w\|_\Sigma^2$")
+    axes[0].set_title(r"Hessian of $c$ on random $(w, w^*, \Sigma)$, $d = 4$", fontsize=10)
+    # below the axes: the points fill the area under the bound
+    axes[0].legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1,
+                   frameon=False)
     norms = np.geomspace(0.1, 30, 8 if quick else 25)
     ws = np.eye(50)[0]
-    for beta, col in ((0.5, "tab:orange"), (1.0, "tab:blue"), (4.0, "tab:green")):
+    for beta, col in progress(((0.5, "tab:orange"), (1.0, "tab:blue"), (4.0, "tab:green")),
+                              desc="cosine-bounds step limits"):
         ratio = []
         for nm in norms:
             w = sample_on_cone(rng, ws, paper.acc_to_cos(0.8), nm, 1)[0]
@@ -168,13 +178,13 @@ def bounds_fig(out_dir: Path, quick: bool, seed: int) -> list[Path]:
             v = -expected_gradient(w, t, None, beta)
             ex, tb = bounds.exact_step_limit(w, v, ws), bounds.taylor_step_bound(w, v, ws)
             ratio.append(tb / ex)
-        axes[1].semilogx(norms, ratio, "o-", ms=3, color=col, label=f"β={beta:g}")
-    axes[1].set_xlabel("student norm ‖w‖")
-    axes[1].set_ylabel("η_B / η_exact")
+        axes[1].semilogx(norms, ratio, "o-", ms=3, color=col, label=fr"$\beta = {beta:g}$")
+    axes[1].set_xlabel(r"student norm $\|w\|$")
+    axes[1].set_ylabel(r"$\eta_B\,/\,\eta_{\mathrm{exact}}$")
     axes[1].set_ylim(0, 1)
-    axes[1].set_title("Taylor step bound vs exact first crossing (80%/70%)", fontsize=9)
-    axes[1].legend(fontsize=8)
-    fig.tight_layout()
+    axes[1].set_title("Taylor step bound vs exact first crossing (80% student, 70% teacher)",
+                      fontsize=10)
+    axes[1].legend(fontsize=9, loc="upper left")
     p = Path(out_dir) / "cosine_bounds.png"
     fig.savefig(p, dpi=90)
     plt.close(fig)

@@ -1,7 +1,7 @@
 """Logistic SFT on teacher labels: expected gradient, cosine rate, simulator.
 
 Source: Geng, Hansen & Li (2026), Definition 1.1, Definition 2.1, §1 (mechanism),
-§2.3 (Eq. 1/2), §3 (experiments); THEORY.md §4.
+§2.3 (Eq. 1/2), §3 (experiments); ``docs/theory/cosine.rst``.
 
 Loss (Definition 2.1) with inverse temperature β and teacher label y = sign⟨t, x⟩:
 
@@ -72,7 +72,7 @@ def kappa(a, beta=1.0):
               \quad g \sim N(0, 1),\ a = \|w\|_\Sigma .
 
     (:data:`KAPPA_EXPR`; no closed form.)  κ → β/2 as a → 0 and
-    κ ≈ √(2/π)/a as a → ∞.  Source: THEORY.md §4 (Stein's lemma on §1's update).
+    κ ≈ √(2/π)/a as a → ∞.  Source: Stein's lemma applied to Geng, Hansen & Li (2026), §1's update.
 
     Parameters
     ----------
@@ -100,7 +100,7 @@ def expected_gradient(w, t, Sigma=None, beta=1.0):
     .. math:: \mathbb E\nabla\ell(w) = -\frac{\beta}{2}\Big[\sqrt{2/\pi}\,\frac{\Sigma t}{\|t\|_\Sigma}
               - \kappa(\|w\|_\Sigma, \beta)\,\Sigma w\Big].
 
-    Source: Geng, Hansen & Li (2026), §1 (update direction), THEORY.md §4.
+    Source: Geng, Hansen & Li (2026), §1 (update direction), with Stein's lemma.
 
     Parameters
     ----------

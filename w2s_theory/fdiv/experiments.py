@@ -23,11 +23,13 @@ ETAS_SWEEP = (0.0, 0.1, 0.2, 0.3, 0.4)  # noise levels of the robustness curve
 
 
 def _mean_se(x):
+    """``{"mean": .., "se": ..}`` of the finite entries of *x* (labelled for the JSON)."""
     x = np.asarray(x, float)
     x = x[np.isfinite(x)]  # diverged fits are counted separately ("diverged")
     if len(x) == 0:
-        return float("nan"), float("nan")
-    return float(x.mean()), float(x.std(ddof=1) / math.sqrt(len(x))) if len(x) > 1 else float("nan")
+        return {"mean": float("nan"), "se": float("nan")}
+    return {"mean": float(x.mean()),
+            "se": float(x.std(ddof=1) / math.sqrt(len(x))) if len(x) > 1 else float("nan")}
 
 
 def config(quick: bool) -> dict:

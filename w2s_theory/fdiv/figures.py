@@ -1,4 +1,4 @@
-"""``w2s figure fdiv_w2s``: PGR per f-divergence loss (clean / noisy), excess risk vs n,
+"""``w2s figure fdiv-w2s``: PGR per f-divergence loss (clean / noisy), excess risk vs n,
 and PGR vs label-noise level."""
 from __future__ import annotations
 
@@ -23,11 +23,12 @@ def plot(result: dict, path: Path) -> Path:
     a, b = axes[0], axes[1]
     x = np.arange(len(names))
     for off, key, lab in ((-0.2, "pgr_eta0", "clean"), (0.2, f"pgr_eta{eta:g}", f"{eta:g} flipped")):
-        m = [result["misfit"]["losses"][k][key][0] for k in names]
-        s = [result["misfit"]["losses"][k][key][1] for k in names]
+        m = [result["misfit"]["losses"][k][key]["mean"] for k in names]
+        s = [result["misfit"]["losses"][k][key]["se"] for k in names]
         a.bar(x + off, m, 0.4, yerr=s, capsize=3, label=lab)
     mis = result["misfit"]
-    lim = (mis["err_weak"][0] - mis["err_restricted"]) / (mis["err_weak"][0] - mis["err_ceiling"])
+    err_weak = mis["err_weak"]["mean"]
+    lim = (err_weak - mis["err_restricted"]) / (err_weak - mis["err_ceiling"])
     a.axhline(lim, color="k", ls=":", lw=1, label="restricted-view optimum")
     a.set_xticks(x, names, rotation=30)
     a.set_ylabel("PGR (mean ± SE over seeds)")
@@ -53,8 +54,8 @@ def plot(result: dict, path: Path) -> Path:
         etas = np.array(sweep["etas"])
         for j, k in enumerate(names):
             ent = sweep["table"]["losses"][k]
-            m = [ent[f"pgr_eta{e:g}"][0] for e in etas]
-            s = [ent[f"pgr_eta{e:g}"][1] for e in etas]
+            m = [ent[f"pgr_eta{e:g}"]["mean"] for e in etas]
+            s = [ent[f"pgr_eta{e:g}"]["se"] for e in etas]
             c.errorbar(etas + 0.004 * (j - 3), m, yerr=s, marker="o", ms=3, capsize=2, label=k)
         c.set_xlabel("fraction of flipped soft labels eta")
         c.set_ylabel("PGR (mean ± SE)")
@@ -66,7 +67,7 @@ def plot(result: dict, path: Path) -> Path:
     return path
 
 
-@figure("fdiv_w2s", help="PGR per f-divergence loss with/without label noise; excess risk vs n")
+@figure("fdiv-w2s", aliases=("fdiv_w2s",), help="PGR per f-divergence loss with/without label noise; excess risk vs n")
 def fdiv_w2s_figure(out_dir: Path, quick: bool, seed: int) -> list[Path]:
     from .experiments import run
     return [plot(run(quick, seed), Path(out_dir) / "fdiv_w2s.png")]

@@ -1,6 +1,6 @@
 """Figure 1 of Moniri & Hassani (2025): E_S - E_T over (λ_T, λ_S), simulation vs theory.
 
-``w2s figure fig1 --out DIR`` writes ``fig1_ridge_contours.png``.
+``w2s figure ridge-fig1 --out DIR`` writes ``fig1_ridge_contours.png``.
 """
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pathlib
 
 import numpy as np
 
+from .._progress import progress
 from .._registry import figure
 from ..simulate import simulate_ridge
 from . import theory as T
@@ -22,7 +23,7 @@ def figure1_data(quick=False, seed=0):
     lam_T = np.logspace(-3, 1, k)
     lam_S = np.logspace(-3, 2, k)
     out = []
-    for i, (phi, psi, s2, r2) in enumerate(PANELS):
+    for i, (phi, psi, s2, r2) in progress(list(enumerate(PANELS)), desc="ridge-fig1 panels"):
         sim = simulate_ridge(d, phi, psi, lam_T, lam_S, s2, r2, trials=trials, seed=[seed, i])
         th = T.error_gap(phi, psi, lam_T[:, None], lam_S[None, :], s2, r2)
         out.append(dict(phi=phi, psi=psi, sigma2=s2, r2=r2, lam_T=lam_T, lam_S=lam_S,
@@ -30,20 +31,69 @@ def figure1_data(quick=False, seed=0):
     return out
 
 
+def gap_levels(values, n_neg=8, n_pos=12):
+    """Contour levels, colour norm and colourbar ticks for a signed surface.
+
+    Below and above 0 the levels are separate round-step sequences (steps 1, 2,
+    2.5 or 5 times a power of ten, from :class:`matplotlib.ticker.MaxNLocator`)
+    through 0, at most about *n_neg* / *n_pos* of them, so a small win region
+    keeps its own colour range and every tick is a round number.
+
+    Returns
+    -------
+    levels : ndarray
+        Increasing levels covering ``values``, containing 0.
+    norm : matplotlib.colors.TwoSlopeNorm
+        Centred at 0.
+    ticks : ndarray
+        The levels to label (every other one on a side with more than 7).
+
+    Examples
+    --------
+    >>> levels, norm, ticks = gap_levels(np.array([-1.07, 0.43]))
+    >>> levels.tolist()
+    [-1.2, -1.0, -0.8, -0.6, -0.4, -0.2, 0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45]
+    """
+    from matplotlib.colors import TwoSlopeNorm
+    from matplotlib.ticker import MaxNLocator
+
+    steps = [1, 2, 2.5, 5, 10]
+    lo, hi = min(float(np.min(values)), -1e-3), max(float(np.max(values)), 1e-3)
+    neg = MaxNLocator(n_neg, steps=steps).tick_values(lo, 0.0)
+    pos = MaxNLocator(n_pos, steps=steps).tick_values(0.0, hi)
+    neg = neg[(neg <= 0) & (neg >= lo - (neg[1] - neg[0]))]   # one level at or below the minimum
+    pos = pos[(pos >= 0) & (pos <= hi + (pos[1] - pos[0]))]   # one level at or above the maximum
+    levels = np.round(np.concatenate([neg[:-1], pos]), 12)   # 0 once; no float fuzz in labels
+    norm = TwoSlopeNorm(0.0, levels[0], levels[-1])
+    neg_t, pos_t = levels[levels <= 0], levels[levels >= 0]
+    ticks = np.concatenate([neg_t[::-1][::2 if len(neg_t) > 7 else 1][::-1],
+                            pos_t[::2 if len(pos_t) > 7 else 1][1:]])
+    return levels, norm, ticks
+
+
 def gap_contour_panel(fig, ax, p, *, title, n_neg=8, n_pos=12, zero_color="firebrick"):
     """One panel of E_S - E_T over (λ_T, λ_S): simulated filled contours, theory contour
     lines at the same levels, the theory's E_S = E_T curve and the line λ_T = λ*.
 
-    ``p`` holds ``lam_T, lam_S, sim, theory, phi, sigma2, r2`` (as from :func:`figure1_data`).
-    """
-    from matplotlib.colors import TwoSlopeNorm
+    Parameters
+    ----------
+    fig, ax : matplotlib Figure and Axes
+    p : dict
+        ``lam_T, lam_S, sim, theory, phi, sigma2, r2`` (as from :func:`figure1_data`).
+    title : str
+    n_neg, n_pos : int
+        About how many round-step levels below and above 0 (:func:`gap_levels`).
+    zero_color : str
+        Colour of the theory's E_S = E_T curve.
 
+    Returns
+    -------
+    None
+        Draws on *ax* and adds a colourbar with round ticks to *fig*.
+    """
     LT, LS = np.meshgrid(p["lam_T"], p["lam_S"], indexing="ij")
-    # separate colour ranges below and above 0, so a small win region stays visible
-    vmin, vmax = min(p["sim"].min(), -1e-3), max(p["sim"].max(), 1e-3)
-    levels = np.concatenate([np.linspace(vmin, 0, n_neg)[:-1], np.linspace(0, vmax, n_pos)])
-    cf = ax.contourf(LT, LS, p["sim"], levels=levels, cmap="RdBu_r",
-                     norm=TwoSlopeNorm(0.0, vmin, vmax))
+    levels, norm, ticks = gap_levels(p["sim"], n_neg, n_pos)
+    cf = ax.contourf(LT, LS, p["sim"], levels=levels, cmap="RdBu_r", norm=norm)
     ax.contour(LT, LS, p["theory"], levels=levels[::2], colors="firebrick",
                linestyles="dashed", linewidths=0.7)
     ax.contour(LT, LS, p["theory"], levels=[0.0], colors=zero_color, linewidths=2.0)
@@ -52,10 +102,10 @@ def gap_contour_panel(fig, ax, p, *, title, n_neg=8, n_pos=12, zero_color="fireb
     ax.set(xscale="log", yscale="log", xlabel=r"teacher penalty $\lambda_T$",
            ylabel=r"student penalty $\lambda_S$")
     ax.set_title(title, fontsize=9)
-    fig.colorbar(cf, ax=ax, label=r"$E_S - E_T$ (simulated)")
+    fig.colorbar(cf, ax=ax, ticks=ticks, format="%g", label=r"$E_S - E_T$ (simulated)")
 
 
-@figure("fig1", help="E_S - E_T contours over (λ_T, λ_S): simulation vs Thm 4 (Moniri & Hassani Fig 1)")
+@figure("ridge-fig1", aliases=("fig1",), help="E_S - E_T contours over (λ_T, λ_S): simulation vs Thm 4 (Moniri & Hassani Fig 1)")
 def fig1(out_dir: pathlib.Path, quick: bool = False, seed: int = 0):
     import matplotlib
     matplotlib.use("Agg")

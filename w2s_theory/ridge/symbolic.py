@@ -1,6 +1,6 @@
 """SymPy source of truth for §2.1 of Moniri & Hassani (2025): ridge teacher → ridge student.
 
-Setting (THEORY.md §1): x ~ N(0, I_d), y = ⟨β, x⟩ + ε, ε ~ N(0, σ²), ‖β‖² = r².
+Setting (Moniri & Hassani 2025, §2.1): x ~ N(0, I_d), y = ⟨β, x⟩ + ε, ε ~ N(0, σ²), ‖β‖² = r².
 Teacher: ridge on n labelled samples with penalty λ_T; student: ridge with
 penalty λ_S on m fresh covariates labelled by the teacher (no new noise).
 d/n → φ, d/m → ψ.  Test error E(b) = σ² + ‖b - β‖².
@@ -112,7 +112,7 @@ def _teacher_error(st):
 def _student_error(st):
     if st:
         return instantiate(student_error_moments)
-    # the form written in THEORY.md / the paper
+    # the form written in the paper (Moniri & Hassani 2025, Thm 4)
     return (sigma2 + r2 * (1 - 2 * _f("tau1", "S", st) * _f("tau1", "T", st)
                            + _f("tau2", "S", st) * _f("tau2", "T", st))
             + sigma2 * phi * _f("v", "T", st) * _f("tau2", "S", st))
@@ -147,7 +147,7 @@ def _gain_g(st):
 optimal_lambda = phi * sigma2 / r2
 #: sup over λ_S of g_ψ for ψ > 1: (3 - √(1 - 1/ψ))/2, attained at u* = 1/√(ψ(ψ-1)).
 c_max_over = (3 - sp.sqrt(1 - 1 / psi)) / 2
-#: g as a function of u = m_ψ(-λ_S) (THEORY.md §1).
+#: g as a function of u = m_ψ(-λ_S) (Moniri & Hassani 2025, Thm 5; docs/theory/ridge.rst).
 gain_of_u = 1 + u / (1 + 2 * psi * u + psi * (psi - 1) * u**2)
 #: λ_S as a function of u = m_ψ(-λ_S) (inverse of the MP quadratic).
 lam_of_u = (1 - (1 - psi) * u) / (u * (1 + psi * u))

@@ -100,7 +100,7 @@ STABLE = {
     "b_over_p": lam * (1 + gamma * _m) / _s,
 }
 
-#: Textbook forms, keyed like STABLE (what THEORY.md and the papers write).
+#: Textbook forms, keyed like STABLE (what the papers write).
 _mt = m_root
 _mpt = -sp.diff(m_root, lam)
 TEXTBOOK = {

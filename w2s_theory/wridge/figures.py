@@ -1,6 +1,6 @@
 """Figures 2, 3 and 6–9 of Moniri & Hassani (2025): weighted-ridge student and Appendix E.
 
-``w2s figure fig2 --out DIR`` etc.  Every figure overlays seeded simulations
+``w2s figure wridge-fig2 --out DIR`` etc.  Every figure overlays seeded simulations
 (:func:`w2s_theory.wridge.simulate.simulate_wridge`, spectral reuse) on the
 limiting formulas of :mod:`w2s_theory.wridge.theory`.  The paper's parameter
 values were stripped from the text; the values used here are stated in each
@@ -47,7 +47,7 @@ def figure2_data(quick=False, seed=0):
     k, d, trials = (10, 250, 2) if quick else (28, 700, 4)
     lam_T, lam_S = np.logspace(-3, 1, k), np.logspace(-3, 2, k)
     out = []
-    for i, (phi, psi, s2, r2, rho) in enumerate(FIG2_PANELS):
+    for i, (phi, psi, s2, r2, rho) in progress(list(enumerate(FIG2_PANELS)), desc="wridge-fig2 panels"):
         sim = simulate_wridge(d, phi, psi, lam_T, lam_S, s2, r2, [rho], [0.0], trials=trials,
                               seed=[seed, 2, i])
         th = T.error_gap(phi, psi, lam_T[:, None], lam_S[None, :], s2, r2, rho, 0.0)
@@ -56,7 +56,7 @@ def figure2_data(quick=False, seed=0):
     return out
 
 
-@figure("fig2", help="E_S - E_T contours over (λ_T, λ_S) for the weighted student: simulation vs Thm 8 (Fig 2)")
+@figure("wridge-fig2", aliases=("fig2",), help="E_S - E_T contours over (λ_T, λ_S) for the weighted student: simulation vs Thm 8 (Fig 2)")
 def fig2(out_dir: pathlib.Path, quick: bool = False, seed: int = 0):
     plt = _plt()
     data = figure2_data(quick, seed)
@@ -75,7 +75,7 @@ def fig2(out_dir: pathlib.Path, quick: bool = False, seed: int = 0):
     return [path]
 
 
-@figure("fig3", help="Weighted student's E_S vs λ_S for several ρ, teacher at λ* (Fig 3)")
+@figure("wridge-fig3", aliases=("fig3",), help="Weighted student's E_S vs λ_S for several ρ, teacher at λ* (Fig 3)")
 def fig3(out_dir: pathlib.Path, quick: bool = False, seed: int = 0):
     plt = _plt()
     phi, psi, s2, r2 = FIG3_SETTING
@@ -86,8 +86,14 @@ def fig3(out_dir: pathlib.Path, quick: bool = False, seed: int = 0):
                           trials=trials, seed=[seed, 3])
     ls = np.logspace(-2, 2, 300)
     fig, ax = plt.subplots(figsize=(6.4, 4.4), constrained_layout=True)
-    for j, (rho, c) in enumerate(zip(FIG3_RHOS, plt.cm.viridis(np.linspace(0, 0.9, len(FIG3_RHOS))))):
-        ax.plot(ls, T.student_error(phi, psi, lt, ls, s2, r2, rho, 0.0), "--", color=c, label=f"ρ={rho}")
+    # viridis up to 0.75 (the yellow end is unreadable on white); rho = 1, the curve that wins,
+    # in a contrasting colour and a heavier line
+    colours = list(plt.cm.viridis(np.linspace(0, 0.75, len(FIG3_RHOS))))
+    for j, (rho, c) in enumerate(zip(FIG3_RHOS, colours)):
+        one = rho == 1.0
+        c = "tab:red" if one else c
+        ax.plot(ls, T.student_error(phi, psi, lt, ls, s2, r2, rho, 0.0), "-" if one else "--",
+                color=c, lw=2.2 if one else 1.5, label=f"ρ={rho}")
         ax.errorbar(ls_sim, sim.student_mean[0, :, j, 0], yerr=2 * sim.student_se[0, :, j, 0],
                     fmt="o", color=c, ms=4)
     ax.axhline(ridge.teacher_error(phi, lt, s2, r2), color="black", linestyle="--", label=r"$E_T$")
@@ -165,7 +171,7 @@ def _register(name):
                 "optimal": "teacher at λ*(φ): monotone, student never wins",
                 }.get(rule if isinstance(rule, str) else "", "fixed small λ_T: still non-monotone")
 
-    @figure(name, help=f"Student E_S vs teacher aspect ratio φ (App E, {name[:3].capitalize()} "
+    @figure(f"wridge-{name}", aliases=(name,), help=f"Student E_S vs teacher aspect ratio φ (App E, {name[:3].capitalize()} "
                        f"{name[3:]}): {helptext}")
     def _fig(out_dir: pathlib.Path, quick: bool = False, seed: int = 0):
         return _appendix_e_figure(name, out_dir, quick, seed)

@@ -1,6 +1,6 @@
 r"""SymPy source of truth for §2.2 of Moniri & Hassani (2025): ridge teacher → weighted-ridge student.
 
-Setting (paper §2, THEORY.md §2).  x ~ N(0, I_d), y = ⟨β, x⟩ + ε, ε ~ N(0, σ²), ‖β‖² = r².
+Setting (Moniri & Hassani 2025, §2.2, Thm 8).  x ~ N(0, I_d), y = ⟨β, x⟩ + ε, ε ~ N(0, σ²), ‖β‖² = r².
 The teacher is ridge (penalty λ_T) on n labelled samples; the student fits
 m fresh covariates labelled by the teacher, ỹ = X̃β_T, by weighted ridge
 
