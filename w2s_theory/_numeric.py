@@ -22,6 +22,12 @@ import numpy as np
 import sympy as sp
 
 GUARD_DIGITS = 15
+#: Float evaluation of a :class:`Formula` is trusted where every nonzero argument has magnitude
+#: in [SAFE_LOW, SAFE_HIGH] (the stable forms are cancellation-free; only the float exponent
+#: range can fail).  Other points, and any non-finite float result, are re-evaluated in mpmath
+#: (unbounded exponent range) at FALLBACK_DPS digits and rounded to float64.
+SAFE_LOW, SAFE_HIGH = 1e-30, 1e30
+FALLBACK_DPS = 30
 
 
 @dataclasses.dataclass(frozen=True)
@@ -188,10 +194,28 @@ class Formula:
         with np.errstate(all="ignore"):  # np.select evaluates every Piecewise branch
             out = self.numpy(*args)
         out = np.broadcast_to(np.asarray(out, dtype=float), np.shape(args[0]) if args else ())
-        if not np.all(np.isfinite(out)):
-            raise FloatingPointError(f"{self.name}: non-finite result for valid input "
-                                     "(overflow at the edge of the float range)")
+        redo = ~np.isfinite(out)
+        for a in args:
+            mag = np.abs(a)
+            redo = redo | ((mag != 0) & ((mag < SAFE_LOW) | (mag > SAFE_HIGH)))
+        if redo.any():
+            out = np.array(out, dtype=float)
+            for idx in zip(*np.nonzero(redo)) if out.ndim else [()]:
+                out[idx] = self._extreme_point([a[idx] for a in args])
         return out
+
+    def _extreme_point(self, vals):
+        """One point outside the float-safe box: mpmath value rounded to float64."""
+        with mpmath.workdps(FALLBACK_DPS + GUARD_DIGITS):
+            v = self.mpmath(*[mpmath.mpf(float(x)) for x in vals])
+        if isinstance(v, mpmath.mpc):
+            v = v.real if v.imag == 0 else mpmath.nan
+        f = float(v) if mpmath.isfinite(v) or mpmath.isinf(v) else math.nan
+        if not math.isfinite(f):
+            raise FloatingPointError(
+                f"{self.name}: the value at {tuple(float(x) for x in vals)} is "
+                f"{mpmath.nstr(v, 5)}, outside the float64 range; pass mpmath numbers")
+        return f
 
     def __call__(self, *values):
         kind, args = prepare(self.params, values)

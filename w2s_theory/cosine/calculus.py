@@ -223,14 +223,24 @@ def cosine(w, w_star, Sigma=None, *, dps=None):
     Returns
     -------
     float or ndarray (shape ``w.shape[:-1]``) in [-1, 1], or mpf.
+        Clamped to [-1, 1]: for (anti)parallel w the rounded quotient can
+        exceed 1 in magnitude by an ulp.
+
+    Examples
+    --------
+    >>> cosine([1.0, 1.0, 1.0], [2.0, 2.0, 2.0])
+    1.0
     """
     if dps is not None:
         Wm, wsm, Sm = _mp_setup(w, w_star, Sigma, dps)
         with mpmath.workdps(dps):
             Sws, Sw = Sm * wsm, Sm * Wm
-            return +COEF["c"](_dot(Wm, Sws), _dot(Wm, Sw), _dot(wsm, Sws))
+            c = +COEF["c"](_dot(Wm, Sws), _dot(Wm, Sw), _dot(wsm, Sws))
+            return max(mpmath.mpf(-1), min(mpmath.mpf(1), c))
     pp, qq, rr, _ = gram(w, w_star, Sigma)
-    return COEF["c"](pp, qq, rr)
+    c = COEF["c"](pp, qq, rr)
+    # |c| <= 1 (Cauchy-Schwarz); rounding of p/sqrt(qr) can exceed it by an ulp for parallel w
+    return float(min(1.0, max(-1.0, c))) if np.ndim(c) == 0 else np.clip(c, -1.0, 1.0)
 
 
 def cosine_gradient(w, w_star, Sigma=None, *, dps=None):
@@ -317,9 +327,17 @@ def angle(w, w_star, Sigma=None):
 
     .. math:: \theta = 2\,\operatorname{atan2}(\|\hat u-\hat u^*\|, \|\hat u+\hat u^*\|),
 
-    accurate to a few ulps for every angle.  Parameters as in :func:`cosine`.
+    accurate to a few ulps for every angle.  w and w* are first rescaled to
+    max-abs 1 (θ is scale invariant), so tiny or huge vectors do not underflow.
+    Parameters as in :func:`cosine`.
+
+    Examples
+    --------
+    >>> angle([1.0, 0.0], [1e-200, 0.0])
+    0.0
     """
     W, ws, S = check_pair(w, w_star, Sigma)
+    W, ws, _ = _scaled(W, ws)  # max-abs 1: the norms below neither under- nor overflow
     L = np.linalg.cholesky(S)
     U = W @ L
     U = U / np.linalg.norm(U, axis=-1, keepdims=True)

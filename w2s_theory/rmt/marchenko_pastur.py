@@ -88,11 +88,21 @@ def support_edges(gamma):
 
 
 def atom_mass(gamma):
-    """Mass of the atom at 0: max(0, 1 - 1/γ) (rank deficiency of XᵀX when d > n)."""
+    """Mass of the atom at 0: max(0, 1 - 1/γ) = max(0, (γ-1)/γ) (rank deficiency of XᵀX when d > n).
+
+    Evaluated as (γ-1)/γ, which keeps full relative accuracy as γ → 1⁺.
+
+    Examples
+    --------
+    >>> atom_mass(4.0)
+    0.75
+    >>> atom_mass(1 + 1e-9)  # (γ-1)/γ; 1 - 1/γ would give 1.00000008e-09
+    9.99999999e-10
+    """
     kind, (g,) = prepare((GAMMA,), (gamma,))
     if kind == "mp":
-        return finish(kind, max(mpmath.mpf(0), 1 - 1 / g))
-    return finish(kind, np.maximum(0.0, 1 - 1 / g))
+        return finish(kind, max(mpmath.mpf(0), (g - 1) / g))
+    return finish(kind, np.maximum(0.0, (g - 1) / g))  # g - 1 is exact near g = 1; 1 - 1/g is not
 
 
 _X = Param("x", -np.inf, np.inf)
