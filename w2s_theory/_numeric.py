@@ -14,6 +14,8 @@ no public function returns a silent NaN.
 from __future__ import annotations
 
 import dataclasses
+import decimal
+import fractions
 import math
 import numbers
 
@@ -66,6 +68,53 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+#: Exact scalar types accepted besides floats/ints: converted exactly on the mpmath path
+#: (at the working precision) and rounded to float64 on the numpy path.
+EXACT_TYPES = (fractions.Fraction, decimal.Decimal, sp.Basic)
+
+
+def _exact_to_mp(p: Param, x):
+    """``Fraction``/``Decimal``/SymPy number -> ``mpf`` at the working precision + guard digits."""
+    with mpmath.workdps(mpmath.mp.dps + GUARD_DIGITS):
+        return _exact_to_mp_here(p, x)
+
+
+def _exact_to_mp_here(p: Param, x):
+    if isinstance(x, fractions.Fraction):
+        return mpmath.mpf(x.numerator) / x.denominator
+    if isinstance(x, decimal.Decimal):
+        if not x.is_finite():
+            raise p.error(x)
+        return mpmath.mpf(str(x))
+    if isinstance(x, sp.Basic):
+        if not (getattr(x, "is_number", False) and x.is_real is not False):
+            raise ValueError(f"{p.name} must be a real number; got the SymPy expression {x!r}")
+        if x.is_Rational:
+            return mpmath.mpf(int(x.p)) / int(x.q)
+        v = sp.N(x, mpmath.mp.dps + 5)
+        if not (v.is_Float or v.is_Rational):
+            raise ValueError(f"{p.name} must be a finite real number; got {x!r}")
+        return mpmath.mpf(v._mpf_) if v.is_Float else mpmath.mpf(int(v.p)) / int(v.q)
+    raise ValueError(f"{p.name} must be a real number; got {type(x).__name__} {x!r}")
+
+
+def _to_float(p: Param, x) -> float:
+    """One scalar of an exact type (or a plain number) rounded to float64."""
+    if isinstance(x, (bool, np.bool_)):
+        raise ValueError(f"{p.name} must be a real number; got bool {x!r}")
+    if isinstance(x, EXACT_TYPES):
+        if isinstance(x, sp.Basic) and x.is_Rational:
+            return int(x.p) / int(x.q)  # correctly rounded even for huge p, q
+        if isinstance(x, fractions.Fraction):
+            return x.numerator / x.denominator
+        if isinstance(x, decimal.Decimal):
+            return float(x)
+        return float(_exact_to_mp(p, x))
+    if isinstance(x, (numbers.Real, np.floating, np.integer)) and not isinstance(x, complex):
+        return float(x)
+    raise ValueError(f"{p.name} must be real numbers; got {type(x).__name__} {x!r}")
+
+
 def is_mp(x) -> bool:
     return isinstance(x, (mpmath.mpf, mpmath.mpc))
 
@@ -81,6 +130,12 @@ def check_mp(p: Param, x) -> mpmath.mpf:
             x = x.real
         else:
             raise ValueError(f"{p.name} must be real, got complex {x!r}")
+    if isinstance(x, EXACT_TYPES) and not isinstance(x, (bool, np.bool_)):
+        x = _exact_to_mp(p, x)
+    elif isinstance(x, np.floating):
+        x = float(x)  # exact (float16/32/64 -> binary64); mpf() rejects numpy scalars
+    elif isinstance(x, np.integer) and not isinstance(x, np.bool_):
+        x = int(x)
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Real, mpmath.mpf, np.floating, np.integer)):
         if isinstance(x, np.ndarray):
             raise ValueError(f"{p.name}: mpmath evaluation takes scalars, got an array of shape {x.shape}; "
@@ -100,15 +155,7 @@ def check_np(p: Param, x) -> np.ndarray:
     """Validate one value for the numpy path and return it as a float64 array."""
     if isinstance(x, (bool, np.bool_)):
         raise ValueError(f"{p.name} must be a real number; got bool {x!r}")
-    try:
-        arr = np.asarray(x)
-    except Exception as exc:  # pragma: no cover - exotic objects
-        raise ValueError(f"{p.name} must be real numbers; got {x!r}") from exc
-    if np.iscomplexobj(arr):
-        raise ValueError(f"{p.name} must be real, got complex values")
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number)):
-        raise ValueError(f"{p.name} must be real numbers; got dtype {arr.dtype}")
-    arr = arr.astype(float, copy=False)
+    arr = real_array(x, p.name)
     bad = p._bad(arr)
     if bad.any():
         first = float(arr[bad].flat[0]) if arr.ndim else float(arr)
@@ -116,6 +163,43 @@ def check_np(p: Param, x) -> np.ndarray:
         raise ValueError(f"{p.name} must be a finite real number in {p.describe()}; "
                          f"got {first!r}{where} ({int(bad.sum())} invalid value(s))")
     return arr
+
+
+def _short(x) -> str:
+    r = repr(x)
+    return r if len(r) <= 80 else r[:77] + "..."
+
+
+def real_array(x, name: str) -> np.ndarray:
+    """``x`` as a float64 array (no range check); ValueError naming *name* otherwise.
+
+    Ragged nested lists, complex values, strings, bools and non-numeric objects
+    are rejected; exact scalars (:data:`EXACT_TYPES`) are rounded to float64,
+    also inside lists.  Sequences of ``mpf`` are rejected (mpmath evaluation
+    takes scalars).
+    """
+    p = Param(name)
+    if isinstance(x, (bool, np.bool_)):
+        raise ValueError(f"{name} must be a real number; got bool {x!r}")
+    if isinstance(x, EXACT_TYPES):
+        x = _to_float(p, x)
+    try:
+        arr = np.asarray(x)
+    except ValueError:  # ragged nested lists
+        raise ValueError(f"{name} must be a scalar or a rectangular array of real numbers "
+                         f"(nested lists of equal lengths); got {_short(x)}") from None
+    except Exception as exc:  # pragma: no cover - exotic objects
+        raise ValueError(f"{name} must be real numbers; got {_short(x)}") from exc
+    if np.iscomplexobj(arr):
+        raise ValueError(f"{name} must be real, got complex values")
+    if arr.dtype == object:
+        if any(is_mp(v) for v in arr.flat):
+            raise ValueError(f"{name}: mpmath evaluation takes scalars, got a sequence of mpf; "
+                             "evaluate elementwise, or pass floats for numpy broadcasting")
+        arr = np.array([_to_float(p, v) for v in arr.flat], dtype=float).reshape(arr.shape)
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
+        raise ValueError(f"{name} must be real numbers; got dtype {arr.dtype}")
+    return arr.astype(float, copy=False)
 
 
 def prepare(params, values):
@@ -141,7 +225,8 @@ def prepare(params, values):
 def finish(kind, result):
     """Return *result* in the kind the caller passed in."""
     if kind == "mp":
-        return +result  # round to the caller's precision
+        # mpmathify: a constant Piecewise branch evaluates to a Python int (mpf in, mpf out)
+        return +mpmath.mpmathify(result)  # round to the caller's precision
     if kind == "scalar":
         return float(result)
     return np.asarray(result, dtype=float)
@@ -191,9 +276,13 @@ class Formula:
         if kind == "mp":
             with mpmath.workdps(mpmath.mp.dps + GUARD_DIGITS):
                 return self.mpmath(*args)
+        shape = np.shape(args[0]) if args else ()
         with np.errstate(all="ignore"):  # np.select evaluates every Piecewise branch
-            out = self.numpy(*args)
-        out = np.broadcast_to(np.asarray(out, dtype=float), np.shape(args[0]) if args else ())
+            # scalars go through the same (array) ufunc loops as arrays, so a point gives the
+            # bit-identical value either way (numpy-scalar pow/reciprocal can differ by an ulp)
+            out = self.numpy(*[np.reshape(a, (-1,)) if np.ndim(a) == 0 else a for a in args])
+        out = np.asarray(out, dtype=float)
+        out = np.broadcast_to(out.reshape(()) if out.size == 1 else out, shape)
         redo = ~np.isfinite(out)
         for a in args:
             mag = np.abs(a)
@@ -225,18 +314,29 @@ class Formula:
 def seed_sequence(seed, name: str = "seed") -> np.random.SeedSequence:
     """Validate a seed and return a ``numpy.random.SeedSequence``.
 
-    Accepts a non-negative int, a sequence of non-negative ints (e.g.
-    ``[root, k]``) or a ``SeedSequence``; anything else raises ValueError
-    naming the parameter.
+    This is the one seed contract of every simulator (docs/usage.rst, "Seeds"):
+
+    * a non-negative int (Python or numpy integer) or a non-empty sequence of
+      them (e.g. ``[root, k]``): reproducible;
+    * a ``numpy.random.SeedSequence``: used as is (reproducible);
+    * a ``numpy.random.Generator``: 128 bits are drawn from it for a fresh
+      ``SeedSequence`` (advances the generator, like any numpy routine that
+      takes one; reproducible if the generator was seeded).
+
+    ``None`` (fresh OS entropy), ``bool``, negative or non-integral numbers
+    raise ValueError naming the parameter.
     """
     if isinstance(seed, np.random.SeedSequence):
         return seed
+    if isinstance(seed, np.random.Generator):
+        return np.random.SeedSequence([int(x) for x in seed.integers(0, 2**32, size=4,
+                                                                      dtype=np.uint64)])
     entries = seed if isinstance(seed, (list, tuple)) else [seed]
     if len(entries) == 0 or not all(
             isinstance(e, (int, np.integer)) and not isinstance(e, (bool, np.bool_)) and e >= 0
             for e in entries):
-        raise ValueError(f"{name} must be a non-negative integer, a sequence of them, or a "
-                         f"numpy.random.SeedSequence; got {seed!r}")
+        raise ValueError(f"{name} must be a non-negative integer, a sequence of them, a "
+                         f"numpy.random.SeedSequence or a numpy.random.Generator; got {seed!r}")
     return np.random.SeedSequence([int(e) for e in entries] if isinstance(seed, (list, tuple))
                                   else int(seed))
 

@@ -28,7 +28,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .._numeric import Formula, Param
+from .._numeric import Formula, Param, real_array
 
 # --------------------------------------------------------------------------- symbols
 p = sp.Symbol("p", real=True)
@@ -72,12 +72,7 @@ def as_real_array(x, name: str, ndim=None) -> np.ndarray:
         raise ValueError(f"{name} is required (got None)")
     if isinstance(x, (bool, np.bool_)):
         raise ValueError(f"{name} must be real numbers; got bool")
-    arr = np.asarray(x)
-    if np.iscomplexobj(arr):
-        raise ValueError(f"{name} must be real; got complex values")
-    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
-        raise ValueError(f"{name} must be real numbers; got dtype {arr.dtype}")
-    arr = arr.astype(float)
+    arr = real_array(x, name).copy()  # ragged lists, complex, objects -> ValueError naming it
     if ndim is not None and arr.ndim not in ((ndim,) if isinstance(ndim, int) else ndim):
         raise ValueError(f"{name} must be a {ndim}-dimensional array; got shape {arr.shape}")
     if arr.size == 0:

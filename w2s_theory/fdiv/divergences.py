@@ -217,7 +217,9 @@ def _check_simplex_mp(name: str, x) -> list:
                          f"least 2 entries; got {x!r}")
     prob = Param(name, 0.0, 1.0, True, True)
     out = [check_mp(prob, v) for v in vals]
-    tol = mpmath.mpf(10) ** (-(mpmath.mp.dps // 2))
+    # 10^(-dps/2), but never tighter than the rounding of a float64 simplex (mpf(0.1) + mpf(0.2)
+    # + mpf(0.7) = 1 + 1.7e-17 exactly), which the float path accepts too
+    tol = max(mpmath.mpf(10) ** (-(mpmath.mp.dps // 2)), 4 * len(out) * mpmath.mpf(2) ** -53)
     if abs(mpmath.fsum(out) - 1) > tol:
         raise ValueError(f"{name} must sum to 1 (within {mpmath.nstr(tol, 3)}); "
                          f"got {mpmath.nstr(mpmath.fsum(out), 20)}")

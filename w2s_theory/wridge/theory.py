@@ -69,6 +69,10 @@ def omega_from_kappa(kappa):
 
     κ must be in (-1, inf] (Γ positive definite); the result is float or mpf.
     """
+    if isinstance(kappa, np.ndarray) and kappa.ndim == 0:
+        kappa = kappa[()]  # a 0-d array is a scalar
+    if isinstance(kappa, np.floating):
+        kappa = float(kappa)
     if isinstance(kappa, (bool, np.bool_)) or not isinstance(
             kappa, (int, float, np.integer, np.floating, mpmath.mpf)):
         raise ValueError(f"kappa must be a real number in (-1, inf]; got {kappa!r}")
