@@ -249,6 +249,10 @@ class Formula:
     symbols : sequence of sympy.Symbol
     """
 
+    #: Re-evaluate points outside [SAFE_LOW, SAFE_HIGH] in mpmath (subclasses whose float form
+    #: is exact in the limits, e.g. saturating erfc of ratios, may switch this off).
+    safe_box = True
+
     def __init__(self, expr, params, symbols, name=""):
         self.expr = expr
         self.params = tuple(params)
@@ -272,10 +276,25 @@ class Formula:
             self._mp = sp.lambdify(self.symbols, self.expr, modules="mpmath", cse=True)
         return self._mp
 
+    @property
+    def mpmath_plain(self):
+        """mpmath evaluator without common-subexpression hoisting (see :meth:`_mp_eval`)."""
+        if getattr(self, "_mp_plain", None) is None:
+            self._mp_plain = sp.lambdify(self.symbols, self.expr, modules="mpmath")
+        return self._mp_plain
+
+    def _mp_eval(self, args):
+        try:
+            return self.mpmath(*args)
+        except ZeroDivisionError:
+            # cse hoists subexpressions out of Piecewise branches, so a branch that is not
+            # taken (e.g. 1/t2 guarded by t2² > α) can divide by zero; evaluate lazily instead
+            return self.mpmath_plain(*args)
+
     def evaluate(self, kind, args):
         if kind == "mp":
             with mpmath.workdps(mpmath.mp.dps + GUARD_DIGITS):
-                return self.mpmath(*args)
+                return self._mp_eval(args)
         shape = np.shape(args[0]) if args else ()
         with np.errstate(all="ignore"):  # np.select evaluates every Piecewise branch
             # scalars go through the same (array) ufunc loops as arrays, so a point gives the
@@ -284,7 +303,7 @@ class Formula:
         out = np.asarray(out, dtype=float)
         out = np.broadcast_to(out.reshape(()) if out.size == 1 else out, shape)
         redo = ~np.isfinite(out)
-        for a in args:
+        for a in (args if self.safe_box else ()):
             mag = np.abs(a)
             redo = redo | ((mag != 0) & ((mag < SAFE_LOW) | (mag > SAFE_HIGH)))
         if redo.any():
@@ -296,7 +315,7 @@ class Formula:
     def _extreme_point(self, vals):
         """One point outside the float-safe box: mpmath value rounded to float64."""
         with mpmath.workdps(FALLBACK_DPS + GUARD_DIGITS):
-            v = self.mpmath(*[mpmath.mpf(float(x)) for x in vals])
+            v = self._mp_eval([mpmath.mpf(float(x)) for x in vals])
         if isinstance(v, mpmath.mpc):
             v = v.real if v.imag == 0 else mpmath.nan
         f = float(v) if mpmath.isfinite(v) or mpmath.isinf(v) else math.nan

@@ -272,8 +272,9 @@ def confidence_residual_bound(c, lam_min, lam_max):
         raise ValueError("lam_min must be <= lam_max (extreme eigenvalues of Sigma); "
                          f"got lam_min={lam_min!r}, lam_max={lam_max!r}")
     if kind == "mp":
-        return finish(kind, (hi - lo) / 2 * mpmath.sqrt(max(mpmath.mpf(0), 1 - cv * cv)))
-    return finish(kind, (hi - lo) / 2 * np.sqrt(np.clip(1 - cv * cv, 0, None)))
+        return finish(kind, (hi - lo) / 2 * mpmath.sqrt(max(mpmath.mpf(0), (1 - cv) * (1 + cv))))
+    # (1 - c)(1 + c), not 1 - c²: no cancellation as |c| -> 1
+    return finish(kind, (hi - lo) / 2 * np.sqrt(np.clip((1 - cv) * (1 + cv), 0, None)))
 
 
 # --------------------------------------------------------------------------- sampling helpers

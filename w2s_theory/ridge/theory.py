@@ -115,26 +115,31 @@ def c_max(psi):
     return _c_max(psi)
 
 
+_ridgeless_teacher = Formula(
+    sp.Piecewise((S.sigma2 + S.sigma2 * S.phi / (1 - S.phi), S.phi < 1),
+                 # (φ-1)/φ, not 1 - 1/φ: exact φ - 1 near φ = 1
+                 (S.sigma2 + S.r2 * ((S.phi - 1) / S.phi) + S.sigma2 / (S.phi - 1), S.phi > 1),
+                 (0, True)),  # φ = 1 is only valid with σ² = 0 (checked below)
+    (PHI, SIGMA2, R2), (S.phi, S.sigma2, S.r2), "ridgeless_teacher_error")
+
+
 def ridgeless_teacher_error(phi, sigma2, r2):
     """lim_{λ_T→0⁺} E_T (Hastie, Montanari, Rosset & Tibshirani 2022).
 
     φ < 1: σ² + σ²φ/(1-φ);  φ > 1: σ² + r²(1 - 1/φ) + σ²/(φ - 1).
     At φ = 1 it is infinite when σ² > 0 (interpolation peak): ValueError.
+
+    Examples
+    --------
+    >>> ridgeless_teacher_error(0.5, 1.0, 1.0)
+    2.0
+    >>> ridgeless_teacher_error(2.0, 1.0, 1.0)
+    2.5
     """
     kind, (ph, s2, rr) = prepare((PHI, SIGMA2, R2), (phi, sigma2, r2))
-    if kind == "mp":
-        if ph == 1:
-            if s2 > 0:
-                raise ValueError("phi = 1 with sigma2 > 0: the ridgeless teacher error is infinite")
-            return finish(kind, mpmath.mpf(0))
-        val = s2 + s2 * ph / (1 - ph) if ph < 1 else s2 + rr * ((ph - 1) / ph) + s2 / (ph - 1)
-        return finish(kind, val)
-    if np.any((ph == 1) & (s2 > 0)):
+    if np.any(np.asarray(ph == 1) & np.asarray(s2 > 0)):
         raise ValueError("phi = 1 with sigma2 > 0: the ridgeless teacher error is infinite")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        val = np.where(ph < 1, s2 + s2 * ph / (1 - ph),
-                       s2 + rr * ((ph - 1) / ph) + np.where(ph == 1, 0.0, s2 / (ph - 1)))
-    return finish(kind, val)
+    return finish(kind, _ridgeless_teacher.evaluate(kind, [ph, s2, rr]))
 
 
 # ----------------------------------------------------------------------------

@@ -158,10 +158,19 @@ def _mp_to_float(fn, *args, what):
 
 
 def support_edges(gamma):
-    """Edges (λ₋, λ₊) = ((1-√γ)², (1+√γ)²) of the continuous part of the MP law."""
+    """Edges (λ₋, λ₊) = ((1-√γ)², (1+√γ)²) of the continuous part of the MP law.
+
+    λ₋ is evaluated as ((1-γ)/(1+√γ))², accurate also for γ ≈ 1.
+
+    Examples
+    --------
+    >>> support_edges(4.0)
+    (1.0, 9.0)
+    """
     kind, (g,) = prepare((GAMMA,), (gamma,))
     sq = mpmath.sqrt(g) if kind == "mp" else np.sqrt(g)
-    return finish(kind, (1 - sq) ** 2), finish(kind, (1 + sq) ** 2)
+    # 1 - √γ = (1 - γ)/(1 + √γ): no cancellation at γ ≈ 1
+    return finish(kind, ((1 - g) / (1 + sq)) ** 2), finish(kind, (1 + sq) ** 2)
 
 
 def atom_mass(gamma):
