@@ -85,7 +85,8 @@ def _teacher_scale(args):
 
 
 def _wridge_scale(args):
-    return abs(wridge.student_error(*args)) + _teacher_scale(args)
+    # stated accuracy of wridge.error_gap/delta: absolute ~1e-15 (r² + σ²φv_φ)
+    return abs(wridge.student_error(*args)) + _teacher_scale(args) + args[5]
 
 
 FORMULAS = [
