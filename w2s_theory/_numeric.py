@@ -14,6 +14,8 @@ no public function returns a silent NaN.
 from __future__ import annotations
 
 import dataclasses
+import decimal
+import fractions
 import math
 import numbers
 
@@ -22,6 +24,12 @@ import numpy as np
 import sympy as sp
 
 GUARD_DIGITS = 15
+#: Float evaluation of a :class:`Formula` is trusted where every nonzero argument has magnitude
+#: in [SAFE_LOW, SAFE_HIGH] (the stable forms are cancellation-free; only the float exponent
+#: range can fail).  Other points, and any non-finite float result, are re-evaluated in mpmath
+#: (unbounded exponent range) at FALLBACK_DPS digits and rounded to float64.
+SAFE_LOW, SAFE_HIGH = 1e-30, 1e30
+FALLBACK_DPS = 30
 # Argument types that take the fast scalar path of :class:`Formula` (exact type: not bool).
 _PLAIN_SCALARS = (float, int)
 
@@ -62,6 +70,57 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+#: Exact scalar types accepted besides floats/ints: converted exactly on the mpmath path
+#: (at the working precision) and rounded to float64 on the numpy path.
+EXACT_TYPES = (fractions.Fraction, decimal.Decimal, sp.Basic)
+
+
+def _exact_to_mp(p: Param, x):
+    """``Fraction``/``Decimal``/SymPy number -> ``mpf`` at the working precision + guard digits."""
+    with mpmath.workdps(mpmath.mp.dps + GUARD_DIGITS):
+        return _exact_to_mp_here(p, x)
+
+
+def _exact_to_mp_here(p: Param, x):
+    if isinstance(x, fractions.Fraction):
+        return mpmath.mpf(x.numerator) / x.denominator
+    if isinstance(x, decimal.Decimal):
+        if not x.is_finite():
+            raise p.error(x)
+        return mpmath.mpf(str(x))
+    if isinstance(x, sp.Basic):
+        if not (getattr(x, "is_number", False) and x.is_real is not False):
+            raise ValueError(f"{p.name} must be a real number; got the SymPy expression {x!r}")
+        if x.is_Rational:
+            return mpmath.mpf(int(x.p)) / int(x.q)
+        v = sp.N(x, mpmath.mp.dps + 5)
+        if not (v.is_Float or v.is_Rational):
+            raise ValueError(f"{p.name} must be a finite real number; got {x!r}")
+        return mpmath.mpf(v._mpf_) if v.is_Float else mpmath.mpf(int(v.p)) / int(v.q)
+    raise ValueError(f"{p.name} must be a real number; got {type(x).__name__} {x!r}")
+
+
+def _to_float(p: Param, x) -> float:
+    """One scalar of an exact type (or a plain number) rounded to float64."""
+    if isinstance(x, (bool, np.bool_)):
+        raise ValueError(f"{p.name} must be a real number; got bool {x!r}")
+    if isinstance(x, EXACT_TYPES):
+        if isinstance(x, sp.Basic) and x.is_Rational:
+            return int(x.p) / int(x.q)  # correctly rounded even for huge p, q
+        if isinstance(x, fractions.Fraction):
+            return x.numerator / x.denominator
+        if isinstance(x, decimal.Decimal):
+            return float(x)
+        return float(_exact_to_mp(p, x))
+    if isinstance(x, (numbers.Real, np.floating, np.integer)) and not isinstance(x, complex):
+        try:
+            return float(x)
+        except OverflowError:   # an int beyond float64: say so instead of a bare OverflowError
+            raise ValueError(f"{p.name} = {x!r} is beyond the float64 range; pass an mpmath "
+                             "number (mpmath.mpf) to evaluate at arbitrary precision") from None
+    raise ValueError(f"{p.name} must be real numbers; got {type(x).__name__} {x!r}")
+
+
 def is_mp(x) -> bool:
     return isinstance(x, (mpmath.mpf, mpmath.mpc))
 
@@ -77,6 +136,12 @@ def check_mp(p: Param, x) -> mpmath.mpf:
             x = x.real
         else:
             raise ValueError(f"{p.name} must be real, got complex {x!r}")
+    if isinstance(x, EXACT_TYPES) and not isinstance(x, (bool, np.bool_)):
+        x = _exact_to_mp(p, x)
+    elif isinstance(x, np.floating):
+        x = float(x)  # exact (float16/32/64 -> binary64); mpf() rejects numpy scalars
+    elif isinstance(x, np.integer) and not isinstance(x, np.bool_):
+        x = int(x)
     if isinstance(x, (bool, np.bool_)) or not isinstance(x, (numbers.Real, mpmath.mpf, np.floating, np.integer)):
         if isinstance(x, np.ndarray):
             raise ValueError(f"{p.name}: mpmath evaluation takes scalars, got an array of shape {x.shape}; "
@@ -96,15 +161,7 @@ def check_np(p: Param, x) -> np.ndarray:
     """Validate one value for the numpy path and return it as a float64 array."""
     if isinstance(x, (bool, np.bool_)):
         raise ValueError(f"{p.name} must be a real number; got bool {x!r}")
-    try:
-        arr = np.asarray(x)
-    except Exception as exc:  # pragma: no cover - exotic objects
-        raise ValueError(f"{p.name} must be real numbers; got {x!r}") from exc
-    if np.iscomplexobj(arr):
-        raise ValueError(f"{p.name} must be real, got complex values")
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number)):
-        raise ValueError(f"{p.name} must be real numbers; got dtype {arr.dtype}")
-    arr = arr.astype(float, copy=False)
+    arr = real_array(x, p.name)
     bad = p._bad(arr)
     if bad.any():
         first = float(arr[bad].flat[0]) if arr.ndim else float(arr)
@@ -112,6 +169,43 @@ def check_np(p: Param, x) -> np.ndarray:
         raise ValueError(f"{p.name} must be a finite real number in {p.describe()}; "
                          f"got {first!r}{where} ({int(bad.sum())} invalid value(s))")
     return arr
+
+
+def _short(x) -> str:
+    r = repr(x)
+    return r if len(r) <= 80 else r[:77] + "..."
+
+
+def real_array(x, name: str) -> np.ndarray:
+    """``x`` as a float64 array (no range check); ValueError naming *name* otherwise.
+
+    Ragged nested lists, complex values, strings, bools and non-numeric objects
+    are rejected; exact scalars (:data:`EXACT_TYPES`) are rounded to float64,
+    also inside lists.  Sequences of ``mpf`` are rejected (mpmath evaluation
+    takes scalars).
+    """
+    p = Param(name)
+    if isinstance(x, (bool, np.bool_)):
+        raise ValueError(f"{name} must be a real number; got bool {x!r}")
+    if isinstance(x, EXACT_TYPES):
+        x = _to_float(p, x)
+    try:
+        arr = np.asarray(x)
+    except ValueError:  # ragged nested lists
+        raise ValueError(f"{name} must be a scalar or a rectangular array of real numbers "
+                         f"(nested lists of equal lengths); got {_short(x)}") from None
+    except Exception as exc:  # pragma: no cover - exotic objects
+        raise ValueError(f"{name} must be real numbers; got {_short(x)}") from exc
+    if np.iscomplexobj(arr):
+        raise ValueError(f"{name} must be real, got complex values")
+    if arr.dtype == object:
+        if any(is_mp(v) for v in arr.flat):
+            raise ValueError(f"{name}: mpmath evaluation takes scalars, got a sequence of mpf; "
+                             "evaluate elementwise, or pass floats for numpy broadcasting")
+        arr = np.array([_to_float(p, v) for v in arr.flat], dtype=float).reshape(arr.shape)
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
+        raise ValueError(f"{name} must be real numbers; got dtype {arr.dtype}")
+    return arr.astype(float, copy=False)
 
 
 def prepare(params, values):
@@ -137,10 +231,64 @@ def prepare(params, values):
 def finish(kind, result):
     """Return *result* in the kind the caller passed in."""
     if kind == "mp":
-        return +result  # round to the caller's precision
+        # mpmathify: a constant Piecewise branch evaluates to a Python int (mpf in, mpf out)
+        return +mpmath.mpmathify(result)  # round to the caller's precision
     if kind == "scalar":
         return float(result)
     return np.asarray(result, dtype=float)
+
+
+def _pow_by_products(printer, expr, sqrt_name):
+    """Small integer and half-integer powers as products of the base (and one sqrt).
+
+    Printed the same way for numpy and for the ``math`` module, so both evaluators do the
+    same IEEE operations in the same order (x*x, 1/x, sqrt are correctly rounded in both):
+    a plain-float call and a one-element array give bit-identical values.  ``None`` for other
+    exponents (the printer's default).
+    """
+    base, e = expr.as_base_exp()
+    if not (e.is_Rational and e.q in (1, 2) and 0 < abs(e.p) <= 16):
+        return None
+    b = f"({printer._print(base)})"
+    n = abs(e.p) // e.q if e.q == 1 else (abs(e.p) - 1) // 2
+    factors = [b] * n + ([f"{sqrt_name}{b}"] if e.q == 2 else [])
+    prod = "*".join(factors)
+    return f"({prod})" if e.p > 0 else f"(1/({prod}))"
+
+
+def _exact_printers():
+    from sympy.printing.numpy import NumPyPrinter
+    from sympy.printing.pycode import PythonCodePrinter
+
+    class NumpyProducts(NumPyPrinter):
+        def _print_Pow(self, expr, rational=False):
+            out = _pow_by_products(self, expr, "numpy.sqrt")
+            return out if out is not None else super()._print_Pow(expr, rational=rational)
+
+    class MathProducts(PythonCodePrinter):
+        def _print_Pow(self, expr, rational=False):
+            out = _pow_by_products(self, expr, "math.sqrt")
+            return out if out is not None else super()._print_Pow(expr, rational=rational)
+
+    return NumpyProducts, MathProducts
+
+
+# Node types for which the float path is exact arithmetic plus sqrt, so the math-module
+# evaluator equals the numpy one bit for bit (transcendental functions differ by an ulp).
+_EXACT_NODES = (sp.Add, sp.Mul, sp.Pow, sp.Piecewise, sp.Abs, sp.Min, sp.Max, sp.Symbol,
+                sp.Number, sp.NumberSymbol, sp.logic.boolalg.Boolean, sp.core.relational.Relational,
+                sp.functions.elementary.piecewise.ExprCondPair)
+
+
+def _exact_arithmetic(expr) -> bool:
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, _EXACT_NODES) or type(node).__name__ == "shift":
+            if isinstance(node, sp.Pow) and not (node.exp.is_Rational and node.exp.q in (1, 2)
+                                                 and abs(node.exp.p) <= 16):
+                return False
+            continue
+        return False
+    return True
 
 
 class Formula:
@@ -160,6 +308,10 @@ class Formula:
     symbols : sequence of sympy.Symbol
     """
 
+    #: Re-evaluate points outside [SAFE_LOW, SAFE_HIGH] in mpmath (subclasses whose float form
+    #: is exact in the limits, e.g. saturating erfc of ratios, may switch this off).
+    safe_box = True
+
     def __init__(self, expr, params, symbols, name=""):
         self.expr = expr
         self.params = tuple(params)
@@ -170,13 +322,26 @@ class Formula:
             raise ValueError(f"{name}: expression has unexpected symbols {extra}")
         self._np = None
         self._mp = None
-        self._math = None
 
     @property
     def numpy(self):
         if self._np is None:
-            self._np = sp.lambdify(self.symbols, self.expr, modules="numpy", cse=True)
+            printer = _exact_printers()[0]
+            self._np = sp.lambdify(self.symbols, self.expr, modules="numpy", cse=True,
+                                   printer=printer)
         return self._np
+
+    @property
+    def math(self):
+        """Plain-float evaluator (``math`` module), or ``None`` where it could differ from numpy."""
+        if getattr(self, "_math", None) is None:
+            if _exact_arithmetic(self.expr):
+                printer = _exact_printers()[1]
+                self._math = sp.lambdify(self.symbols, self.expr, modules=[{"math": math}, "math"],
+                                         cse=True, printer=printer)
+            else:
+                self._math = False
+        return self._math or None
 
     @property
     def mpmath(self):
@@ -184,37 +349,79 @@ class Formula:
             self._mp = sp.lambdify(self.symbols, self.expr, modules="mpmath", cse=True)
         return self._mp
 
+    @property
+    def mpmath_plain(self):
+        """mpmath evaluator without common-subexpression hoisting (see :meth:`_mp_eval`)."""
+        if getattr(self, "_mp_plain", None) is None:
+            self._mp_plain = sp.lambdify(self.symbols, self.expr, modules="mpmath")
+        return self._mp_plain
+
+    def _mp_eval(self, args):
+        try:
+            return self.mpmath(*args)
+        except ZeroDivisionError:
+            # cse hoists subexpressions out of Piecewise branches, so a branch that is not
+            # taken (e.g. 1/t2 guarded by t2² > α) can divide by zero; evaluate lazily instead
+            return self.mpmath_plain(*args)
+
     def evaluate(self, kind, args):
         if kind == "mp":
             with mpmath.workdps(mpmath.mp.dps + GUARD_DIGITS):
-                return self.mpmath(*args)
+                return self._mp_eval(args)
+        shape = np.shape(args[0]) if args else ()
         with np.errstate(all="ignore"):  # np.select evaluates every Piecewise branch
-            out = self.numpy(*args)
-        out = np.broadcast_to(np.asarray(out, dtype=float), np.shape(args[0]) if args else ())
-        if not np.all(np.isfinite(out)):
-            raise FloatingPointError(f"{self.name}: non-finite result for valid input "
-                                     "(overflow at the edge of the float range)")
+            # scalars go through the same (array) ufunc loops as arrays, so a point gives the
+            # bit-identical value either way (numpy-scalar pow/reciprocal can differ by an ulp)
+            out = self.numpy(*[np.reshape(a, (-1,)) if np.ndim(a) == 0 else a for a in args])
+        out = np.asarray(out, dtype=float)
+        out = np.broadcast_to(out.reshape(()) if out.size == 1 else out, shape)
+        redo = ~np.isfinite(out)
+        for a in (args if self.safe_box else ()):
+            mag = np.abs(a)
+            redo = redo | ((mag != 0) & ((mag < SAFE_LOW) | (mag > SAFE_HIGH)))
+        if redo.any():
+            out = np.array(out, dtype=float)
+            for idx in zip(*np.nonzero(redo)) if out.ndim else [()]:
+                out[idx] = self._extreme_point([a[idx] for a in args])
         return out
 
-    def _fast_scalar(self, values):
-        """Plain-float evaluation with the ``math`` module, or ``None`` to take the general path.
+    def _extreme_point(self, vals):
+        """One point outside the float-safe box: mpmath value rounded to float64."""
+        with mpmath.workdps(FALLBACK_DPS + GUARD_DIGITS):
+            v = self._mp_eval([mpmath.mpf(float(x)) for x in vals])
+        if isinstance(v, mpmath.mpc):
+            v = v.real if v.imag == 0 else mpmath.nan
+        f = float(v) if mpmath.isfinite(v) or mpmath.isinf(v) else math.nan
+        if not math.isfinite(f):
+            raise FloatingPointError(
+                f"{self.name}: the value at {tuple(float(x) for x in vals)} is "
+                f"{mpmath.nstr(v, 5)}, outside the float64 range; pass mpmath numbers")
+        return f
 
-        Used only when every argument is a Python ``float``/``int`` inside its domain (anything
-        else, including a value that needs an error message, goes through :func:`prepare`).
-        Inside optimisers this is ~50x cheaper than numpy on 0-d arrays; overflow, a domain
-        error or a non-finite result also falls back, so the result contract is unchanged.
+    def _fast_scalar(self, values):
+        """Plain-float evaluation without :func:`prepare`, or ``None`` to take the general path.
+
+        Used only when every argument is a Python ``float``/``int`` inside its domain and inside
+        the float-safe box (anything else, including a value that needs an error message, goes
+        through :func:`prepare`), and only for expressions of exact arithmetic and square roots,
+        printed identically for numpy and ``math`` (:func:`_pow_by_products`): the value is
+        bit-identical to the array path, at ~1/100 of its cost, which matters in optimisers.
+        Any arithmetic error falls back to the general path.
         """
+        f = self.math
+        if f is None:
+            return None
         try:
             for p, v in zip(self.params, values):
                 if not (math.isfinite(v) and (v >= p.low if p.low_closed else v > p.low)
                         and (v <= p.high if p.high_closed else v < p.high)):
                     return None
+                if self.safe_box and v != 0 and not (SAFE_LOW <= abs(v) <= SAFE_HIGH):
+                    return None
         except OverflowError:  # an int beyond the float range
             return None
-        if self._math is None:
-            self._math = sp.lambdify(self.symbols, self.expr, modules="math", cse=True)
         try:
-            out = float(self._math(*values))
+            out = float(f(*(float(v) for v in values)))
         except (ArithmeticError, ValueError, TypeError):
             return None
         return out if math.isfinite(out) else None
@@ -231,18 +438,29 @@ class Formula:
 def seed_sequence(seed, name: str = "seed") -> np.random.SeedSequence:
     """Validate a seed and return a ``numpy.random.SeedSequence``.
 
-    Accepts a non-negative int, a sequence of non-negative ints (e.g.
-    ``[root, k]``) or a ``SeedSequence``; anything else raises ValueError
-    naming the parameter.
+    This is the one seed contract of every simulator (docs/usage.rst, "Seeds"):
+
+    * a non-negative int (Python or numpy integer) or a non-empty sequence of
+      them (e.g. ``[root, k]``): reproducible;
+    * a ``numpy.random.SeedSequence``: used as is (reproducible);
+    * a ``numpy.random.Generator``: 128 bits are drawn from it for a fresh
+      ``SeedSequence`` (advances the generator, like any numpy routine that
+      takes one; reproducible if the generator was seeded).
+
+    ``None`` (fresh OS entropy), ``bool``, negative or non-integral numbers
+    raise ValueError naming the parameter.
     """
     if isinstance(seed, np.random.SeedSequence):
         return seed
+    if isinstance(seed, np.random.Generator):
+        return np.random.SeedSequence([int(x) for x in seed.integers(0, 2**32, size=4,
+                                                                      dtype=np.uint64)])
     entries = seed if isinstance(seed, (list, tuple)) else [seed]
     if len(entries) == 0 or not all(
             isinstance(e, (int, np.integer)) and not isinstance(e, (bool, np.bool_)) and e >= 0
             for e in entries):
-        raise ValueError(f"{name} must be a non-negative integer, a sequence of them, or a "
-                         f"numpy.random.SeedSequence; got {seed!r}")
+        raise ValueError(f"{name} must be a non-negative integer, a sequence of them, a "
+                         f"numpy.random.SeedSequence or a numpy.random.Generator; got {seed!r}")
     return np.random.SeedSequence([int(e) for e in entries] if isinstance(seed, (list, tuple))
                                   else int(seed))
 

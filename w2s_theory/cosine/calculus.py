@@ -28,7 +28,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .._numeric import Formula, Param
+from .._numeric import Formula, Param, real_array
 
 # --------------------------------------------------------------------------- symbols
 p = sp.Symbol("p", real=True)
@@ -72,12 +72,7 @@ def as_real_array(x, name: str, ndim=None) -> np.ndarray:
         raise ValueError(f"{name} is required (got None)")
     if isinstance(x, (bool, np.bool_)):
         raise ValueError(f"{name} must be real numbers; got bool")
-    arr = np.asarray(x)
-    if np.iscomplexobj(arr):
-        raise ValueError(f"{name} must be real; got complex values")
-    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
-        raise ValueError(f"{name} must be real numbers; got dtype {arr.dtype}")
-    arr = arr.astype(float)
+    arr = real_array(x, name).copy()  # ragged lists, complex, objects -> ValueError naming it
     if ndim is not None and arr.ndim not in ((ndim,) if isinstance(ndim, int) else ndim):
         raise ValueError(f"{name} must be a {ndim}-dimensional array; got shape {arr.shape}")
     if arr.size == 0:
@@ -223,14 +218,24 @@ def cosine(w, w_star, Sigma=None, *, dps=None):
     Returns
     -------
     float or ndarray (shape ``w.shape[:-1]``) in [-1, 1], or mpf.
+        Clamped to [-1, 1]: for (anti)parallel w the rounded quotient can
+        exceed 1 in magnitude by an ulp.
+
+    Examples
+    --------
+    >>> cosine([1.0, 1.0, 1.0], [2.0, 2.0, 2.0])
+    1.0
     """
     if dps is not None:
         Wm, wsm, Sm = _mp_setup(w, w_star, Sigma, dps)
         with mpmath.workdps(dps):
             Sws, Sw = Sm * wsm, Sm * Wm
-            return +COEF["c"](_dot(Wm, Sws), _dot(Wm, Sw), _dot(wsm, Sws))
+            c = +COEF["c"](_dot(Wm, Sws), _dot(Wm, Sw), _dot(wsm, Sws))
+            return max(mpmath.mpf(-1), min(mpmath.mpf(1), c))
     pp, qq, rr, _ = gram(w, w_star, Sigma)
-    return COEF["c"](pp, qq, rr)
+    c = COEF["c"](pp, qq, rr)
+    # |c| <= 1 (Cauchy-Schwarz); rounding of p/sqrt(qr) can exceed it by an ulp for parallel w
+    return float(min(1.0, max(-1.0, c))) if np.ndim(c) == 0 else np.clip(c, -1.0, 1.0)
 
 
 def cosine_gradient(w, w_star, Sigma=None, *, dps=None):
@@ -317,9 +322,17 @@ def angle(w, w_star, Sigma=None):
 
     .. math:: \theta = 2\,\operatorname{atan2}(\|\hat u-\hat u^*\|, \|\hat u+\hat u^*\|),
 
-    accurate to a few ulps for every angle.  Parameters as in :func:`cosine`.
+    accurate to a few ulps for every angle.  w and w* are first rescaled to
+    max-abs 1 (θ is scale invariant), so tiny or huge vectors do not underflow.
+    Parameters as in :func:`cosine`.
+
+    Examples
+    --------
+    >>> angle([1.0, 0.0], [1e-200, 0.0])
+    0.0
     """
     W, ws, S = check_pair(w, w_star, Sigma)
+    W, ws, _ = _scaled(W, ws)  # max-abs 1: the norms below neither under- nor overflow
     L = np.linalg.cholesky(S)
     U = W @ L
     U = U / np.linalg.norm(U, axis=-1, keepdims=True)

@@ -46,8 +46,23 @@ _GL_X, _GL_W = np.polynomial.legendre.leggauss(16)
 _PANELS = 40
 
 
+_KAPPA_CHUNK = 2048  # values per block: 640 nodes x 2048 x 8 B = 10 MB per temporary
+
+
 def _kappa_np(a: np.ndarray, beta: np.ndarray) -> np.ndarray:
-    s = beta * a / 2
+    """κ = β K(βa/2) with K(s) = ∫_0^∞ sech²(s g) φ(g) dg, evaluated once per distinct s,
+    in blocks of :data:`_KAPPA_CHUNK` (memory independent of the input size)."""
+    a, beta = np.broadcast_arrays(a, beta)
+    s_all = (beta * a / 2).ravel()
+    uniq, inv = np.unique(s_all, return_inverse=True)
+    K = np.empty(uniq.shape)
+    for i in range(0, uniq.size, _KAPPA_CHUNK):
+        K[i:i + _KAPPA_CHUNK] = _kappa_unit(uniq[i:i + _KAPPA_CHUNK])
+    return beta * K[inv].reshape(a.shape)
+
+
+def _kappa_unit(s: np.ndarray) -> np.ndarray:
+    """K(s) = ∫_0^∞ sech²(s g) φ(g) dg for a 1-d array s > 0."""
     L = np.minimum(9.0, 40.0 / s)             # φ(9) ~ 1e-18, sech²(40) ~ 1e-34
     edges = np.linspace(0.0, 1.0, _PANELS + 1)
     h = 1.0 / _PANELS
@@ -56,7 +71,7 @@ def _kappa_np(a: np.ndarray, beta: np.ndarray) -> np.ndarray:
     g = L[..., None] * u                                                  # (..., n)
     sech2 = 1.0 / np.cosh(np.minimum(s[..., None] * g, 350.0)) ** 2
     phi = np.exp(-g * g / 2) / math.sqrt(2 * math.pi)
-    return beta * L * np.sum(wts * sech2 * phi, axis=-1)   # 2 * (β/2) * ∫_0^L
+    return L * np.sum(wts * sech2 * phi, axis=-1)   # κ = 2 (β/2) ∫_0^L = β K
 
 
 def _kappa_mp(a, beta):
@@ -257,8 +272,9 @@ def confidence_residual_bound(c, lam_min, lam_max):
         raise ValueError("lam_min must be <= lam_max (extreme eigenvalues of Sigma); "
                          f"got lam_min={lam_min!r}, lam_max={lam_max!r}")
     if kind == "mp":
-        return finish(kind, (hi - lo) / 2 * mpmath.sqrt(max(mpmath.mpf(0), 1 - cv * cv)))
-    return finish(kind, (hi - lo) / 2 * np.sqrt(np.clip(1 - cv * cv, 0, None)))
+        return finish(kind, (hi - lo) / 2 * mpmath.sqrt(max(mpmath.mpf(0), (1 - cv) * (1 + cv))))
+    # (1 - c)(1 + c), not 1 - c²: no cancellation as |c| -> 1
+    return finish(kind, (hi - lo) / 2 * np.sqrt(np.clip((1 - cv) * (1 + cv), 0, None)))
 
 
 # --------------------------------------------------------------------------- sampling helpers
@@ -359,7 +375,8 @@ def _logistic_grad_batch(X, W, Y, beta):
 
 
 def simulate_sft(w0, teachers, w_star, lrs, steps, batch, *, beta=1.0, seed=0,
-                 population=False, Sigma=None, show_progress=False, full=False, desc="SFT steps"):
+                 population=False, Sigma=None, show_progress=False, full=False, desc="SFT steps",
+                 dtype="float32"):
     r"""SFT of one student on each teacher's labels, vectorised over teachers and step sizes.
 
     Runs ``w_{k+1} = w_k − η ĝ_k`` (Definition 1.1) for every pair (η, teacher),
@@ -374,6 +391,16 @@ def simulate_sft(w0, teachers, w_star, lrs, steps, batch, *, beta=1.0, seed=0,
     lrs : sequence of step sizes in (0, inf)
     steps : int >= 1;  batch : int >= 1
     Sigma : (d, d) SPD data covariance (default identity)
+    seed : non-negative int, sequence of them, SeedSequence or Generator
+        The simulators' seed contract (:func:`w2s_theory._numeric.seed_sequence`;
+        a Generator is used directly).
+    dtype : {"float32", "float64"}
+        Working precision of the sampled path (the population path is always
+        float64).  The default float32 halves memory traffic; its rounding
+        (~1e-7 relative) is far below the batch noise (~1/√batch), but it means
+        a vectorised call and the same runs one at a time can differ by ~1e-7
+        (BLAS sums in a different order).  ``"float64"`` reduces that to
+        ~1e-15 and draws a different (float64) Gaussian stream.
 
     Returns
     -------
@@ -400,10 +427,13 @@ def simulate_sft(w0, teachers, w_star, lrs, steps, batch, *, beta=1.0, seed=0,
     if zero.size:
         raise ValueError(f"teachers[{zero[0]}] must be nonzero (‖t‖_Σ > 0); got the zero vector")
     check_pair(w0, w_star, S)
+    if dtype not in ("float32", "float64", np.float32, np.float64):
+        raise ValueError(f"dtype must be 'float32' or 'float64'; got {dtype!r}")
     rng = rng_from(seed, "seed")
     L, K = len(lrs), T.shape[0]
-    # float32 for the sampled path: its rounding (~1e-7) is far below the batch noise (~1/√B)
-    dt = np.float64 if population else np.float32
+    # float32 for the sampled path by default: its rounding (~1e-7) is far below the batch
+    # noise (~1/√B); see the dtype parameter
+    dt = np.float64 if population else np.dtype(dtype).type
     W = np.broadcast_to(w0, (L, K, d)).astype(dt)
     eta = np.asarray(lrs, dtype=dt)[:, None, None]
     out = np.empty((L, K, steps + 1))

@@ -33,6 +33,7 @@ import numpy as np
 import sympy as sp
 
 from .._numeric import GUARD_DIGITS, Param, check_mp, check_np
+from .._parse import parse_expression
 
 t = sp.Symbol("t", positive=True)
 _p = sp.Symbol("p", positive=True)
@@ -53,10 +54,8 @@ def _as_generator(f) -> sp.Expr:
     if callable(f) and not isinstance(f, sp.Basic):
         f = f(t)
     if isinstance(f, str):
-        try:
-            f = sp.sympify(f, locals={"t": t})
-        except (sp.SympifyError, SyntaxError, TypeError) as exc:
-            raise ValueError(f"f: cannot parse generator {f!r}: {exc}") from None
+        # parsed by a whitelist, never evaluated (sympify would run Python code)
+        f = parse_expression(f, {"t": t}, name="f", free_symbols=True)
     if not isinstance(f, sp.Expr):
         raise ValueError(f"f must be a SymPy expression, a string or a callable of one "
                          f"symbol; got {type(f).__name__} {f!r}")
@@ -218,7 +217,9 @@ def _check_simplex_mp(name: str, x) -> list:
                          f"least 2 entries; got {x!r}")
     prob = Param(name, 0.0, 1.0, True, True)
     out = [check_mp(prob, v) for v in vals]
-    tol = mpmath.mpf(10) ** (-(mpmath.mp.dps // 2))
+    # 10^(-dps/2), but never tighter than the rounding of a float64 simplex (mpf(0.1) + mpf(0.2)
+    # + mpf(0.7) = 1 + 1.7e-17 exactly), which the float path accepts too
+    tol = max(mpmath.mpf(10) ** (-(mpmath.mp.dps // 2)), 4 * len(out) * mpmath.mpf(2) ** -53)
     if abs(mpmath.fsum(out) - 1) > tol:
         raise ValueError(f"{name} must sum to 1 (within {mpmath.nstr(tol, 3)}); "
                          f"got {mpmath.nstr(mpmath.fsum(out), 20)}")
@@ -237,7 +238,10 @@ class FDivergence:
     f : sympy.Expr, str or callable
         Generator in the variable ``t`` (a :data:`t` symbol with ``t > 0``);
         any single free symbol is renamed to ``t``.  Must be convex on
-        ``(0, inf)`` with ``f(1) = 0``.
+        ``(0, inf)`` with ``f(1) = 0``.  A string is parsed by
+        :func:`w2s_theory._parse.parse_expression` (numbers, ``t``, ``+ - * / **``
+        and whitelisted functions such as ``log``, ``exp``, ``sqrt``, ``Abs``);
+        it is never evaluated as Python.
     name : str
         Short name used in reports.
     validate : bool
@@ -670,6 +674,9 @@ def get(name) -> FDivergence:
     """Look up a standard divergence by name (or pass an :class:`FDivergence` through)."""
     if isinstance(name, FDivergence):
         return name
+    if not isinstance(name, str):
+        raise ValueError(f"divergence must be one of {sorted(DIVERGENCES)} or an FDivergence; "
+                         f"got {type(name).__name__} {name!r}")
     try:
         return DIVERGENCES[name]
     except KeyError:

@@ -256,7 +256,15 @@ def _quad_raw(func, weight_poly, dps):
         return val / c, err
 
 
+def _check_dps(dps):
+    """``dps`` is validated on every route (also where the exact route ignores it)."""
+    if dps is not None:
+        if isinstance(dps, bool) or not isinstance(dps, numbers.Integral) or dps < 5:
+            raise ValueError(f"dps must be an integer in [5, inf); got {dps!r}")
+
+
 def _coefficient_expr(f, k, dps=None):
+    _check_dps(dps)
     e = _as_expr(f)
     weight = hermite_poly(k) if k is not None else None
     if e is not None:
@@ -266,9 +274,6 @@ def _coefficient_expr(f, k, dps=None):
         func = _mp_function(e)
     else:
         func = f
-    if dps is not None:
-        if isinstance(dps, bool) or not isinstance(dps, numbers.Integral) or dps < 5:
-            raise ValueError(f"dps must be an integer in [5, inf); got {dps!r}")
     d = int(dps) if dps is not None else mpmath.mp.dps
     with mpmath.workdps(d):
         if weight is not None:
@@ -344,6 +349,10 @@ def information_exponent(f, *, kmax: int = 20, dps: int | None = None, rtol: flo
     kmax = _check_order(kmax, "kmax")
     if kmax < 1:
         raise ValueError(f"kmax must be an integer in [1, inf); got {kmax}")
+    _check_dps(dps)
+    if rtol is not None and not (isinstance(rtol, numbers.Real) and not isinstance(rtol, bool)
+                                 and 0 < rtol < 1 and math.isfinite(rtol)):
+        raise ValueError(f"rtol must be a real number in (0, 1); got {rtol!r}")
     e = _as_expr(f)
     exact = e is not None and _pieces(e) is not None
     if exact:

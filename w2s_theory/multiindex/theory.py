@@ -89,7 +89,10 @@ THETA_T2 = etaT**2 * mu1**2 * S_T2
 ZETA_T = spike_overlap_expr(THETA_T2, alpha)
 TEACHER_U1 = RHO_T2 * ZETA_T
 TEACHER_U1_LARGE = RHO_T2
-TEACHER_U2_RATE = (1 - ZETA_T) + ZETA_T * psiT * Ey2z2 / S_T2
+# 1 - zeta written without the subtraction (it cancels when zeta -> 1 at large theta)
+ONE_MINUS_ZETA_T = sp.Piecewise(((alpha + THETA_T2) / (THETA_T2 * (THETA_T2 + 1)), THETA_T2**2 > alpha),
+                                (1, True))
+TEACHER_U2_RATE = ONE_MINUS_ZETA_T + ZETA_T * psiT * Ey2z2 / S_T2
 LABEL_EY2 = act2 + mu1**2 * THETA_T2
 S_S2 = mu1**2 * (1 + THETA_T2) + psiS * LABEL_EY2
 RHO_S2 = mu1**2 * THETA_T2 * RHO_T2 / S_S2

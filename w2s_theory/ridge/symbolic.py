@@ -73,7 +73,7 @@ def _moments_ridge(who):
 def _moments_ridgeless(who):
     g = phi if who == "T" else psi
     t = sp.Piecewise((1, g <= 1), (1 / g, True))
-    pb = sp.Piecewise((0, g <= 1), (1 - 1 / g, True))
+    pb = sp.Piecewise((0, g <= 1), ((g - 1) / g, True))  # not 1 - 1/g: exact g - 1 near g = 1
     f = {"tau1": t, "tau2": t, "p": pb, "b": pb}
     if who == "T":
         # φ v_φ(λ→0⁺): variance factor of the min-norm teacher (Hastie et al. 2022); infinite
@@ -146,7 +146,7 @@ def _gain_g(st):
 #: λ* = φσ²/r² (Dobriban & Wager 2018, Thm 2.1).
 optimal_lambda = phi * sigma2 / r2
 #: sup over λ_S of g_ψ for ψ > 1: (3 - √(1 - 1/ψ))/2, attained at u* = 1/√(ψ(ψ-1)).
-c_max_over = (3 - sp.sqrt(1 - 1 / psi)) / 2
+c_max_over = (3 - sp.sqrt((psi - 1) / psi)) / 2  # (ψ-1)/ψ, not 1 - 1/ψ: no cancellation at ψ ≈ 1
 #: g as a function of u = m_ψ(-λ_S) (Moniri & Hassani 2025, Thm 5; docs/theory/ridge.rst).
 gain_of_u = 1 + u / (1 + 2 * psi * u + psi * (psi - 1) * u**2)
 #: λ_S as a function of u = m_ψ(-λ_S) (inverse of the MP quadratic).

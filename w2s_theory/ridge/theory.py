@@ -18,7 +18,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .._numeric import Formula, Param, finish, prepare
+from .._numeric import SAFE_HIGH, SAFE_LOW, Formula, Param, finish, prepare
 from ..rmt import symbolic as mp_sym
 from . import symbolic as S
 
@@ -115,26 +115,31 @@ def c_max(psi):
     return _c_max(psi)
 
 
+_ridgeless_teacher = Formula(
+    sp.Piecewise((S.sigma2 + S.sigma2 * S.phi / (1 - S.phi), S.phi < 1),
+                 # (φ-1)/φ, not 1 - 1/φ: exact φ - 1 near φ = 1
+                 (S.sigma2 + S.r2 * ((S.phi - 1) / S.phi) + S.sigma2 / (S.phi - 1), S.phi > 1),
+                 (0, True)),  # φ = 1 is only valid with σ² = 0 (checked below)
+    (PHI, SIGMA2, R2), (S.phi, S.sigma2, S.r2), "ridgeless_teacher_error")
+
+
 def ridgeless_teacher_error(phi, sigma2, r2):
     """lim_{λ_T→0⁺} E_T (Hastie, Montanari, Rosset & Tibshirani 2022).
 
     φ < 1: σ² + σ²φ/(1-φ);  φ > 1: σ² + r²(1 - 1/φ) + σ²/(φ - 1).
     At φ = 1 it is infinite when σ² > 0 (interpolation peak): ValueError.
+
+    Examples
+    --------
+    >>> ridgeless_teacher_error(0.5, 1.0, 1.0)
+    2.0
+    >>> ridgeless_teacher_error(2.0, 1.0, 1.0)
+    2.5
     """
     kind, (ph, s2, rr) = prepare((PHI, SIGMA2, R2), (phi, sigma2, r2))
-    if kind == "mp":
-        if ph == 1:
-            if s2 > 0:
-                raise ValueError("phi = 1 with sigma2 > 0: the ridgeless teacher error is infinite")
-            return finish(kind, mpmath.mpf(0))
-        val = s2 + s2 * ph / (1 - ph) if ph < 1 else s2 + rr * (1 - 1 / ph) + s2 / (ph - 1)
-        return finish(kind, val)
-    if np.any((ph == 1) & (s2 > 0)):
+    if np.any(np.asarray(ph == 1) & np.asarray(s2 > 0)):
         raise ValueError("phi = 1 with sigma2 > 0: the ridgeless teacher error is infinite")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        val = np.where(ph < 1, s2 + s2 * ph / (1 - ph),
-                       s2 + rr * (1 - 1 / ph) + np.where(ph == 1, 0.0, s2 / (ph - 1)))
-    return finish(kind, val)
+    return finish(kind, _ridgeless_teacher.evaluate(kind, [ph, s2, rr]))
 
 
 # ----------------------------------------------------------------------------
@@ -203,43 +208,45 @@ def _endpoint_us(h, psi, lib):
 
 
 def _polish(lam0, psi, target, kind):
-    """Newton in log λ on t_ψ(λ) = target, t = λm'/m = 2 - g (stable target = 2 - h)."""
+    """Newton in log λ on t_ψ(λ) = target, t = λm'/m = 2 - g (stable target = 2 - h).
+
+    Stops when |step| < tol or, once steps are small, when |step| stops shrinking (the
+    iteration has reached the rounding level of t; further steps only jitter).
+    """
     lib = mpmath if kind == "mp" else math
     tol = mpmath.mpf(10) ** (-mpmath.mp.dps - 2) if kind == "mp" else 1e-15
+    small = mpmath.mpf(10) ** (-mpmath.mp.dps // 2) if kind == "mp" else 1e-8
     cast = (lambda x: x) if kind == "mp" else float
+    kk = "mp" if kind == "mp" else "scalar"
     ell = lib.log(lam0)
+    prev = None
     for _ in range(60 if kind == "mp" else 8):
         lam = lib.exp(ell)
-        kk = "mp" if kind == "mp" else "scalar"
         t, dt = _t.evaluate(kk, [psi, lam]), _dt.evaluate(kk, [psi, lam])
         slope = cast(lam * dt)
         if slope == 0:
             break
         step = (cast(t) - target) / slope
         step = max(min(step, 2), -2)  # stay near the closed-form start
+        if prev is not None and prev < small and abs(step) >= prev:
+            break  # stalled at the rounding level: the previous iterate is as good as it gets
         ell -= step
         if abs(step) < tol:
             break
+        prev = abs(step)
     return lib.exp(ell)
 
 
-def student_win_region(phi, psi, lam_T, sigma2, r2) -> WinRegion:
-    """Exact set of λ_S > 0 where the student beats the teacher (Thm 5).
+#: Float decisions closer than these to a case boundary of Thm 5 are redone at
+#: :data:`WIN_REGION_DPS` digits: |h - 1| (also where the endpoints, ~1/(h-1) and
+#: ~(h-1)(ψ-1)², inherit the relative rounding error of h - 1), |c_max - h| (double
+#: root: endpoints ~ √(c_max - h)) and |σ²φ - r²λ_T| relative to σ²φ (λ_T = λ*, h = 2).
+WIN_REGION_NEAR = 1e-3
+WIN_REGION_DPS = 50
 
-    E_S < E_T ⟺ g_ψ(λ_S) > h.  With u = m_ψ(-λ_S), g = c is the quadratic
-    (c-1)ψ(ψ-1)u² + (2ψ(c-1) - 1)u + (c-1) = 0, solved in closed form with
-    c = h and mapped back by λ_S = (1 - (1-ψ)u)/(u(1+ψu)); the endpoints are
-    then polished by Newton's method on the stable form of g (a few steps, to
-    full working precision, also where λ_S(u) cancels).
 
-    Scalar parameters (float or mpmath); returns a :class:`WinRegion`.
-    """
-    kind, args = prepare(_S_PARAMS[:1] + _S_PARAMS[1:3] + _S_PARAMS[4:],
-                         (phi, psi, lam_T, sigma2, r2))
-    if kind == "array":
-        raise ValueError("student_win_region takes scalar parameters; "
-                         "loop over points, or use gain_g/level_h for arrays")
-    ph, ps, lt, s2, rr = args if kind == "mp" else [float(a) for a in args]
+def _win_region(ph, ps, lt, s2, rr, kind):
+    """Thm 5 region in one arithmetic (``kind`` "mp" or "scalar")."""
     kk = kind
     h = finish(kk, _h.evaluate(kk, [ph, lt, s2, rr]))
     two_minus_h = finish(kk, _two_minus_h.evaluate(kk, [ph, lt, s2, rr]))
@@ -263,6 +270,79 @@ def student_win_region(phi, psi, lam_T, sigma2, r2) -> WinRegion:
         return WinRegion(zero, lams[0], "below", h, cm)
     lo, hi = min(lams), max(lams)
     return WinRegion(lo, hi, "band", h, cm)
+
+
+def _near_boundary(ph, ps, lt, s2, rr):
+    """True when the float classification/endpoints may be off (see :data:`WIN_REGION_NEAR`)."""
+    if any(v != 0 and not (SAFE_LOW <= abs(v) <= SAFE_HIGH) for v in (ph, ps, lt, s2, rr)):
+        return True
+    try:
+        h = float(_h.evaluate("scalar", [ph, lt, s2, rr]))
+        cm = float(_c_max.evaluate("scalar", [ps]))
+    except (FloatingPointError, OverflowError, ValueError, ZeroDivisionError):
+        return True
+    near = WIN_REGION_NEAR
+    return (abs(h - 1) < near or (ps > 1 and abs(cm - h) < near)
+            or abs(s2 * ph - rr * lt) < near * s2 * ph)
+
+
+def student_win_region(phi, psi, lam_T, sigma2, r2) -> WinRegion:
+    """Exact set of λ_S > 0 where the student beats the teacher (Thm 5).
+
+    E_S < E_T ⟺ g_ψ(λ_S) > h.  With u = m_ψ(-λ_S), g = c is the quadratic
+    (c-1)ψ(ψ-1)u² + (2ψ(c-1) - 1)u + (c-1) = 0, solved in closed form with
+    c = h and mapped back by λ_S = (1 - (1-ψ)u)/(u(1+ψu)); the endpoints are
+    then polished by Newton's method on the stable form of g (a few steps, to
+    full working precision, also where λ_S(u) cancels).
+
+    Float input near a case boundary -- |h - 1|, |c_max - h| or
+    |σ²φ - r²λ_T|/(σ²φ) below :data:`WIN_REGION_NEAR` = 1e-3 -- or with a
+    parameter outside [1e-30, 1e30] is decided and solved at
+    :data:`WIN_REGION_DPS` = 50 digits and returned as floats: the case is then
+    the exact one for the given binary floats, and the endpoints (~1/(h-1)
+    and ~(h-1)(ψ-1)² as h → 1⁺) are correctly rounded to ~1e-15 relative
+    instead of inheriting the float rounding of h - 1 (1e-16/|h - 1|
+    relative).  mpmath input is solved at the caller's precision.
+
+    Parameters
+    ----------
+    phi, psi : float or mpf in (0, inf)
+    lam_T : float or mpf in (0, inf)
+    sigma2 : float or mpf in [0, inf)
+    r2 : float or mpf in (0, inf)
+
+    Returns
+    -------
+    WinRegion
+
+    Examples
+    --------
+    >>> student_win_region(1.0, 2.0, 0.2, 1.0, 1.0)
+    WinRegion((0.103073, 9.70187), case='band', h=1.06788, c_max=1.14645)
+    >>> student_win_region(1.0, 1.000000001, 0.4999864474654442, 1.0, 1.0).case
+    'band'
+    """
+    kind, args = prepare(_S_PARAMS[:1] + _S_PARAMS[1:3] + _S_PARAMS[4:],
+                         (phi, psi, lam_T, sigma2, r2))
+    if kind == "array":
+        raise ValueError("student_win_region takes scalar parameters; "
+                         "loop over points, or use gain_g/level_h for arrays")
+    if kind == "mp":
+        return _win_region(*args, "mp")
+    vals = [float(a) for a in args]
+    if not _near_boundary(*vals):
+        try:
+            return _win_region(*vals, "scalar")
+        except (FloatingPointError, OverflowError, ValueError, ZeroDivisionError):
+            pass  # float range exceeded inside the solver: redo in mpmath below
+    with mpmath.workdps(WIN_REGION_DPS):
+        w = _win_region(*[mpmath.mpf(v) for v in vals], "mp")
+        out = [float(x) for x in (w.lower, w.upper, w.h, w.c_max)]
+        if w.bounded and not (0 < out[1] < math.inf and (w.case == "below" or out[0] > 0)):
+            raise FloatingPointError(f"student_win_region: the endpoints ({mpmath.nstr(w.lower, 5)}, "
+                                     f"{mpmath.nstr(w.upper, 5)}) are outside the float64 range; "
+                                     "pass mpmath numbers")
+    return WinRegion(out[0], out[1], w.case, out[2], out[3])
 
 
 @dataclasses.dataclass(frozen=True)

@@ -7,12 +7,14 @@ return the same kind.  ``gamma`` is the aspect ratio d/n (0 < gamma < inf);
 from __future__ import annotations
 
 import functools
+import math
 
 import mpmath
 import numpy as np
 import sympy as sp
 
-from .._numeric import Formula, Param, finish, prepare
+from .._numeric import (FALLBACK_DPS, GUARD_DIGITS, SAFE_HIGH, SAFE_LOW, Formula, Param, finish,
+                        prepare)
 from . import symbolic as S
 
 GAMMA = Param("gamma", 0.0, np.inf)
@@ -62,37 +64,131 @@ def stieltjes_prime(gamma, lam):
     return _FUNCTIONALS["m_prime"](gamma, lam)
 
 
-@functools.lru_cache(maxsize=None)
-def _derivative_formula(order: int) -> Formula:
-    return Formula(S.stieltjes_derivative_expr(order), (GAMMA, LAM), (S.gamma, S.lam),
-                   name=f"stieltjes_derivative[{order}]")
+def _check_order(order, name="order"):
+    if isinstance(order, (bool, np.bool_)) or not isinstance(order, (int, np.integer)) or order < 0:
+        raise ValueError(f"{name} must be a non-negative integer; got {order!r}")
+    return int(order)
+
+
+def _resolvent_moments(g, lam, m, s, order):
+    """[M_0, ..., M_order], M_n = ∫ dμ_γ(x)/(x+λ)^(n+1), by the recurrence below.
+
+    Taylor-expanding γλm² + (1-γ+λ)m - 1 = 0 in λ and writing M_n = (-1)^n m^(n)/n!::
+
+        s M_n = M_{n-1} + γ Σ_{i=0}^{n-1} M_i M_{n-1-i} - γλ Σ_{i=1}^{n-1} M_i M_{n-i},
+
+    with s = √((1-γ+λ)² + 4γλ) = 2γλm + 1 - γ + λ, M_0 = m.  Works elementwise on
+    numpy arrays or on mpf.
+    """
+    M = [m]
+    for n in range(1, order + 1):
+        acc = M[n - 1] + g * sum(M[i] * M[n - 1 - i] for i in range(n))
+        if n >= 2:
+            acc = acc - g * lam * sum(M[i] * M[n - i] for i in range(1, n))
+        M.append(acc / s)
+    return M
+
+
+def _derivative_mp(g, lam, order):
+    a = (1 - g) + lam
+    s = mpmath.sqrt(a * a + 4 * g * lam)
+    m = 2 / (a + s) if a >= 0 else (s - a) / (2 * g * lam)
+    return _resolvent_moments(g, lam, m, s, order)[order]
 
 
 def stieltjes_derivative(gamma, lam, order: int = 1):
     """∫ dμ_γ(x)/(x+λ)^(order+1) = (-1)^order/order! · dᵒʳᵈᵉʳ m_γ(-λ)/dλᵒʳᵈᵉʳ.
 
     ``order = 0`` is m itself, ``order = 1`` is m'.  Any non-negative integer
-    order; the expression is generated symbolically by the chain rule and
-    cached.  These are the resolvent moments used by ridge risk formulas.
+    order, by the O(order²) recurrence obtained from the MP quadratic
+    (Taylor coefficients of γλm² + (1-γ+λ)m - 1 = 0 in λ)::
+
+        s M_n = M_{n-1} + γ Σ_{i<n} M_i M_{n-1-i} - γλ Σ_{0<i<n} M_i M_{n-i},
+
+    s = √((1-γ+λ)² + 4γλ), M_0 = m (no symbolic differentiation; order 16
+    takes well under a millisecond per point).  Float results agree with
+    50-digit values to ~1e-14 relative for order ≤ 16 over γ ∈ [1e-3, 1e3],
+    λ ∈ [1e-12, 1e6]; points with an argument outside [1e-30, 1e30] or a
+    float overflow are evaluated in mpmath and rounded (a value beyond the
+    float64 range raises FloatingPointError).  These are the resolvent
+    moments used by ridge risk formulas.
+
+    Examples
+    --------
+    >>> abs(stieltjes_derivative(0.5, 1.0, 1) / stieltjes_prime(0.5, 1.0) - 1) < 1e-15
+    True
+    >>> float(stieltjes_derivative(0.5, 0.3, 16))  # ∫ dμ/(x + 0.3)^17
+    164419.82806948...
     """
-    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 0:
-        raise ValueError(f"order must be a non-negative integer; got {order!r}")
-    return _derivative_formula(int(order))(gamma, lam)
+    order = _check_order(order)
+    kind, (g, lam) = prepare((GAMMA, LAM), (gamma, lam))
+    if kind == "mp":
+        with mpmath.workdps(mpmath.mp.dps + GUARD_DIGITS):
+            return finish(kind, _derivative_mp(g, lam, order))
+    with np.errstate(all="ignore"):
+        a = (1 - g) + lam
+        s = np.sqrt(a * a + 4 * g * lam)
+        m = np.asarray(_FUNCTIONALS["m"].evaluate("array", [np.atleast_1d(g), np.atleast_1d(lam)]))
+        out = np.asarray(_resolvent_moments(np.atleast_1d(g), np.atleast_1d(lam), m,
+                                            np.atleast_1d(s), order)[order], dtype=float)
+    out = out.reshape(np.shape(g))
+    redo = ~np.isfinite(out) | _extreme(g) | _extreme(lam)
+    if redo.any():
+        out = np.array(out)
+        for idx in zip(*np.nonzero(redo)) if out.ndim else [()]:
+            out[idx] = _mp_to_float(_derivative_mp, g[idx], lam[idx], order,
+                                    what=f"stieltjes_derivative[{order}]")
+    return finish(kind, out)
+
+
+def _extreme(x):
+    x = np.abs(x)
+    return (x != 0) & ((x < SAFE_LOW) | (x > SAFE_HIGH))
+
+
+def _mp_to_float(fn, *args, what):
+    with mpmath.workdps(FALLBACK_DPS + GUARD_DIGITS):
+        v = fn(*[mpmath.mpf(float(x)) if isinstance(x, (float, np.floating)) else x for x in args])
+    f = float(v)
+    if not math.isfinite(f):
+        at = ", ".join(f"{float(x):g}" if not isinstance(x, int) else str(x) for x in args)
+        raise FloatingPointError(f"{what}: the value at ({at}) is {mpmath.nstr(v, 5)}, "
+                                 "outside the float64 range; pass mpmath numbers")
+    return f
 
 
 def support_edges(gamma):
-    """Edges (λ₋, λ₊) = ((1-√γ)², (1+√γ)²) of the continuous part of the MP law."""
+    """Edges (λ₋, λ₊) = ((1-√γ)², (1+√γ)²) of the continuous part of the MP law.
+
+    λ₋ is evaluated as ((1-γ)/(1+√γ))², accurate also for γ ≈ 1.
+
+    Examples
+    --------
+    >>> support_edges(4.0)
+    (1.0, 9.0)
+    """
     kind, (g,) = prepare((GAMMA,), (gamma,))
     sq = mpmath.sqrt(g) if kind == "mp" else np.sqrt(g)
-    return finish(kind, (1 - sq) ** 2), finish(kind, (1 + sq) ** 2)
+    # 1 - √γ = (1 - γ)/(1 + √γ): no cancellation at γ ≈ 1
+    return finish(kind, ((1 - g) / (1 + sq)) ** 2), finish(kind, (1 + sq) ** 2)
 
 
 def atom_mass(gamma):
-    """Mass of the atom at 0: max(0, 1 - 1/γ) (rank deficiency of XᵀX when d > n)."""
+    """Mass of the atom at 0: max(0, 1 - 1/γ) = max(0, (γ-1)/γ) (rank deficiency of XᵀX when d > n).
+
+    Evaluated as (γ-1)/γ, which keeps full relative accuracy as γ → 1⁺.
+
+    Examples
+    --------
+    >>> atom_mass(4.0)
+    0.75
+    >>> atom_mass(1 + 2.0**-40) * 2.0**40  # (γ-1)/γ = 2⁻⁴⁰/(1 + 2⁻⁴⁰) to the last bit
+    0.9999999999990905
+    """
     kind, (g,) = prepare((GAMMA,), (gamma,))
     if kind == "mp":
-        return finish(kind, max(mpmath.mpf(0), 1 - 1 / g))
-    return finish(kind, np.maximum(0.0, 1 - 1 / g))
+        return finish(kind, max(mpmath.mpf(0), (g - 1) / g))
+    return finish(kind, np.maximum(0.0, (g - 1) / g))  # g - 1 is exact near g = 1; 1 - 1/g is not
 
 
 _X = Param("x", -np.inf, np.inf)
@@ -114,19 +210,68 @@ def density(gamma, x):
     return _density_formula(gamma, x)
 
 
+@functools.lru_cache(maxsize=64)
+def _narayana_coefficients(k: int) -> tuple:
+    """Exact integers c_j = C(k,j) C(k-1,j)/(j+1), j < k (Narayana numbers N(k, j+1))."""
+    return tuple(math.comb(k, j) * math.comb(k - 1, j) // (j + 1) for j in range(k))
+
+
+def _moment_mp(g, k):
+    """Σ_j t_j with t_0 = 1, t_{j+1}/t_j = γ(k-j)(k-1-j)/((j+1)(j+2)): positive terms, no big ints."""
+    term = mpmath.mpf(1)
+    acc = term
+    for j in range(k - 1):
+        term = term * g * ((k - j) * (k - 1 - j)) / ((j + 1) * (j + 2))
+        acc += term
+    return acc
+
+
 def moment(gamma, k: int):
     """k-th moment E[xᵏ] of the MP law (Narayana polynomial in γ).
 
+        E[xᵏ] = Σ_{j<k} γʲ/(j+1) · C(k,j) C(k-1,j)   (k ≥ 1),  E[x⁰] = 1.
+
     Exact if ``gamma`` is a SymPy number or symbol (returns a SymPy
     expression); otherwise float/array/mpmath like the other evaluators.
+    Float input: the exact integer coefficients are summed by Horner's rule
+    (positive terms, relative error ~2k·1e-16) when they fit in float64
+    (k ≤ 400), otherwise the terms are generated by their ratio
+    t_{j+1}/t_j = γ(k-j)(k-1-j)/((j+1)(j+2)) in mpmath and rounded; k = 2000
+    takes milliseconds.  A moment beyond the
+    float64 range raises FloatingPointError (pass an mpf γ).
+
+    Examples
+    --------
+    >>> moment(0.5, 2)   # 1 + γ
+    1.5
+    >>> moment(0.5, 600) > 1e274
+    True
     """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 0:
+    if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) or k < 0:
         raise ValueError(f"k must be a non-negative integer; got {k!r}")
-    if isinstance(gamma, sp.Basic):
-        return S.narayana_moment(gamma, int(k))
-    f = Formula(S.narayana_moment(S.gamma, int(k)) + 0 * S.gamma, (GAMMA,), (S.gamma,),
-                name=f"moment[{k}]")
-    return f(gamma)
+    k = int(k)
+    if isinstance(gamma, sp.Basic) and not gamma.is_Float:
+        return S.narayana_moment(gamma, k)
+    kind, (g,) = prepare((GAMMA,), (gamma,))
+    if k == 0:
+        return finish(kind, mpmath.mpf(1) if kind == "mp" else np.ones(np.shape(g)))
+    if kind == "mp":
+        with mpmath.workdps(mpmath.mp.dps + GUARD_DIGITS):
+            return finish(kind, _moment_mp(g, k))
+    out = np.full(np.shape(g), np.nan)
+    if k <= 400:  # largest coefficient ~ C(k, k/2)²/(k/2) < 1e240: fits in float64
+        c = _narayana_coefficients(k)
+        with np.errstate(all="ignore"):
+            acc = np.zeros(np.shape(g))
+            for cj in reversed(c):
+                acc = acc * g + float(cj)
+        out = acc
+    redo = ~np.isfinite(out) | _extreme(g)
+    if redo.any():
+        out = np.array(out, dtype=float)
+        for idx in zip(*np.nonzero(redo)) if out.ndim else [()]:
+            out[idx] = _mp_to_float(_moment_mp, g[idx], k, what=f"moment[{k}]")
+    return finish(kind, out)
 
 
 def stieltjes_complex(gamma, z):

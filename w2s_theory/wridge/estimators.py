@@ -63,7 +63,11 @@ def _finite_result(gram, compute, names):
     try:
         b = compute()
     except np.linalg.LinAlgError as exc:
-        raise ValueError(f"{names} overflow in the normal equations ({exc}); rescale X") from exc
+        # the matrix is Gram + λI with λ > 0: singular only when λ is below its rounding level
+        size = float(np.abs(gram).max())
+        raise ValueError(f"lam: the normal equations are numerically singular ({exc}): lam is "
+                         f"negligible next to the Gram matrix (max entry {size:.3g}); use a larger "
+                         "lam (relative to the scale of X^T X/m)") from None
     if not np.all(np.isfinite(b)):
         raise ValueError(f"{names} overflow in the normal equations (non-finite estimate); "
                          "X must have entries small enough that X^T X is finite: rescale X")

@@ -23,8 +23,8 @@ import dataclasses
 
 import numpy as np
 
-from .._numeric import Param, check_np
-from ..simulate.ridge import gram_spectrum
+from .._numeric import Param, check_np, seed_sequence
+from ..simulate.ridge import _check_setting, gram_spectrum
 
 
 @dataclasses.dataclass
@@ -130,21 +130,19 @@ def simulate_wridge(d, phi, psi, lam_T, lam_S, sigma2, r2, rho, omega=0.0, trial
     omega : float or 1-d array, ≥ 0
         Relative penalties along θ, ω = 1/(1+κ) for Γ = I + κθθᵀ (0: κ = ∞;
         1: the plain ridge student of §2.1, giving paired differences).
-    trials : int ≥ 2;  seed : int or SeedSequence
-        Trial i uses ``SeedSequence(seed).spawn(trials)[i]``.
+    trials : int ≥ 2
+    seed : non-negative int, sequence of them, SeedSequence or Generator
+        The seed contract of :func:`w2s_theory._numeric.seed_sequence` (``None``
+        and ``bool`` are rejected); trial i uses ``seed_sequence(seed).spawn(trials)[i]``.
     """
-    d = _int("d", d, 2)
     trials = _int("trials", trials, 2)
-    phi = float(check_np(Param("phi"), phi))
-    psi = float(check_np(Param("psi"), psi))
-    sigma2 = float(check_np(Param("sigma2", low_closed=True), sigma2))
-    r2 = float(check_np(Param("r2"), r2))
+    phi, psi, sigma2, r2, n, m = _check_setting(d, phi, psi, sigma2, r2)
+    d = int(d)
     omega = _grid("omega", omega, low_closed=True)
     lam_T = _grid("lam_T", lam_T, low_closed=True)
     lam_S = _grid("lam_S", lam_S, low_closed=True)
     rho = _grid("rho", rho, -1.0, 1.0, True, True)
-    n, m = max(1, round(d / phi)), max(1, round(d / psi))
-    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    ss = seed_sequence(seed)
     ET = np.empty((trials, lam_T.size))
     ES = np.empty((trials, lam_T.size, lam_S.size, rho.size, omega.size))
     for i, child in enumerate(ss.spawn(trials)):
@@ -164,13 +162,15 @@ def simulate_wridge_naive(d, phi, psi, lam_T, lam_S, sigma2, r2, rho, omega=0.0,
 
     Same draws as trial 0 of :func:`simulate_wridge` with the same seed, so the
     two agree to rounding error (tests the spectral-reuse algebra).  λ_S > 0.
+    Parameters and the seed contract as in :func:`simulate_wridge`.
     """
+    phi, psi, sigma2, r2, n, m = _check_setting(d, phi, psi, sigma2, r2)
+    d = int(d)
     lam_T = _grid("lam_T", lam_T, low_closed=True)
     lam_S = _grid("lam_S", lam_S)
     rho = _grid("rho", rho, -1.0, 1.0, True, True)
     omega = _grid("omega", omega, low_closed=True)
-    n, m = max(1, round(d / phi)), max(1, round(d / psi))
-    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
+    rng = np.random.default_rng(seed_sequence(seed).spawn(1)[0])
     beta = rng.standard_normal(d)
     beta *= np.sqrt(r2) / np.linalg.norm(beta)
     bhat = beta / np.sqrt(r2)

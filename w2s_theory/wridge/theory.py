@@ -69,6 +69,10 @@ def omega_from_kappa(kappa):
 
     κ must be in (-1, inf] (Γ positive definite); the result is float or mpf.
     """
+    if isinstance(kappa, np.ndarray) and kappa.ndim == 0:
+        kappa = kappa[()]  # a 0-d array is a scalar
+    if isinstance(kappa, np.floating):
+        kappa = float(kappa)
     if isinstance(kappa, (bool, np.bool_)) or not isinstance(
             kappa, (int, float, np.integer, np.floating, mpmath.mpf)):
         raise ValueError(f"kappa must be a real number in (-1, inf]; got {kappa!r}")
@@ -150,7 +154,35 @@ def rho_threshold(phi, psi, lam_T, lam_S, sigma2, r2, omega=0.0):
     at this λ_S, ρ_th = 0 means the §2.1 student already wins.  Requires
     ω ∈ [0, 1) (for ω ≥ 1 the spike cannot help).
     """
-    return _rho_th(phi, psi, lam_T, lam_S, sigma2, r2, omega)
+    kind, args = prepare(_P_TH, (phi, psi, lam_T, lam_S, sigma2, r2, omega))
+    if kind == "mp":
+        return finish(kind, _rho_from_parts(args, "mp"))
+    out = np.array(_rho_from_parts(args, "array"), dtype=float)
+    bad = ~np.isfinite(out)
+    if bad.any():  # D ≤ 0 or non-finite by rounding at extreme input: decide at 50 digits
+        for idx in zip(*np.nonzero(bad)) if out.ndim else [()]:
+            with mpmath.workdps(50):
+                out[idx] = float(_rho_from_parts([mpmath.mpf(float(a[idx])) for a in args], "mp"))
+    return finish(kind, out)
+
+
+_gap_ridge_F = Formula(_gap_ridge_e, _P_TH, _RHO_ARGS, "wridge.rho_threshold[G]")
+_unit_F = Formula(_unit_e, _P_TH, _RHO_ARGS, "wridge.rho_threshold[D]")
+
+
+def _rho_from_parts(args, kind):
+    """ρ_th = √(max(G, 0)/(r² D)) from separately evaluated G and D (D > 0 for ω < 1)."""
+    G, D = _gap_ridge_F.evaluate(kind, args), _unit_F.evaluate(kind, args)
+    r2 = args[5]
+    if kind == "mp":
+        if G <= 0:
+            return mpmath.mpf(0)
+        if not D > 0:
+            raise ValueError("rho_threshold: D = -Δ/(ρ²r²) is not positive at this precision "
+                             "(extreme input); pass mpmath numbers at higher mp.dps")
+        return mpmath.sqrt(G / (r2 * D))
+    with np.errstate(all="ignore"):
+        return np.where(G <= 0, 0.0, np.where(D > 0, np.sqrt(G / (r2 * D)), np.nan))
 
 
 def rho_threshold_limit(phi, lam_T, sigma2, r2, omega=0.0):
