@@ -1,0 +1,270 @@
+"""Compile quadratic functionals of pipeline vectors into exact proportional limits.
+
+Every pipeline vector is ``M_β β + Σ_A N_A g_A`` with ``g_A = X_Aᵀ ε_A / n_A`` and
+``M_β``, ``N_A`` sums of *words*, products of functions of the designs' sample
+covariances (a fit on ``A`` multiplies by ``Σ_A (Σ_A + λ)^-1``; its truth-label
+noise enters as ``(Σ_A + λ)^-1 g_A``).  With ``E ββᵀ = (r²/d) I`` and
+``E g_A g_Aᵀ = σ² Σ_A / n_A``,
+
+    E⟨u, v⟩ = r² τ(U_βᵀ V_β) + Σ_A σ² φ_A τ(U_Aᵀ V_A Σ_A),     τ = tr/d,
+
+and :class:`.free.TraceEngine` reduces each τ of a word to one-design MP
+functionals (:mod:`.functionals`).  See ``docs/theory/pipeline.rst``.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import sympy as sp
+
+from .._numeric import Formula, Param
+from ..ridge import symbolic as ridge_sym
+from . import functionals as F
+from .free import Mono, TraceEngine
+from .language import TRUTH, Design, Fit, Vector
+
+sigma2, r2 = ridge_sym.sigma2, ridge_sym.r2
+BETA = "beta"
+
+
+def _fit_letter(fit: Fit):
+    return (fit.design.uid, Mono(1, ((str(fit.lam), fit.lam, 1),)))
+
+
+def _noise_letter(fit: Fit):
+    return (fit.design.uid, Mono(0, ((str(fit.lam), fit.lam, 1),)))
+
+
+def _add(acc, src, word, c):
+    d = acc.setdefault(src, {})
+    d[word] = d.get(word, 0) + c
+    if d[word] == 0:
+        del d[word]
+
+
+def value(vec: Vector, memo=None):
+    """``{source: {word: coefficient}}`` with source ``"beta"`` or a design uid (its noise)."""
+    memo = {} if memo is None else memo
+    out = {}
+    for node, c in vec.terms.items():
+        if node is TRUTH:
+            _add(out, BETA, (), c)
+            continue
+        for src, words in _fit_value(node, memo).items():
+            for w, cw in words.items():
+                _add(out, src, w, c * cw)
+    return out
+
+
+def _fit_value(fit: Fit, memo):
+    if id(fit) in memo:
+        return memo[id(fit)][1]
+    lab = value(fit.labels, memo)
+    letter = _fit_letter(fit)
+    out = {}
+    for src, words in lab.items():
+        for w, c in words.items():
+            _add(out, src, (letter,) + w, c)
+    c_truth = fit.labels.terms.get(TRUTH, 0)
+    if c_truth != 0:
+        _add(out, fit.design.uid, (_noise_letter(fit),), c_truth)
+    memo[id(fit)] = (fit, out)
+    return out
+
+
+def _designs(vecs):
+    ds = {}
+    for v in vecs:
+        for f in v.fits():
+            ds[f.design.uid] = f.design
+    return ds
+
+
+def bilinear(u: Vector, v: Vector, engine: TraceEngine, designs):
+    """Limit of E⟨u, v⟩ as a polynomial in the engine's atoms (and σ², r², coefficients)."""
+    U, V = value(u), value(v)
+    total = sp.Integer(0)
+    for src in set(U) & set(V):
+        if src == BETA:
+            weight, tail = r2, ()
+        else:
+            weight, tail = sigma2 * designs[src].ratio, ((src, Mono(1, ())),)
+        for w1, c1 in U[src].items():
+            for w2, c2 in V[src].items():
+                total += weight * c1 * c2 * engine.trace(tuple(reversed(w1)) + w2 + tail)
+    return total
+
+
+_ORDER = {"phi": 0, "psi": 1, "lam_T": 2, "lam_S": 3}
+
+
+def _sort_syms(syms):
+    return sorted(syms, key=lambda s: (_ORDER.get(s.name, 99), s.name))
+
+
+@dataclasses.dataclass
+class SimResult:
+    """Simulated mean of a pipeline functional over seeded trials, with its standard error."""
+
+    mean: float
+    se: float
+    d: int
+    trials: int
+    values: object = None
+
+    def __repr__(self):
+        return f"SimResult(mean={self.mean:.6g}, se={self.se:.2g}, d={self.d}, trials={self.trials})"
+
+
+class Limit:
+    """The exact proportional limit of a pipeline functional.
+
+    Attributes
+    ----------
+    expr : sympy.Expr
+        Textbook form (MP root ``m`` and its derivatives); for ``simplify``/``diff``.
+    stable : sympy.Expr
+        The same number in cancellation-avoiding form; the evaluators are generated from it.
+    moments : sympy.Expr
+        The free-probability reduction before MP substitution, in atoms ``τ_A[mono]``.
+    symbols : tuple of sympy.Symbol
+        Call order of :meth:`__call__`; :meth:`evaluate` takes them by name.
+    """
+
+    def __init__(self, kind, const, pairs, label=""):
+        self.kind, self.const, self.pairs, self.label = kind, const, pairs, label
+        vecs = [x for p in pairs for x in p[1:]]
+        self.designs = _designs(vecs)
+        engine = TraceEngine()
+        moments = const + sum((c * bilinear(u, v, engine, self.designs) for c, u, v in pairs),
+                              sp.Integer(0))
+        self.moments = moments
+        gam = {uid: d.ratio for uid, d in self.designs.items()}
+        stable = F.Stable()
+        tb, st = {}, {}
+        for s, (key, mono) in engine.atoms.items():
+            tb[s] = F.textbook(gam[key], mono.a, mono.lams)
+            st[s] = stable.tau(gam[key], mono.a, mono.lams)
+        self.expr = moments.xreplace(tb)
+        self.stable = moments.xreplace(st).xreplace(stable.ph.substitution())
+        lams = {f.lam for v in vecs for f in v.fits() if isinstance(f.lam, sp.Symbol)}
+        coefs = set()
+        for v in vecs:
+            for f in v.fits():
+                for c in f.labels.terms.values():
+                    coefs |= c.free_symbols
+            for c in v.terms.values():
+                coefs |= c.free_symbols
+        for c, _, _ in pairs:
+            coefs |= sp.sympify(c).free_symbols
+        ratios = {d.ratio for d in self.designs.values()}
+        coefs -= ratios | lams | {sigma2, r2}
+        self.symbols = tuple(_sort_syms(ratios) + _sort_syms(lams) + _sort_syms(coefs)
+                             + [sigma2, r2])
+        params = []
+        for s in self.symbols:
+            if s is sigma2:
+                params.append(Param("sigma2", low_closed=True))
+            elif s in coefs:
+                params.append(Param(s.name, float("-inf"), float("inf")))
+            else:
+                params.append(Param(s.name))
+        self.params = tuple(params)
+        self.formula = Formula(self.stable, self.params, self.symbols, name=kind)
+
+    # -- evaluation -----------------------------------------------------------------------
+    def _args(self, kw):
+        names = [s.name for s in self.symbols]
+        missing = [n for n in names if n not in kw]
+        extra = [k for k in kw if k not in names]
+        if missing or extra:
+            raise ValueError(f"{self.kind}: parameters must be exactly {names}; "
+                             + (f"missing {missing}" if missing else "")
+                             + ("; " if missing and extra else "")
+                             + (f"unexpected {extra}" if extra else ""))
+        return [kw[n] for n in names]
+
+    def evaluate(self, **params):
+        """Evaluate the limit (floats/arrays → numpy float64; any ``mpf`` → mpmath).
+
+        Parameters are passed by name (see :attr:`symbols`); invalid values raise
+        ValueError naming the parameter.
+        """
+        return self.formula(*self._args(params))
+
+    def __call__(self, *args):
+        return self.formula(*args)
+
+    def simulate(self, d=800, trials=8, seed=0, **params):
+        """Simulate the same pipeline at dimension ``d`` (β and noise integrated out exactly).
+
+        Returns a :class:`SimResult` (mean and standard error over ``trials`` seeded
+        trials; trial ``i`` uses ``SeedSequence(seed).spawn(trials)[i]``).
+        """
+        from .simulate import simulate_limits
+        self._args(params)
+        return simulate_limits([self], d=d, trials=trials, seed=seed, **params)[0]
+
+    def __repr__(self):
+        return f"Limit({self.label or self.kind}; symbols={[s.name for s in self.symbols]})"
+
+
+def _vec(x, what):
+    if not isinstance(x, Vector):
+        raise ValueError(f"{what} must be a pipeline Vector (Truth(), ridge(...) or a linear "
+                         f"combination); got {x!r}")
+    return x
+
+
+def test_error(b):
+    """Limit of the test error E(y − xᵀb)² = σ² + ‖b − β‖² of estimator ``b``.
+
+    Parameters
+    ----------
+    b : Vector
+
+    Returns
+    -------
+    Limit
+
+    Examples
+    --------
+    >>> from w2s_theory.pipeline import Design, Truth, ridge, test_error
+    >>> from w2s_theory import ridge as paper
+    >>> E = test_error(ridge(Truth(), Design("phi"), "lam_T"))
+    >>> abs(E.evaluate(phi=0.5, lam_T=0.1, sigma2=1.0, r2=1.0)
+    ...     - paper.teacher_error(0.5, 0.1, 1.0, 1.0)) < 1e-14
+    True
+    """
+    from .language import Truth
+    b = _vec(b, "b")
+    diff = b - Truth()
+    return Limit("test_error", sigma2, [(sp.Integer(1), diff, diff)], label=f"test_error({b!r})")
+
+
+def sq_distance(u, v):
+    """Limit of ‖u − v‖² (e.g. the misfit ‖β_S − β_T‖²).
+
+    Examples
+    --------
+    >>> from w2s_theory.pipeline import Design, Truth, ridge, sq_distance
+    >>> T = ridge(Truth(), Design("phi"), "lam_T")
+    >>> sq_distance(T, T).expr
+    0
+    """
+    w = _vec(u, "u") - _vec(v, "v")
+    return Limit("sq_distance", sp.Integer(0), [(sp.Integer(1), w, w)],
+                 label=f"sq_distance({u!r}, {v!r})")
+
+
+def inner(u, v):
+    """Limit of the inner product ⟨u, v⟩.
+
+    Examples
+    --------
+    >>> from w2s_theory.pipeline import Design, Truth, ridge, inner
+    >>> inner(Truth(), Truth()).expr
+    r2
+    """
+    return Limit("inner", sp.Integer(0), [(sp.Integer(1), _vec(u, "u"), _vec(v, "v"))],
+                 label=f"inner({u!r}, {v!r})")
