@@ -95,6 +95,41 @@ def bilinear(u: Vector, v: Vector, engine: TraceEngine, designs):
     return total
 
 
+class _StagedFormula(Formula):
+    """A :class:`Formula` whose evaluators first compute the MP placeholders m, s.
+
+    ``expr`` is the full stable expression (the source of truth); the generated
+    code evaluates each stable ``m_γ(−λ)``, ``s_γ(λ)`` once and feeds them to the
+    placeholder form, which keeps the code small (the atoms share m and s).
+    """
+
+    def __init__(self, expr, params, symbols, name, staged, stages):
+        super().__init__(expr, params, symbols, name)
+        self._staged, self._stages = staged, list(stages.items())
+
+    def _build(self, module):
+        syms = list(self.symbols)
+        ph = [p for p, _ in self._stages]
+        fs = [sp.lambdify(syms, e, modules=module) for _, e in self._stages]
+        inner = sp.lambdify(syms + ph, self._staged, modules=module, cse=True)
+
+        def f(*args):
+            return inner(*args, *[g(*args) for g in fs])
+        return f
+
+    @property
+    def numpy(self):
+        if self._np is None:
+            self._np = self._build("numpy")
+        return self._np
+
+    @property
+    def mpmath(self):
+        if self._mp is None:
+            self._mp = self._build("mpmath")
+        return self._mp
+
+
 _ORDER = {"phi": 0, "psi": 1, "lam_T": 2, "lam_S": 3}
 
 
@@ -146,7 +181,9 @@ class Limit:
             tb[s] = F.textbook(gam[key], mono.a, mono.lams)
             st[s] = stable.tau(gam[key], mono.a, mono.lams)
         self.expr = moments.xreplace(tb)
-        self.stable = moments.xreplace(st).xreplace(stable.ph.substitution())
+        staged = moments.xreplace(st)
+        stages = stable.ph.substitution()
+        self.stable = staged.xreplace(stages)
         lams = {f.lam for v in vecs for f in v.fits() if isinstance(f.lam, sp.Symbol)}
         coefs = set()
         for v in vecs:
@@ -170,7 +207,7 @@ class Limit:
             else:
                 params.append(Param(s.name))
         self.params = tuple(params)
-        self.formula = Formula(self.stable, self.params, self.symbols, name=kind)
+        self.formula = _StagedFormula(self.stable, self.params, self.symbols, kind, staged, stages)
 
     # -- evaluation -----------------------------------------------------------------------
     def _args(self, kw):

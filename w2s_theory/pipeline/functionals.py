@@ -88,6 +88,14 @@ class Placeholders:
 
     def __init__(self):
         self.table = {}   # (gamma, lam) -> (M, S)
+        self.wtable = {}  # (gamma, lam) -> W = (1-γ)² + 2λ(1+γ) = s² − λ², kept atomic so
+        #                   that factor() never expands (1-γ)² (it cancels at γ = 1)
+
+    def w(self, gamma, lam):
+        key = (gamma, lam)
+        if key not in self.wtable:
+            self.wtable[key] = sp.Dummy(f"W_{gamma}_{lam}", positive=True)
+        return self.wtable[key]
 
     def get(self, gamma, lam):
         key = (gamma, lam)
@@ -101,6 +109,8 @@ class Placeholders:
         for (g, l), (M, S) in self.table.items():
             sub[M] = mp_sym.STABLE["m"].subs({_G: g, _L: l}, simultaneous=True)
             sub[S] = mp_sym._s.subs({_G: g, _L: l}, simultaneous=True)
+        for (g, l), W in self.wtable.items():
+            sub[W] = (1 - g) ** 2 + 2 * l * (1 + g)
         return sub
 
 
@@ -108,9 +118,10 @@ def _dlam(expr, gamma, lam, ph: Placeholders):
     """d/dλ of an expression in (M_λ, S_λ, λ) by the chain rule."""
     M, S = ph.get(gamma, lam)
     a = mp_sym.shift(gamma, lam)
+    W = ph.w(gamma, lam)
     out = (sp.diff(expr, lam) + sp.diff(expr, M) * (-M * (1 + gamma * M) / S)
-           + sp.diff(expr, S) * ((a + 2 * gamma) / S))
-    return sp.together(out)
+           + sp.diff(expr, S) * ((a + 2 * gamma) / S) + sp.diff(expr, W) * 2 * (1 + gamma))
+    return out
 
 
 class Stable:
@@ -128,15 +139,19 @@ class Stable:
         if order == 0:
             M, S = self.ph.get(gamma, lam)
             t1 = M / (1 + gamma * M)
-            val = (M, t1, t1 * ((1 - gamma) ** 2 + 2 * lam * (1 + gamma)) / (S * (S + lam)))[which]
+            val = (M, t1, t1 * self.ph.w(gamma, lam) / (S * (S + lam)))[which]
         else:
-            val = _dlam(self.base(gamma, lam, which, order - 1), gamma, lam, self.ph)
+            # factor: the quotient rule leaves differences such as 1/(1+γM) − γM/(1+γM)²
+            # that cancel catastrophically when γM is large
+            val = sp.factor(_dlam(self.base(gamma, lam, which, order - 1), gamma, lam, self.ph))
         self._memo[key] = val
         return val
 
-    def q(self, gamma, l1, l2, i, j):
-        """∂^i_λ1 ∂^j_λ2 of the divided difference (m(λ1) − m(λ2))/(λ2 − λ1)."""
-        key = ("q", gamma, l1, l2, i, j)
+    def q(self, gamma, l1, l2, i, j, which=0):
+        """∂^i_λ1 ∂^j_λ2 of Q = τ((x+λ1)^-1 (x+λ2)^-1) (which=0) or of
+        P = τ(x (x+λ1)^-1 (x+λ2)^-1) = Q/((1+γm1)(1+γm2)) (which=1, no atom at 0);
+        a pair (form for λ1 ≥ λ2, form for λ1 < λ2)."""
+        key = ("q", gamma, l1, l2, i, j, which)
         if key in self._memo:
             return self._memo[key]
         if i == 0 and j == 0:
@@ -145,10 +160,13 @@ class Stable:
             hi1 = M2 * (1 + gamma * M2) / (S1 + gamma * l1 * (M2 - M1))   # valid form, λ1 ≥ λ2
             hi2 = M1 * (1 + gamma * M1) / (S2 + gamma * l2 * (M1 - M2))   # λ2 > λ1
             val = (hi1, hi2)
+            if which == 1:
+                val = tuple(v / ((1 + gamma * M1) * (1 + gamma * M2)) for v in val)
         else:
-            prev = self.q(gamma, l1, l2, i - 1, j) if i > 0 else self.q(gamma, l1, l2, i, j - 1)
+            prev = (self.q(gamma, l1, l2, i - 1, j, which) if i > 0
+                    else self.q(gamma, l1, l2, i, j - 1, which))
             lam = l1 if i > 0 else l2
-            val = tuple(_dlam(p, gamma, lam, self.ph) for p in prev)
+            val = tuple(sp.factor(_dlam(p, gamma, lam, self.ph)) for p in prev)
         self._memo[key] = val
         return val
 
@@ -173,14 +191,41 @@ class Stable:
             k0 = max(a, 1)
             j = k - k0
             val = (-1) ** j * self.base(gamma, lam, a, j) / sp.rf(k0, j)
-        elif len(ks) == 2 and a == 0:
-            (l1, k1), (l2, k2) = ks
-            qa, qb = self.q(gamma, l1, l2, k1 - 1, k2 - 1)
-            c = sp.Integer(-1) ** (k1 + k2) / (sp.factorial(k1 - 1) * sp.factorial(k2 - 1))
-            val = c * sp.Piecewise((qa, l1 >= l2), (qb, True))
+        elif len(ks) == 2:
+            (l1, _), (l2, _) = ks
+            qa, qb = self._tau2(gamma, a, ks)
+            val = sp.Piecewise((qa, l1 >= l2), (qb, True))
         else:
             (l1, k1), rest = ks[0], ks[1:]
             lower = ((l1, k1 - 1),) + rest if k1 > 1 else rest
             val = self._tau(gamma, a - 1, lower) - l1 * self._tau(gamma, a - 1, ks)
+        self._memo[key] = val
+        return val
+
+    def _tau2(self, gamma, a, ks):
+        """Two shifts: the pair (form for λ1 ≥ λ2, form for λ1 < λ2).
+
+        Numerators are reduced with x/(x+λ) = 1 − λ/(x+λ) against the *smaller* shift of
+        each branch (against the larger one the two terms cancel when it is large).
+        """
+        return tuple(self._tau2_branch(gamma, a, ks, br) for br in (0, 1))
+
+    def _tau2_branch(self, gamma, a, ks, br):
+        key = ("t2", gamma, a, ks, br)
+        if key in self._memo:
+            return self._memo[key]
+        (l1, k1), (l2, k2) = ks
+        if a <= 1:
+            q = self.q(gamma, l1, l2, k1 - 1, k2 - 1, which=a)[br]
+            val = sp.Integer(-1) ** (k1 + k2) * q / (sp.factorial(k1 - 1) * sp.factorial(k2 - 1))
+        else:
+            i = 1 if br == 0 else 0          # index of the smaller shift in this branch
+            lam, k = ks[i]
+            other = ks[1 - i]
+            lower = tuple(sorted((((lam, k - 1),) if k > 1 else ()) + (other,),
+                                 key=lambda t: t[0].name))
+            lo = (self._tau2_branch(gamma, a - 1, lower, br) if len(lower) == 2
+                  else self._tau(gamma, a - 1, lower))
+            val = lo - lam * self._tau2_branch(gamma, a - 1, ks, br)
         self._memo[key] = val
         return val
