@@ -14,6 +14,9 @@ functionals (:mod:`.functionals`).  See ``docs/theory/pipeline.rst``.
 from __future__ import annotations
 
 import dataclasses
+import itertools
+
+import numpy as np
 
 import sympy as sp
 
@@ -111,10 +114,35 @@ class _StagedFormula(Formula):
         syms = list(self.symbols)
         ph = [p for p, _ in self._stages]
         fs = [sp.lambdify(syms, e, modules=module) for _, e in self._stages]
-        inner = sp.lambdify(syms + ph, self._staged, modules=module, cse=True)
+        # Two-shift atoms are Piecewise in λ1 ≥ λ2 (the cancellation-free form differs); numpy
+        # would evaluate both branches everywhere, so evaluate each branch only where it holds.
+        conds = sorted({c for pw in self._staged.atoms(sp.Piecewise) for _, c in pw.args
+                        if isinstance(c, sp.GreaterThan) and c.lhs.is_Symbol and c.rhs.is_Symbol},
+                       key=str)
+        cond_fs = [sp.lambdify(syms, c, modules=module) for c in conds]
+        variants = {}
+        for truth in itertools.product((True, False), repeat=len(conds)):
+            e = self._staged.xreplace(dict(zip(conds, map(sp.sympify, truth))))
+            variants[truth] = sp.lambdify(syms + ph, e, modules=module, cse=True)
 
         def f(*args):
-            return inner(*args, *[g(*args) for g in fs])
+            extra = [g(*args) for g in fs]
+            if not conds:
+                return variants[()](*args, *extra)
+            if module == "mpmath":
+                return variants[tuple(bool(c(*args)) for c in cond_fs)](*args, *extra)
+            full = np.broadcast_arrays(*args, *extra)
+            shape = full[0].shape
+            flat = [np.ravel(a) for a in full]
+            masks = [np.ravel(np.broadcast_to(c(*args), shape)) for c in cond_fs]
+            out = np.empty(flat[0].shape)
+            for truth, g in variants.items():
+                sel = np.ones(out.shape, bool)
+                for m, t in zip(masks, truth):
+                    sel &= m if t else ~m
+                if sel.any():
+                    out[sel] = g(*(a[sel] for a in flat))
+            return out.reshape(shape)
         return f
 
     @property
@@ -175,14 +203,13 @@ class Limit:
                               sp.Integer(0))
         self.moments = moments
         gam = {uid: d.ratio for uid, d in self.designs.items()}
-        stable = F.Stable()
-        tb, st = {}, {}
-        for s, (key, mono) in engine.atoms.items():
-            tb[s] = F.textbook(gam[key], mono.a, mono.lams)
-            st[s] = stable.tau(gam[key], mono.a, mono.lams)
-        self.expr = moments.xreplace(tb)
+        stable = F.SHARED
+        st = {s: stable.tau(gam[key], mono.a, mono.lams)
+              for s, (key, mono) in engine.atoms.items()}
+        self._atoms = {s: (gam[key], mono) for s, (key, mono) in engine.atoms.items()}
+        self._expr = None
         staged = moments.xreplace(st)
-        stages = stable.ph.substitution()
+        stages = stable.ph.substitution(used=staged.free_symbols)
         self.stable = staged.xreplace(stages)
         lams = {f.lam for v in vecs for f in v.fits() if isinstance(f.lam, sp.Symbol)}
         coefs = set()
@@ -208,6 +235,14 @@ class Limit:
                 params.append(Param(s.name))
         self.params = tuple(params)
         self.formula = _StagedFormula(self.stable, self.params, self.symbols, kind, staged, stages)
+
+    @property
+    def expr(self):
+        """Textbook SymPy form (MP root ``m`` and its λ-derivatives), built on first access."""
+        if self._expr is None:
+            self._expr = self.moments.xreplace(
+                {s: F.textbook(g, mono.a, mono.lams) for s, (g, mono) in self._atoms.items()})
+        return self._expr
 
     # -- evaluation -----------------------------------------------------------------------
     def _args(self, kw):

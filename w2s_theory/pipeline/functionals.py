@@ -32,8 +32,9 @@ from ..rmt import symbolic as mp_sym
 _G, _L = mp_sym.gamma, mp_sym.lam
 
 
+@functools.lru_cache(maxsize=None)
 def _m_textbook(gamma, lam):
-    return mp_sym.m_root.subs({_G: gamma, _L: lam}, simultaneous=True)
+    return mp_sym.m_root.xreplace({_G: gamma, _L: lam})
 
 
 @functools.lru_cache(maxsize=None)
@@ -104,13 +105,16 @@ class Placeholders:
                                sp.Dummy(f"S_{gamma}_{lam}", positive=True))
         return self.table[key]
 
-    def substitution(self):
+    def substitution(self, used=None):
+        """Placeholder -> stable expression (only those in ``used``, if given)."""
         sub = {}
         for (g, l), (M, S) in self.table.items():
-            sub[M] = mp_sym.STABLE["m"].subs({_G: g, _L: l}, simultaneous=True)
-            sub[S] = mp_sym._s.subs({_G: g, _L: l}, simultaneous=True)
+            sub[M] = mp_sym.STABLE["m"].xreplace({_G: g, _L: l})
+            sub[S] = mp_sym._s.xreplace({_G: g, _L: l})
         for (g, l), W in self.wtable.items():
             sub[W] = (1 - g) ** 2 + 2 * l * (1 + g)
+        if used is not None:
+            sub = {k: v for k, v in sub.items() if k in used}
         return sub
 
 
@@ -166,7 +170,7 @@ class Stable:
             prev = (self.q(gamma, l1, l2, i - 1, j, which) if i > 0
                     else self.q(gamma, l1, l2, i, j - 1, which))
             lam = l1 if i > 0 else l2
-            val = tuple(sp.factor(_dlam(p, gamma, lam, self.ph)) for p in prev)
+            val = tuple(_dlam(p, gamma, lam, self.ph) for p in prev)
         self._memo[key] = val
         return val
 
@@ -229,3 +233,8 @@ class Stable:
             val = lo - lam * self._tau2_branch(gamma, a - 1, ks, br)
         self._memo[key] = val
         return val
+
+
+#: One shared table of stable atoms (placeholders are keyed by (γ, λ), so compiled
+#: pipelines can share them; this caches the chain-rule derivatives across compilations).
+SHARED = Stable()
