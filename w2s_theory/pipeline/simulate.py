@@ -30,17 +30,12 @@ def _check(d, trials):
 
 
 class _Trial:
-    def __init__(self, rng, d, designs, vals):
-        self.d, self.vals = d, vals
-        self.spec = {}
-        for uid in sorted(designs):
-            ratio = float(vals[designs[uid].ratio.name])
-            n = round(d / ratio)
-            if n < 1:
-                raise ValueError(f"{designs[uid].ratio} = {ratio:g} leaves round(d/ratio) = 0 "
-                                 f"samples at d = {d}")
-            e, V = gram_spectrum(rng.standard_normal((n, d)))
-            self.spec[uid] = (e, V, n)
+    """One draw of every design.  An image is a list of terms ``V_b @ K``: ``b`` a design
+    uid with ``K`` dense (k_b × q) or 1-d (diag, for noise), or ``b = None`` with ``K`` a
+    scalar c meaning c·I.  A fit on the design an image lives in needs no matrix product."""
+
+    def __init__(self, d, spec, overlaps, vals):
+        self.d, self.vals, self.spec, self.overlaps = d, vals, spec, overlaps
         self.memo = {}
 
     def lam(self, fit):
@@ -49,32 +44,72 @@ class _Trial:
     def coef(self, c):
         return float(c.subs(self.vals)) if getattr(c, "free_symbols", None) else float(c)
 
+    def V(self, b):
+        return self.spec[b][1]
+
+    def overlap(self, a, b):
+        """V_aᵀ V_b."""
+        if (a, b) not in self.overlaps:
+            self.overlaps[(a, b)] = self.V(a).T @ self.V(b)
+        return self.overlaps[(a, b)]
+
     def vector(self, vec):
         out = {}
         for node, c in vec.terms.items():
             c = self.coef(c)
-            img = {"beta": np.eye(self.d)} if node is TRUTH else self.fit(node)
-            for src, M in img.items():
-                out[src] = out[src] + c * M if src in out else c * M
+            img = {"beta": [(None, 1.0)]} if node is TRUTH else self.fit(node)
+            for src, terms in img.items():
+                out.setdefault(src, []).extend((b, c * K) for b, K in terms)
         return out
+
+    def _to(self, a, b, K):
+        """V_aᵀ V_b K: coefficients in basis V_a of the projection of V_b K on span V_a."""
+        if b == a:
+            return K
+        if b is None:
+            return K * self.V(a).T
+        O = self.overlap(a, b)
+        return O * K[None, :] if K.ndim == 1 else O @ K
 
     def fit(self, fit):
         if id(fit) in self.memo:
             return self.memo[id(fit)]
-        e, V, n = self.spec[fit.design.uid]
+        uid = fit.design.uid
+        e, V, n = self.spec[uid]
         lam = self.lam(fit)
         f = e / (e + lam)
-        lab = {k: v for k, v in self.vector(_strip_truth(fit.labels)).items()}
-        out = {src: V @ (f[:, None] * (V.T @ M)) for src, M in lab.items()}
+        out = {}
+        for src, terms in self.vector(_strip_truth(fit.labels)).items():
+            acc = None
+            for b, K in terms:
+                k = self._to(uid, b, K)
+                acc = k if acc is None else _plus(acc, k)
+            out[src] = _scale_rows(acc, f)
         c = self.coef(fit.labels.terms.get(TRUTH, 0))
         if c != 0:
-            smooth = (V * f) @ V.T
-            out["beta"] = out["beta"] + c * smooth if "beta" in out else c * smooth
-            noise = c * V * (np.sqrt(e) / (e + lam))
-            uid = fit.design.uid
-            out[uid] = out[uid] + noise if uid in out else noise
+            smooth = c * (f[:, None] * V.T)                      # V diag(f) Vᵀ in basis V
+            out["beta"] = _plus(out["beta"], smooth) if "beta" in out else smooth
+            noise = c * np.sqrt(e) / (e + lam)                   # (Σ+λ)⁻¹ V diag(√e)
+            out[uid] = _plus(out[uid], noise) if uid in out else noise
+        out = {src: [(uid, K)] for src, K in out.items()}
         self.memo[id(fit)] = out
         return out
+
+    def _dot(self, b1, K1, b2, K2):
+        """⟨V_b1 K1, V_b2 K2⟩_F."""
+        if b1 is None and b2 is None:
+            return K1 * K2 * self.d
+        if b1 is None or b2 is None:                 # c ⟨I, V_b K⟩ = c tr(V_b K)
+            c, b, K = (K1, b2, K2) if b1 is None else (K2, b1, K1)
+            return c * float(np.sum(self.V(b) * _dense(K).T))
+        if b1 == b2:
+            if K1.ndim == 1 and K2.ndim == 1:
+                return float(np.sum(K1 * K2))
+            if K1.ndim == 1 or K2.ndim == 1:
+                dg, full = (K1, K2) if K1.ndim == 1 else (K2, K1)
+                return float(np.sum(dg * np.diagonal(full)))
+            return float(np.sum(K1 * K2))
+        return float(np.sum(_dense(K1) * self._to(b1, b2, K2)))
 
     def bilinear(self, u, v):
         U, W = self.vector(u), self.vector(v)
@@ -82,8 +117,22 @@ class _Trial:
         total = 0.0
         for src in set(U) & set(W):
             w = r2 / self.d if src == "beta" else s2 / self.spec[src][2]
-            total += w * float(np.sum(U[src] * W[src]))
+            total += w * sum(self._dot(b1, K1, b2, K2) for b1, K1 in U[src] for b2, K2 in W[src])
         return total
+
+
+def _dense(K):
+    return np.diag(K) if K.ndim == 1 else K
+
+
+def _scale_rows(K, f):
+    return f * K if K.ndim == 1 else f[:, None] * K
+
+
+def _plus(K1, K2):
+    if K1.ndim == 1 and K2.ndim == 1:
+        return K1 + K2
+    return _dense(K1) + _dense(K2)
 
 
 def _strip_truth(vec):
@@ -91,8 +140,78 @@ def _strip_truth(vec):
     return Vector({k: v for k, v in vec.terms.items() if k is not TRUTH})
 
 
+def _spectra(rng, d, designs, ratios):
+    spec = {}
+    for uid in sorted(designs):
+        ratio = ratios[uid]
+        n = round(d / ratio)
+        if n < 1:
+            raise ValueError(f"{designs[uid].ratio} = {ratio:g} leaves round(d/ratio) = 0 "
+                             f"samples at d = {d}")
+        e, V = gram_spectrum(rng.standard_normal((n, d)))
+        spec[uid] = (e, V, n)
+    return spec
+
+
+def _values(limits, params):
+    """Validated float values by name, plus a SymPy substitution table."""
+    names = set()
+    for L in limits:
+        names |= {s.name for s in L.symbols}
+    missing = sorted(names - set(params))
+    if missing:
+        raise ValueError(f"simulate: missing parameter values {missing}")
+    vals, subs = {}, {}
+    for L in limits:
+        for s, p in zip(L.symbols, L.params):
+            v = np.asarray(check_np(p, params[s.name]))
+            if v.ndim:
+                raise ValueError(f"simulate: {s.name} must be a scalar; got shape {v.shape}")
+            vals[s.name] = subs[s] = float(v)
+    subs.update(vals)
+    return subs
+
+
+def simulate_points(jobs, d=800, trials=8, seed=0):
+    """Simulate ``(limit, params)`` jobs on shared draws of their designs.
+
+    Every design is drawn and decomposed once per trial and serves all jobs (the
+    jobs must agree on each shared design's ratio).  Trial ``i`` uses
+    ``SeedSequence(seed).spawn(trials)[i]``.
+
+    Returns
+    -------
+    list of SimResult, one per job
+    """
+    _check(d, trials)
+    designs, ratios, tables = {}, {}, []
+    for L, params in jobs:
+        subs = _values([L], params)
+        tables.append(subs)
+        for uid, des in L.designs.items():
+            r = subs[des.ratio.name]
+            if ratios.setdefault(uid, r) != r:
+                raise ValueError(f"simulate: design {des!r} is given two ratios "
+                                 f"({ratios[uid]:g} and {r:g}) in one simulation")
+            designs[uid] = des
+    out = np.empty((trials, len(jobs)))
+    for i, child in enumerate(seed_sequence(seed).spawn(trials)):
+        spec = _spectra(np.random.default_rng(child), d, designs, ratios)
+        overlaps, views = {}, {}
+        for j, ((L, _), subs) in enumerate(zip(jobs, tables)):
+            key = tuple(sorted(subs.items(), key=lambda kv: str(kv[0])))
+            if key not in views:
+                views[key] = _Trial(d, spec, overlaps, subs)
+            tr = views[key]
+            out[i, j] = tr.coef(L.const) + sum(tr.coef(c) * tr.bilinear(u, v)
+                                               for c, u, v in L.pairs)
+    mean, se = out.mean(axis=0), out.std(axis=0, ddof=1) / np.sqrt(trials)
+    return [SimResult(float(mean[j]), float(se[j]), d, trials, out[:, j])
+            for j in range(len(jobs))]
+
+
 def simulate_limits(limits, d=800, trials=8, seed=0, **params):
-    """Simulate several compiled limits on shared draws of their designs.
+    """Simulate several compiled limits at one parameter point on shared design draws.
 
     Parameters
     ----------
@@ -109,29 +228,5 @@ def simulate_limits(limits, d=800, trials=8, seed=0, **params):
     -------
     list of SimResult
     """
-    _check(d, trials)
-    designs, names = {}, set()
-    for L in limits:
-        designs.update(L.designs)
-        names |= {s.name for s in L.symbols}
-    missing = sorted(names - set(params))
-    if missing:
-        raise ValueError(f"simulate: missing parameter values {missing}")
-    vals = {}
-    for L in limits:
-        for s, p in zip(L.symbols, L.params):
-            vals[s.name] = float(check_np(p, params[s.name]))
-    import sympy as sp
-    subs_vals = dict(vals)
-    subs_vals.update({sp.Symbol(k, positive=True): v for k, v in vals.items()})
-    for L in limits:
-        subs_vals.update({s: vals[s.name] for s in L.symbols})
-    out = np.empty((trials, len(limits)))
-    for i, child in enumerate(seed_sequence(seed).spawn(trials)):
-        tr = _Trial(np.random.default_rng(child), d, designs, subs_vals)
-        for j, L in enumerate(limits):
-            const = float(L.const.subs(subs_vals)) if L.const.free_symbols else float(L.const)
-            out[i, j] = const + sum(tr.coef(c) * tr.bilinear(u, v) for c, u, v in L.pairs)
-    mean, se = out.mean(axis=0), out.std(axis=0, ddof=1) / np.sqrt(trials)
-    return [SimResult(float(mean[j]), float(se[j]), d, trials, out[:, j])
-            for j in range(len(limits))]
+    _values(limits, params)
+    return simulate_points([(L, params) for L in limits], d=d, trials=trials, seed=seed)
