@@ -280,6 +280,40 @@ class Limit:
     def __repr__(self):
         return f"Limit({self.label or self.kind}; symbols={[s.name for s in self.symbols]})"
 
+    # -- arithmetic: limits of linear combinations of quadratic functionals -------------
+    def __add__(self, other):
+        if not isinstance(other, Limit):
+            return NotImplemented
+        return Limit("combination", self.const + other.const, self.pairs + other.pairs,
+                     label=f"({self.label}) + ({other.label})")
+
+    def __neg__(self):
+        return Limit("combination", -self.const, [(-c, u, v) for c, u, v in self.pairs],
+                     label=f"-({self.label})")
+
+    def __sub__(self, other):
+        if not isinstance(other, Limit):
+            return NotImplemented
+        return self + (-other)
+
+    def __mul__(self, c):
+        from .language import _coef
+        c = _coef(c)
+        return Limit("combination", c * self.const, [(c * k, u, v) for k, u, v in self.pairs],
+                     label=f"{c}*({self.label})")
+
+    __rmul__ = __mul__
+
+    def in_m(self):
+        """The limit with every one-design trace written through m_γ(−λ) and its
+        λ-derivatives as plain symbols ``m[γ,λ]``, ``m1[γ,λ]`` = dm/dλ, … (rational in them).
+
+        Identities that follow from the definitions of the functionals alone (no MP
+        quadratic needed) are then proved by ``sympy.cancel`` in a fraction of a second.
+        """
+        return self.moments.xreplace(
+            {s: F.in_m(g, mono.a, mono.lams) for s, (g, mono) in self._atoms.items()})
+
 
 def _vec(x, what):
     if not isinstance(x, Vector):

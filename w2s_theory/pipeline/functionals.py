@@ -80,6 +80,30 @@ def _textbook(gamma, a, ks):
     return _textbook(gamma, a - 1, lower) - l1 * _textbook(gamma, a - 1, ks)
 
 
+def m_symbol(gamma, lam, order=0):
+    """Plain symbol for d^order m_γ(−λ)/dλ^order (for identities in terms of m)."""
+    return sp.Symbol(f"m{order or ''}[{gamma},{lam}]")
+
+
+def in_m(gamma, a: int, lams: tuple):
+    """τ_γ(x^a (x+λ)^-k) through the symbols of :func:`m_symbol` (one shift only)."""
+    ks = tuple(sorted(_split(lams).items(), key=lambda t: t[0].name))
+    return _in_m(gamma, a, ks)
+
+
+@functools.lru_cache(maxsize=None)
+def _in_m(gamma, a, ks):
+    if not ks:
+        return mp_sym.narayana_moment(gamma, a)
+    if len(ks) > 1:
+        raise NotImplementedError("in_m: two distinct shifts on one design")
+    lam, k = ks[0]
+    if a == 0:
+        return (-1) ** (k - 1) * m_symbol(gamma, lam, k - 1) / sp.factorial(k - 1)
+    lower = ((lam, k - 1),) if k > 1 else ()
+    return _in_m(gamma, a - 1, lower) - lam * _in_m(gamma, a - 1, ks)
+
+
 # ----------------------------------------------------------------------------
 # stable forms: placeholders M_λ, S_λ (m and s at shift λ), chain-rule derivatives
 # ----------------------------------------------------------------------------

@@ -149,7 +149,7 @@ class Vector:
     def __repr__(self):
         if not self.terms:
             return "0"
-        return " + ".join(f"{v}*{k!r}" if v != 1 else repr(k) for k, v in self.terms.items())
+        return " + ".join(f"({v})*{k!r}" if v != 1 else repr(k) for k, v in self.terms.items())
 
 
 class Fit:
