@@ -192,3 +192,19 @@ def test_deriving_page_doctests():
     finally:
         mpmath.mp.dps = saved
     assert res.attempted >= 8 and res.failed == 0
+
+
+# -- catalogued mutants ----------------------------------------------------------------------
+
+def test_mutant_catalogue_applies():
+    from w2s_theory.pipeline.mutants import MUTANTS
+    for m in MUTANTS:
+        m.check_applies()
+
+
+@pytest.mark.slow
+def test_catalogued_mutants_are_killed():
+    from proofs_check.mutants import run_source_mutant
+    from w2s_theory.pipeline.mutants import MUTANTS
+    for m in MUTANTS:
+        assert run_source_mutant(m)["killed_by"], m.id

@@ -259,8 +259,25 @@ class Limit:
     def evaluate(self, **params):
         """Evaluate the limit (floats/arrays → numpy float64; any ``mpf`` → mpmath).
 
-        Parameters are passed by name (see :attr:`symbols`); invalid values raise
-        ValueError naming the parameter.
+        Parameters
+        ----------
+        **params : float, array or mpmath.mpf
+            One value per symbol of :attr:`symbols`, by name (arrays broadcast).
+            Ratios and penalties must be in (0, ∞), ``sigma2`` in [0, ∞), ``r2`` in
+            (0, ∞), label coefficients finite; otherwise ValueError naming the parameter.
+
+        Returns
+        -------
+        float, ndarray or mpmath.mpf
+
+        Examples
+        --------
+        >>> from w2s_theory.pipeline import Design, Truth, ridge, sq_distance
+        >>> T = ridge(Truth(), Design("phi"), "lam_T")
+        >>> S = ridge(T, Design("psi"), "lam_S")
+        >>> L = sq_distance(S, T)
+        >>> L.evaluate(phi=0.5, psi=2.0, lam_T=0.1, lam_S=0.5, sigma2=1.0, r2=1.0) > 0
+        True
         """
         return self.formula(*self._args(params))
 
@@ -270,8 +287,30 @@ class Limit:
     def simulate(self, d=800, trials=8, seed=0, **params):
         """Simulate the same pipeline at dimension ``d`` (β and noise integrated out exactly).
 
-        Returns a :class:`SimResult` (mean and standard error over ``trials`` seeded
-        trials; trial ``i`` uses ``SeedSequence(seed).spawn(trials)[i]``).
+        Parameters
+        ----------
+        d : int ≥ 2
+            Dimension; each design has round(d/ratio) samples.
+        trials : int ≥ 2
+            Seeded repetitions; trial ``i`` uses ``SeedSequence(seed).spawn(trials)[i]``.
+        seed : int, sequence of ints or SeedSequence
+        **params : float
+            Scalar values of every symbol, by name.
+
+        Returns
+        -------
+        SimResult
+            ``mean``, ``se`` (sample sd/√trials), ``d``, ``trials`` and the per-trial values.
+
+        Examples
+        --------
+        >>> from w2s_theory.pipeline import Design, Truth, ridge, test_error
+        >>> E = test_error(ridge(Truth(), Design("phi"), "lam_T"))
+        >>> p = dict(phi=0.5, lam_T=0.1, sigma2=1.0, r2=1.0)
+        >>> r = E.simulate(d=200, trials=3, seed=0, **p)
+        >>> from w2s_theory._stats import agreement
+        >>> agreement(r.mean, r.se, E.evaluate(**p), r.d, C=1.0, reps=r.trials).passed
+        True
         """
         from .simulate import simulate_limits
         self._args(params)
