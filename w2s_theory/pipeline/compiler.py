@@ -182,10 +182,10 @@ class SimResult:
 class Limit:
     """The exact proportional limit of a pipeline functional.
 
+    The textbook form is the property :attr:`expr`.
+
     Attributes
     ----------
-    expr : sympy.Expr
-        Textbook form (MP root ``m`` and its derivatives); for ``simplify``/``diff``.
     stable : sympy.Expr
         The same number in cancellation-avoiding form; the evaluators are generated from it.
     moments : sympy.Expr
@@ -299,7 +299,7 @@ class Limit:
 
         Returns
         -------
-        SimResult
+        w2s_theory.pipeline.compiler.SimResult
             ``mean``, ``se`` (sample sd/√trials), ``d``, ``trials`` and the per-trial values.
 
         Examples

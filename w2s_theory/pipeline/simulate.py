@@ -181,7 +181,7 @@ def simulate_points(jobs, d=800, trials=8, seed=0):
 
     Returns
     -------
-    list of SimResult, one per job
+    list of w2s_theory.pipeline.compiler.SimResult, one per job
     """
     _check(d, trials)
     designs, ratios, tables = {}, {}, []
@@ -226,7 +226,7 @@ def simulate_limits(limits, d=800, trials=8, seed=0, **params):
 
     Returns
     -------
-    list of SimResult
+    list of w2s_theory.pipeline.compiler.SimResult
     """
     _values(limits, params)
     return simulate_points([(L, params) for L in limits], d=d, trials=trials, seed=seed)
