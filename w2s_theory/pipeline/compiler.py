@@ -319,6 +319,70 @@ class Limit:
     def __repr__(self):
         return f"Limit({self.label or self.kind}; symbols={[s.name for s in self.symbols]})"
 
+    def as_claim(self, id, params, *, title=None, source="derived with w2s_theory.pipeline",
+                 d=800, trials=4, C=None, z=4.0, register=True, mutate=1.0):
+        """Turn this limit into a proofs_check claim: theory vs simulation of the same pipeline.
+
+        The claim passes when |mean − limit| ≤ z·t·SE + C/d (:func:`w2s_theory._stats.agreement`,
+        t the Student-t widening for ``trials``) at ``params``; quick mode uses ``(d, trials)``,
+        full mode ``(max(d, 1200), 2·trials)``.
+
+        Parameters
+        ----------
+        id : str
+            Claim id, ``mechanism.short-name``.
+        params : dict
+            One scalar value per symbol.
+        title, source : str
+        d, trials : int
+        C : float, optional
+            Finite-size allowance; default (σ² + r²)/2 as for the ridge claims.  Measure
+            |mean − limit|·d for your pipeline and check sharpness (``mutate``).
+        z : float
+        register : bool
+            Add the claim to the registry (``w2s-check`` runs it if its module is imported
+            by a ``claims`` module).
+        mutate : float
+            Multiply the limit (for sharpness tests: 1.02 must fail).
+
+        Returns
+        -------
+        callable
+            The claim function ``f(ctx) -> Outcome``.
+
+        Examples
+        --------
+        >>> from proofs_check import Context
+        >>> from w2s_theory.pipeline import Design, Truth, ridge, test_error
+        >>> E = test_error(ridge(ridge(Truth(), Design("phi"), "lam_T"), Design("psi"), "lam_S"))
+        >>> p = dict(phi=0.5, psi=2.0, lam_T=0.1, lam_S=0.5, sigma2=1.0, r2=1.0)
+        >>> E.as_claim("demo.student", p, d=400, register=False)(Context(quick=True)).passed
+        True
+        >>> E.as_claim("demo.student", p, d=400, register=False,
+        ...            mutate=1.02)(Context(quick=True)).passed
+        False
+
+        (A teacher alone at d = 300 with 4 trials would *not* reject ×1.02: its standard
+        error is larger.  Always check.)
+        """
+        from proofs_check import Outcome, claim
+
+        from .._stats import agreement
+        vals = dict(zip([s.name for s in self.symbols], self._args(params)))
+        C = 0.5 * (float(vals["sigma2"]) + float(vals["r2"])) if C is None else float(C)
+
+        def check(ctx):
+            dd, tr = (d, trials) if ctx.quick else (max(d, 1200), 2 * trials)
+            r = self.simulate(d=dd, trials=tr, seed=[ctx.seed], **vals)
+            a = agreement(r.mean, r.se, mutate * self.evaluate(**vals), r.d, z=z, C=C,
+                          reps=r.trials)
+            return Outcome(1, a.worst_abs, a.passed, a.detail(f"{self.label}: "))
+
+        if register:
+            claim(id=id, title=title or f"{self.label} converges to its compiled limit",
+                  source=source, method="simulation", domain=str(vals))(check)
+        return check
+
     # -- arithmetic: limits of linear combinations of quadratic functionals -------------
     def __add__(self, other):
         if not isinstance(other, Limit):
@@ -385,6 +449,9 @@ def test_error(b):
     b = _vec(b, "b")
     diff = b - Truth()
     return Limit("test_error", sigma2, [(sp.Integer(1), diff, diff)], label=f"test_error({b!r})")
+
+
+test_error.__test__ = False   # a library function, not a pytest test
 
 
 def sq_distance(u, v):
