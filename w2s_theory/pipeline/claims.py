@@ -22,7 +22,7 @@ import sympy as sp
 
 from proofs_check import Context, Outcome, claim
 
-from .._stats import agreement
+from .._stats import agreement, small_sample_factor
 from ..ridge import symbolic as RS
 from . import Design, Truth, inner, ridge, sq_distance, test_error
 from .functionals import m_symbol
@@ -203,8 +203,6 @@ def _gain_misfit(ctx: Context) -> Outcome:
         gm = lims["gain - misfit"].evaluate(**{k: mpmath.mpf(v) for k, v in
                                                _params(lims["gain - misfit"], COUNTER).items()})
     sims = {name: r for (g, name, _), (_, _, r) in _simulations(ctx).items() if g == "gain-misfit"}
-    t = 1.0
-    from .._stats import small_sample_factor
     t = float(small_sample_factor(Z, sims["E_T - E_S"].trials))
     tol = {n: Z * t * r.se + sim_C(COUNTER["sigma2"], COUNTER["r2"]) / r.d for n, r in sims.items()}
     # the counterexample must hold in simulation too: gain clearly > 0, gain − misfit clearly < 0

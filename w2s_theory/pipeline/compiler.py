@@ -24,7 +24,7 @@ from .._numeric import Formula, Param
 from ..ridge import symbolic as ridge_sym
 from . import functionals as F
 from .free import Mono, TraceEngine
-from .language import TRUTH, Design, Fit, Vector
+from .language import TRUTH, Fit, Vector
 
 sigma2, r2 = ridge_sym.sigma2, ridge_sym.r2
 BETA = "beta"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._numeric import Param, check_np, seed_sequence
+from .._numeric import check_np, seed_sequence
 from ..simulate.ridge import gram_spectrum
 from .compiler import SimResult
 from .language import TRUTH
