@@ -208,3 +208,12 @@ def test_catalogued_mutants_are_killed():
     from w2s_theory.pipeline.mutants import MUTANTS
     for m in MUTANTS:
         assert run_source_mutant(m)["killed_by"], m.id
+
+
+def test_two_penalty_arrays_straddling_equal_values_match_scalars():
+    two = _compiled()["refit2"]
+    lr = np.array([0.1, 0.3, 0.3 * (1 + 1e-12), 0.9, 0.29999])
+    kw = dict(phi=0.7, psi=1.5, lam_T=0.3, lam_S=0.4, sigma2=0.5, r2=1.0)
+    arr = two.evaluate(lam_R=lr, **kw)
+    one = [two.evaluate(lam_R=float(v), **kw) for v in lr]
+    assert arr.shape == (5,) and np.array_equal(arr, np.array(one))

@@ -98,6 +98,24 @@ def bilinear(u: Vector, v: Vector, engine: TraceEngine, designs):
     return total
 
 
+def _numpy_printer():
+    from sympy.printing.numpy import NumPyPrinter
+
+    class _Printer(NumPyPrinter):
+        """Small integer powers as products: numpy's float ``**`` costs ~20× a multiply."""
+
+        def _print_Pow(self, expr, rational=False):
+            e = expr.exp
+            if e.is_Integer and 1 <= abs(int(e)) <= 6:
+                b = f"({self._print(expr.base)})"
+                prod = "*".join([b] * abs(int(e)))
+                return f"({prod})" if e > 0 else f"(1/({prod}))"
+            return super()._print_Pow(expr, rational=rational)
+
+    return _Printer({"fully_qualified_modules": False, "inline": True,
+                     "allow_unknown_functions": True, "user_functions": {}})
+
+
 class _StagedFormula(Formula):
     """A :class:`Formula` whose evaluators first compute the MP placeholders m, s.
 
@@ -123,7 +141,8 @@ class _StagedFormula(Formula):
         variants = {}
         for truth in itertools.product((True, False), repeat=len(conds)):
             e = self._staged.xreplace(dict(zip(conds, map(sp.sympify, truth))))
-            variants[truth] = sp.lambdify(syms + ph, e, modules=module, cse=True)
+            variants[truth] = sp.lambdify(syms + ph, e, modules=module, cse=True,
+                                          printer=_numpy_printer() if module == "numpy" else None)
 
         def f(*args):
             extra = [g(*args) for g in fs]
@@ -133,15 +152,22 @@ class _StagedFormula(Formula):
                 return variants[tuple(bool(c(*args)) for c in cond_fs)](*args, *extra)
             full = np.broadcast_arrays(*args, *extra)
             shape = full[0].shape
-            flat = [np.ravel(a) for a in full]
             masks = [np.ravel(np.broadcast_to(c(*args), shape)) for c in cond_fs]
-            out = np.empty(flat[0].shape)
-            for truth, g in variants.items():
-                sel = np.ones(out.shape, bool)
+            sels = []
+            for truth in variants:
+                sel = np.ones(masks[0].shape, bool)
                 for m, t in zip(masks, truth):
                     sel &= m if t else ~m
+                sels.append(sel)
+            for sel, g in zip(sels, variants.values()):
+                if sel.all():
+                    return np.asarray(g(*full), dtype=float).reshape(shape)
+            flat = [np.ravel(a) for a in full]
+            out = np.empty(flat[0].shape)
+            for sel, g in zip(sels, variants.values()):
                 if sel.any():
-                    out[sel] = g(*(a[sel] for a in flat))
+                    idx = np.flatnonzero(sel)
+                    out[idx] = g(*(a.take(idx) for a in flat))
             return out.reshape(shape)
         return f
 
