@@ -1,0 +1,232 @@
+"""Seeded simulation of compiled pipelines, generated from the same pipeline objects.
+
+Per trial each design is drawn once (n = round(d/ratio) rows of iid N(0, 1)) and
+decomposed once, ``Σ_A = V diag(e) Vᵀ`` (:func:`w2s_theory.simulate.gram_spectrum`);
+every fit on it, at any penalty, reuses the decomposition.  β (uniform on the sphere
+of radius r, E ββᵀ = (r²/d) I) and the label noise are integrated out exactly given
+the designs: a vector ``M β + Σ_A N_A g_A`` is carried as the matrices
+``M`` (d×d) and ``N_A V_A diag(√e_A)`` (d×k_A), since ``E g_A g_Aᵀ = (σ²/n_A) Σ_A``, and
+
+    E⟨u, v⟩ = (r²/d) ⟨M_u, M_v⟩_F + Σ_A (σ²/n_A) ⟨N_{u,A} V_A √e_A, N_{v,A} V_A √e_A⟩_F.
+
+What remains random is the designs' spectra and eigenvectors, whose effect on these
+normalised traces fluctuates at O(1/d), so d = 800 checks are sharp.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .._numeric import check_np, seed_sequence
+from ..simulate.ridge import gram_spectrum
+from .compiler import SimResult
+from .language import TRUTH
+
+
+def _check(d, trials):
+    if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 2:
+        raise ValueError(f"d must be an integer >= 2; got {d!r}")
+    if isinstance(trials, bool) or not isinstance(trials, (int, np.integer)) or trials < 2:
+        raise ValueError(f"trials must be an integer >= 2 (standard errors need two); got {trials!r}")
+
+
+class _Trial:
+    """One draw of every design.  An image is a list of terms ``V_b @ K``: ``b`` a design
+    uid with ``K`` dense (k_b × q) or 1-d (diag, for noise), or ``b = None`` with ``K`` a
+    scalar c meaning c·I.  A fit on the design an image lives in needs no matrix product."""
+
+    def __init__(self, d, spec, overlaps, vals):
+        self.d, self.vals, self.spec, self.overlaps = d, vals, spec, overlaps
+        self.memo = {}
+
+    def lam(self, fit):
+        return float(fit.lam.subs(self.vals)) if fit.lam.free_symbols else float(fit.lam)
+
+    def coef(self, c):
+        return float(c.subs(self.vals)) if getattr(c, "free_symbols", None) else float(c)
+
+    def V(self, b):
+        return self.spec[b][1]
+
+    def overlap(self, a, b):
+        """V_aᵀ V_b."""
+        if (a, b) not in self.overlaps:
+            self.overlaps[(a, b)] = self.V(a).T @ self.V(b)
+        return self.overlaps[(a, b)]
+
+    def vector(self, vec):
+        out = {}
+        for node, c in vec.terms.items():
+            c = self.coef(c)
+            img = {"beta": [(None, 1.0)]} if node is TRUTH else self.fit(node)
+            for src, terms in img.items():
+                out.setdefault(src, []).extend((b, c * K) for b, K in terms)
+        return out
+
+    def _to(self, a, b, K):
+        """V_aᵀ V_b K: coefficients in basis V_a of the projection of V_b K on span V_a."""
+        if b == a:
+            return K
+        if b is None:
+            return K * self.V(a).T
+        O = self.overlap(a, b)
+        return O * K[None, :] if K.ndim == 1 else O @ K
+
+    def fit(self, fit):
+        if id(fit) in self.memo:
+            return self.memo[id(fit)]
+        uid = fit.design.uid
+        e, V, n = self.spec[uid]
+        lam = self.lam(fit)
+        f = e / (e + lam)
+        out = {}
+        for src, terms in self.vector(_strip_truth(fit.labels)).items():
+            acc = None
+            for b, K in terms:
+                k = self._to(uid, b, K)
+                acc = k if acc is None else _plus(acc, k)
+            out[src] = _scale_rows(acc, f)
+        c = self.coef(fit.labels.terms.get(TRUTH, 0))
+        if c != 0:
+            smooth = c * (f[:, None] * V.T)                      # V diag(f) Vᵀ in basis V
+            out["beta"] = _plus(out["beta"], smooth) if "beta" in out else smooth
+            noise = c * np.sqrt(e) / (e + lam)                   # (Σ+λ)⁻¹ V diag(√e)
+            out[uid] = _plus(out[uid], noise) if uid in out else noise
+        out = {src: [(uid, K)] for src, K in out.items()}
+        self.memo[id(fit)] = out
+        return out
+
+    def _dot(self, b1, K1, b2, K2):
+        """⟨V_b1 K1, V_b2 K2⟩_F."""
+        if b1 is None and b2 is None:
+            return K1 * K2 * self.d
+        if b1 is None or b2 is None:                 # c ⟨I, V_b K⟩ = c tr(V_b K)
+            c, b, K = (K1, b2, K2) if b1 is None else (K2, b1, K1)
+            return c * float(np.sum(self.V(b) * _dense(K).T))
+        if b1 == b2:
+            if K1.ndim == 1 and K2.ndim == 1:
+                return float(np.sum(K1 * K2))
+            if K1.ndim == 1 or K2.ndim == 1:
+                dg, full = (K1, K2) if K1.ndim == 1 else (K2, K1)
+                return float(np.sum(dg * np.diagonal(full)))
+            return float(np.sum(K1 * K2))
+        return float(np.sum(_dense(K1) * self._to(b1, b2, K2)))
+
+    def bilinear(self, u, v):
+        U, W = self.vector(u), self.vector(v)
+        s2, r2 = float(self.vals["sigma2"]), float(self.vals["r2"])
+        total = 0.0
+        for src in set(U) & set(W):
+            w = r2 / self.d if src == "beta" else s2 / self.spec[src][2]
+            total += w * sum(self._dot(b1, K1, b2, K2) for b1, K1 in U[src] for b2, K2 in W[src])
+        return total
+
+
+def _dense(K):
+    return np.diag(K) if K.ndim == 1 else K
+
+
+def _scale_rows(K, f):
+    return f * K if K.ndim == 1 else f[:, None] * K
+
+
+def _plus(K1, K2):
+    if K1.ndim == 1 and K2.ndim == 1:
+        return K1 + K2
+    return _dense(K1) + _dense(K2)
+
+
+def _strip_truth(vec):
+    from .language import Vector
+    return Vector({k: v for k, v in vec.terms.items() if k is not TRUTH})
+
+
+def _spectra(rng, d, designs, ratios):
+    spec = {}
+    for uid in sorted(designs):
+        ratio = ratios[uid]
+        n = round(d / ratio)
+        if n < 1:
+            raise ValueError(f"{designs[uid].ratio} = {ratio:g} leaves round(d/ratio) = 0 "
+                             f"samples at d = {d}")
+        e, V = gram_spectrum(rng.standard_normal((n, d)))
+        spec[uid] = (e, V, n)
+    return spec
+
+
+def _values(limits, params):
+    """Validated float values by name, plus a SymPy substitution table."""
+    names = set()
+    for L in limits:
+        names |= {s.name for s in L.symbols}
+    missing = sorted(names - set(params))
+    if missing:
+        raise ValueError(f"simulate: missing parameter values {missing}")
+    vals, subs = {}, {}
+    for L in limits:
+        for s, p in zip(L.symbols, L.params):
+            v = np.asarray(check_np(p, params[s.name]))
+            if v.ndim:
+                raise ValueError(f"simulate: {s.name} must be a scalar; got shape {v.shape}")
+            vals[s.name] = subs[s] = float(v)
+    subs.update(vals)
+    return subs
+
+
+def simulate_points(jobs, d=800, trials=8, seed=0):
+    """Simulate ``(limit, params)`` jobs on shared draws of their designs.
+
+    Every design is drawn and decomposed once per trial and serves all jobs (the
+    jobs must agree on each shared design's ratio).  Trial ``i`` uses
+    ``SeedSequence(seed).spawn(trials)[i]``.
+
+    Returns
+    -------
+    list of w2s_theory.pipeline.compiler.SimResult, one per job
+    """
+    _check(d, trials)
+    designs, ratios, tables = {}, {}, []
+    for L, params in jobs:
+        subs = _values([L], params)
+        tables.append(subs)
+        for uid, des in L.designs.items():
+            r = subs[des.ratio.name]
+            if ratios.setdefault(uid, r) != r:
+                raise ValueError(f"simulate: design {des!r} is given two ratios "
+                                 f"({ratios[uid]:g} and {r:g}) in one simulation")
+            designs[uid] = des
+    out = np.empty((trials, len(jobs)))
+    for i, child in enumerate(seed_sequence(seed).spawn(trials)):
+        spec = _spectra(np.random.default_rng(child), d, designs, ratios)
+        overlaps, views = {}, {}
+        for j, ((L, _), subs) in enumerate(zip(jobs, tables)):
+            key = tuple(sorted(subs.items(), key=lambda kv: str(kv[0])))
+            if key not in views:
+                views[key] = _Trial(d, spec, overlaps, subs)
+            tr = views[key]
+            out[i, j] = tr.coef(L.const) + sum(tr.coef(c) * tr.bilinear(u, v)
+                                               for c, u, v in L.pairs)
+    mean, se = out.mean(axis=0), out.std(axis=0, ddof=1) / np.sqrt(trials)
+    return [SimResult(float(mean[j]), float(se[j]), d, trials, out[:, j])
+            for j in range(len(jobs))]
+
+
+def simulate_limits(limits, d=800, trials=8, seed=0, **params):
+    """Simulate several compiled limits at one parameter point on shared design draws.
+
+    Parameters
+    ----------
+    limits : sequence of Limit
+        Pipelines that share ``Design`` objects share their draws within a trial.
+    d : int ≥ 2
+    trials : int ≥ 2
+    seed : int, sequence of ints or SeedSequence
+        Trial ``i`` uses ``SeedSequence(seed).spawn(trials)[i]``.
+    **params
+        Values of every symbol of every limit (by name).
+
+    Returns
+    -------
+    list of w2s_theory.pipeline.compiler.SimResult
+    """
+    _values(limits, params)
+    return simulate_points([(L, params) for L in limits], d=d, trials=trials, seed=seed)
