@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import report
+from . import report, sensitivity
 from .registry import Context, discover
 from .runner import run, select
 
@@ -23,11 +23,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list claims and exit")
     p.add_argument("--seed", type=int, default=Context.seed, help="root random seed")
     p.add_argument("-v", "--verbose", action="store_true", help="show details for every claim")
+    # mutation analysis (proofs_check.mutation); PATTERNs then select mutants
+    p.add_argument("--mutants", action="store_true",
+                   help="run the mutation analysis (kill matrix, survivors, sensitivities)")
+    p.add_argument("--workers", type=int, default=2, help="processes for --mutants (default 2)")
+    p.add_argument("--claims", action="append", default=[], metavar="GLOB",
+                   help="with --mutants: consider only these claims (repeatable)")
+    p.add_argument("--full-matrix", action="store_true",
+                   help="with --mutants: run every dependent claim, not up to the first kill")
+    p.add_argument("--no-save", action="store_true",
+                   help="with --mutants: do not store the sensitivities")
+    p.add_argument("--sensitivity-file", default=None,
+                   help="where --mutants stores and --json reads claim sensitivities")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.mutants:
+        from . import mutation
+        return mutation.main(args)
     if args.list:
         for c in select(discover(), args.patterns):
             print(f"{c.id:<40} {c.method:<14} {c.source}")
@@ -38,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     ctx = Context(quick=args.quick, seed=args.seed)
     if args.json:
         records = run(args.patterns, ctx)
+        sensitivity.fill(records, args.sensitivity_file)
         print(report.to_json(records, quick=ctx.quick, seed=ctx.seed))
     else:  # stream each claim's block as it finishes, then the summary
         records = run(args.patterns, ctx, progress=lambda r: print(

@@ -16,12 +16,19 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
+import sys
+import weakref
 
 import mpmath
 import numpy as np
 import sympy as sp
 
 GUARD_DIGITS = 15
+
+#: Every live :class:`Formula` (weakly held), for mutation analysis (``proofs_check.mutation``).
+FORMULAS: "weakref.WeakSet[Formula]" = weakref.WeakSet()
+#: Callables run on each new Formula (the mutation engine plants an active mutant with it).
+ON_CREATE: list = []
 
 
 @dataclasses.dataclass(frozen=True)
@@ -168,6 +175,14 @@ class Formula:
             raise ValueError(f"{name}: expression has unexpected symbols {extra}")
         self._np = None
         self._mp = None
+        # Registry hook: ``key`` = "<defining module>:<name>" names the source formula.
+        frame = sys._getframe(1)
+        while frame.f_code.co_name == "__init__" and isinstance(frame.f_locals.get("self"), Formula):
+            frame = frame.f_back   # a subclass's __init__: the definer is further up
+        self.key = f"{frame.f_globals.get('__name__', '?')}:{name}"
+        FORMULAS.add(self)
+        for hook in ON_CREATE:
+            hook(self)
 
     @property
     def numpy(self):
