@@ -58,6 +58,7 @@ import re
 import sys
 import time
 import types
+import warnings
 
 import mpmath
 import numpy as np
@@ -366,11 +367,26 @@ def equivalence_marks() -> dict[str, str]:
     return marks
 
 
-def generated_mutants() -> list[FormulaMutant]:
-    """Generated mutants of every registered formula, with hand equivalence marks applied."""
+def _key_selected(key: str, patterns) -> bool:
+    """Could a selector match a mutant of formula *key*? (avoids generating the others)"""
+    if not patterns:
+        return True
+    sk = short(key)
+    for p in patterns:
+        kp = p.split("@", 1)[0]
+        if fnmatch.fnmatchcase(sk, kp) or fnmatch.fnmatchcase(key, kp) or kp == sk.split(".")[0]:
+            return True
+    return False
+
+
+def generated_mutants(patterns=()) -> list[FormulaMutant]:
+    """Generated mutants of the registered formulas (those *patterns* can select), with
+    the hand equivalence marks applied."""
     marks = equivalence_marks()
     out = []
     for key, insts in formulas().items():
+        if not _key_selected(key, patterns):
+            continue
         for m in generate(key, insts[0]):
             for glob, reason in marks.items():
                 if fnmatch.fnmatchcase(m.id, glob):
@@ -485,10 +501,13 @@ def recording():
     global _RECORD
     instrument()
     prev, _RECORD = _RECORD, set()
+    mine = _RECORD
     try:
-        yield _RECORD
+        yield mine
     finally:
         _RECORD = prev
+        if prev is not None:      # nested: the enclosing recording sees it too
+            prev |= mine
 
 
 # --------------------------------------------------------------------------- caches
@@ -591,20 +610,20 @@ def _passes(rec) -> bool:
 
 def run_claim_under(c, mutants, ctx) -> dict:
     """Run claim *c* with *mutants* planted; rerun with caches emptied if one hid them."""
-    snap = snapshot()
-    try:
-        with planted(mutants), recording() as used:
-            rec = run_claim(c, ctx)
-    finally:
-        restore(snap)
-    if _passes(rec) and not {m.target for m in mutants} & used:
+    def once(clear):
         snap = snapshot()
-        clear_caches()
         try:
-            with planted(mutants), recording() as used:
-                rec = run_claim(c, ctx)
+            if clear:
+                clear_caches()
+            # mutants legitimately produce overflow/complex/NaN warnings: keep the output readable
+            with planted(mutants), recording() as used, warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return run_claim(c, ctx), used
         finally:
             restore(snap)
+    rec, used = once(False)
+    if mutants and _passes(rec) and not {m.target for m in mutants} & used:
+        rec, _ = once(True)
         rec["cache_rerun"] = True
     return rec
 
@@ -676,8 +695,7 @@ def _sensitivity(cid: str) -> dict:
     grid = list(EPS_GRID)
     for key in targets:
         for sign in (1, -1):
-            bound = min(best.values())
-            cand = [e for e in grid if e < bound]
+            cand = [e for e in grid if e < best[sign]]   # each sign pruned on its own
 
             def fails(e):
                 return not _passes(run_claim_under(c, [_scale_mutant(key, e, sign)], st.ctx))
@@ -743,8 +761,9 @@ def run_mutation(patterns=(), *, quick=True, seed=Context.seed, workers=2, claim
     workers : int
         Processes for the mutant runs (fork after tracing; results in a fixed order).
     claims : sequence of str, optional
-        Claim globs to consider (default: all claims).  Sensitivities are computed
-        for the considered claims that match *patterns* as claim globs (all if none).
+        Claim globs to consider (default: all claims).  Sensitivities are computed for
+        all considered claims when *claims* or no *patterns* are given, else for the
+        claims that match *patterns* as claim globs.
     catalogue : list of SourceMutant, optional
         Catalogued mutants (default: :func:`proofs_check.mutants.discover_mutants`).
     sensitivity : bool
@@ -766,11 +785,13 @@ def run_mutation(patterns=(), *, quick=True, seed=Context.seed, workers=2, claim
     say(f"tracing {len(chosen)} claims ...")
     traced = trace(chosen, ctx)
     t_trace = time.perf_counter() - t0
-    generated = [m for m in generated_mutants() if matches(m, patterns)]
+    generated = [m for m in generated_mutants(patterns) if matches(m, patterns)]
     public = public_keys()
     _STATE = State(ctx, {c.id: c for c in chosen}, traced,
                    {m.id: m for m in generated}, {m.id: m for m in catalogue})
-    sens_ids = [c.id for c in chosen] if not patterns else \
+    # sensitivities: every considered claim, unless mutant patterns narrow the run without
+    # an explicit claim selection (then the claims matching the patterns as claim globs)
+    sens_ids = [c.id for c in chosen] if (not patterns or claims) else \
         [c.id for c in select(registry, list(patterns)) if c.id in traced]
     tasks = [("catalogued", m.id, full_matrix) for m in catalogue if not m.equivalent]
     tasks += [("generated", m.id, full_matrix) for m in generated if not m.equivalent]
