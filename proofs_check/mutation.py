@@ -55,6 +55,7 @@ import multiprocessing
 import os
 import pkgutil
 import re
+import resource
 import sys
 import time
 import types
@@ -735,8 +736,21 @@ def _map(tasks, workers):
     if workers <= 1 or len(tasks) <= 1:
         return [_task(t) for t in tasks]
     ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers) as pool:     # imap keeps the task order: deterministic output
-        return list(pool.imap(_task, tasks, chunksize=1))
+    pool = ctx.Pool(workers)
+    try:                                # imap keeps the task order: deterministic output
+        out = list(pool.imap(_task, tasks, chunksize=1))
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()                     # reaped: their CPU time counts in RUSAGE_CHILDREN
+    return out
+
+
+def _cpu():
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
 
 
 def matches(m, patterns) -> bool:
@@ -774,6 +788,7 @@ def run_mutation(patterns=(), *, quick=True, seed=Context.seed, workers=2, claim
     """
     global _STATE
     t0 = time.perf_counter()
+    cpu0 = _cpu()
     ctx = Context(quick=quick, seed=seed)
     registry = discover()
     chosen = select(registry, list(claims) if claims else None)
@@ -826,6 +841,8 @@ def run_mutation(patterns=(), *, quick=True, seed=Context.seed, workers=2, claim
             reason=(r["reason"] if r else "not searched in this run") or None,
             targets=[short(k) for k in traced[cid]["formulas"]],
             baseline=traced[cid]["status"], kills=kills.get(cid, 0)))
+    cpu1 = _cpu()
+    cpu_self, cpu_kids = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]
     n = len(mutants_out)
     count = {s: sum(r["status"] == s for r in mutants_out) for s in STATUSES}
     from . import __version__
@@ -833,7 +850,11 @@ def run_mutation(patterns=(), *, quick=True, seed=Context.seed, workers=2, claim
             "summary": dict(total=n, **count, quick=quick, seed=seed, workers=workers,
                             full_matrix=full_matrix, eps=float(EPS), eps_grid=list(EPS_GRID),
                             seconds=round(time.perf_counter() - t0, 1),
-                            trace_seconds=round(t_trace, 1))}
+                            trace_seconds=round(t_trace, 1),
+                            # CPU time: this process, and its worker/interpreter children;
+                            # on quiet cores the run takes about self + children / workers
+                            cpu_seconds_self=round(cpu_self, 1),
+                            cpu_seconds_children=round(cpu_kids, 1))}
 
 
 # --------------------------------------------------------------------------- reporting

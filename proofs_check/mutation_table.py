@@ -27,6 +27,15 @@ def _table(header, rows) -> list[str]:
     return out + [""]
 
 
+def _runtime(s: dict) -> str:
+    out = f"{s.get('seconds')} s wall"
+    if s.get("cpu_seconds_self") is not None:
+        quiet = s["cpu_seconds_self"] + s["cpu_seconds_children"] / max(1, s.get("workers", 1))
+        out += (f"; CPU {s['cpu_seconds_self']} s + {s['cpu_seconds_children']} s in workers, "
+                f"about {quiet:.0f} s on quiet cores")
+    return out
+
+
 def _mech(row) -> str:
     return row["id"].split(".", 1)[0]
 
@@ -42,9 +51,15 @@ def goals(res: dict) -> dict:
     return dict(
         catalogued=(sum(m["status"] == "killed" for m in cat), len(cat)),
         headline=(sum(m["status"] == "killed" for m in head), len(head)),
-        claims_killing=(sum(c["kills"] > 0 for c in claims), len(claims)),
+        # a kill in the matrix, or a rejected x(1±ε) in the sensitivity search (the matrix
+        # stops at the first kill unless --full-matrix, so later claims get no credit there)
+        claims_killing=(sum(c["kills"] > 0 or c["sensitivity"] is not None for c in claims),
+                        len(claims)),
         sens_known=len(sens),
         sens_median=statistics.median(sens) if sens else None,
+        # claims with none count as "above the grid" (> 0.5)
+        sens_median_all=(statistics.median(sens + [float("inf")] * (len(claims) - len(sens)))
+                         if claims else None),
         sens_max=max(sens) if sens else None,
         sens_over_10=sum(s > 0.1 for s in sens),
         sens_none=len(claims) - len(sens))
@@ -62,12 +77,14 @@ def render(res: dict, note: str = "") -> str:
     lines += _table(["goal", "target", "measured"], [
         ["catalogued mutants killed", "100 %", _pct(*g["catalogued"])],
         ["generated x1.05 mutants of public formulas killed", "100 %", _pct(*g["headline"])],
-        ["claims killing at least one mutant", "all", _pct(*g["claims_killing"])],
-        ["median claim sensitivity", "<= 0.02", fmt(g["sens_median"])],
+        ["claims rejecting at least one mutant", "all", _pct(*g["claims_killing"])],
+        ["median claim sensitivity (all claims; none = above 0.5)", "<= 0.02",
+         "> 0.5" if g["sens_median_all"] == float("inf") else fmt(g["sens_median_all"])],
+        [f"median sensitivity of the {g['sens_known']} claims that have one", "", fmt(g["sens_median"])],
         ["largest claim sensitivity", "<= 0.1", fmt(g["sens_max"])],
         ["claims with sensitivity > 0.1", "0", g["sens_over_10"]],
         ["claims with no sensitivity (none rejected, or no formula)", "0", g["sens_none"]],
-        ["mutation run (all mechanisms, 2 cores)", "< 600 s", f"{s.get('seconds')} s"],
+        ["mutation run (all mechanisms, 2 cores)", "< 600 s", _runtime(s)],
     ])
     mechs = sorted({_mech(m) if m.get("origin") == "catalogued" else m["target"].split(".")[0]
                     for m in res["mutants"]})

@@ -70,6 +70,15 @@ def test_symmetric_swap_is_detected_equivalent(registry):
     assert not not_eq.equivalent
 
 
+def test_hand_equivalence_marks_apply(registry, monkeypatch):
+    monkeypatch.setattr(M, "equivalence_marks",
+                        lambda: {"ridge.theory:optimal_lambda@sqrt:*": "test reason"})
+    ms = {m.id: m for m in M.generated_mutants(["ridge.theory:optimal_lambda"])}
+    assert ms["ridge.theory:optimal_lambda@sqrt:r2"].equivalent == "test reason"
+    assert not ms["ridge.theory:optimal_lambda@x1.05"].equivalent
+    assert all(m.target == f"{RIDGE}:optimal_lambda" for m in ms.values())   # prefiltered
+
+
 def test_planted_mutants_change_both_paths_and_are_restored(registry):
     from w2s_theory.ridge import theory as T
     from w2s_theory.rmt import marchenko_pastur as MP
