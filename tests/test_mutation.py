@@ -168,23 +168,22 @@ def test_real_catalogues_apply():
 
 def test_json_shape_and_sensitivity_file(tmp_path, capsys, registry):
     sens = tmp_path / "sens.json"
-    harmless = SourceMutant("rmt.zz-harmless", "w2s_theory/rmt/marchenko_pastur.py",
-                            "Branch: the Herglotz one", "Branch: the Herglotz branch",
-                            "docstring edit (harmless)", ("rmt.quadratic-root",))
-    res = M.run_mutation(["rmt.marchenko_pastur:m", "rmt.zz-*"], claims=["rmt.quadratic-root"],
-                         catalogue=[harmless], workers=1)
-    assert {"mutants", "claims", "summary"} <= set(res)
+    res = M.run_mutation(["rmt.marchenko_pastur:m"], claims=["rmt.quadratic-root"], catalogue=[],
+                         workers=1)
+    assert {"mutants", "claims", "summary", "version"} <= set(res)
     for row in res["mutants"]:
         assert {"id", "target", "kind", "description", "killed_by", "status"} <= set(row)
+        assert row["status"] in M.STATUSES and row["target"] == "rmt.marchenko_pastur:m"
     s = res["summary"]
     assert {"total", "killed", "survived", "equivalent"} <= set(s)
     assert s["total"] == s["killed"] + s["survived"] + s["equivalent"] == len(res["mutants"])
     rows = {r["id"]: r for r in res["mutants"]}
-    assert rows["rmt.zz-harmless"]["status"] == "survived"            # harmless: not killed
     assert rows["rmt.marchenko_pastur:m@x1.05"]["killed_by"] == ["rmt.quadratic-root"]
     (c,) = res["claims"]
     assert c["id"] == "rmt.quadratic-root" and 0 < c["sensitivity"] <= 0.05
+    assert c["targets"] == ["rmt.marchenko_pastur:m"]
     json.dumps(res)
+    assert "kill matrix" in M.format_text(res)
     # stored, then read by the ordinary report; a corrupt file means null, not a crash
     S.save(res, sens)
     assert main(["--json", "--quick", "--sensitivity-file", str(sens), "rmt.quadratic-root"]) == 0
@@ -193,6 +192,24 @@ def test_json_shape_and_sensitivity_file(tmp_path, capsys, registry):
     sens.write_text("{not json")
     assert main(["--json", "--quick", "--sensitivity-file", str(sens), "rmt.quadratic-root"]) == 0
     assert json.loads(capsys.readouterr().out)["claims"][0]["sensitivity"] is None
+
+
+@pytest.mark.slow
+def test_catalogued_mutants_through_the_engine(registry):
+    # a copy of the package in a fresh interpreter: a harmless edit survives, a real bug dies
+    harmless = SourceMutant("rmt.zz-harmless", "w2s_theory/rmt/marchenko_pastur.py",
+                            "Branch: the Herglotz one", "Branch: the Herglotz branch",
+                            "docstring edit (harmless)", ("rmt.quadratic-root",))
+    bad = SourceMutant("rmt.zz-bad", "w2s_theory/rmt/marchenko_pastur.py",
+                       "    return _FUNCTIONALS[\"m\"](gamma, lam)",
+                       "    return 1.05 * _FUNCTIONALS[\"m\"](gamma, lam)",
+                       "stieltjes x1.05", ("rmt.quadratic-root",))
+    res = M.run_mutation(["rmt.zz-*"], claims=["rmt.quadratic-root"], catalogue=[harmless, bad],
+                         workers=2, sensitivity=False)
+    rows = {r["id"]: r for r in res["mutants"]}
+    assert rows["rmt.zz-harmless"]["status"] == "survived"
+    assert rows["rmt.zz-bad"]["killed_by"] == ["rmt.quadratic-root"]
+    assert [r["origin"] for r in res["mutants"]] == ["catalogued", "catalogued"]
 
 
 def test_sensitivity_file_robustness(tmp_path):
