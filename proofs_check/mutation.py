@@ -52,7 +52,6 @@ import itertools
 import json
 import math
 import multiprocessing
-import os
 import pkgutil
 import re
 import resource

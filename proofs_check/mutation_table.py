@@ -98,8 +98,12 @@ def render(res: dict, note: str = "") -> str:
     lines += ["Mutants by mechanism:", ""]
     lines += _table(["mechanism", "mutants", "generated", "catalogued", "killed", "survived",
                      "equivalent"], rows)
-    lines += ["Claims (sensitivity: smallest relative error ε of one of the claim's formulas, "
-              "×(1+ε) or ×(1−ε), that the claim rejects; ``-``: none up to 0.5 or no formula):", ""]
+    kills = ("mutants it rejects" if s.get("full_matrix") else
+             "mutants for which it was the first (cheapest) dependent claim to reject them; "
+             "run with ``--full-matrix`` for complete counts")
+    lines += ["Claims (kills: " + kills + "; sensitivity: smallest relative error ε of one of "
+              "the claim's formulas, ×(1+ε) or ×(1−ε), that the claim rejects; ``-``: none up "
+              "to 0.5, or the claim uses no formula):", ""]
     lines += _table(["claim", "kills", "sensitivity", "+ε", "−ε", "note"],
                     [[c["id"], c["kills"], fmt(c["sensitivity"]), fmt(c.get("sensitivity_plus")),
                       fmt(c.get("sensitivity_minus")),

@@ -4,7 +4,6 @@ import importlib
 import json
 
 import mpmath
-import numpy as np
 import pytest
 import sympy as sp
 
