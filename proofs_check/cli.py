@@ -11,7 +11,7 @@ import sys
 
 from w2s_theory._cli_common import DEFAULT_SEED, EXIT_INTERRUPTED, cli_entry, seed_arg
 
-from . import __version__, report
+from . import __version__, report, sensitivity
 from .patterns import matches, unmatched
 from .registry import Context, discover_modules
 from .runner import run
@@ -73,6 +73,19 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run claims on a new Dask LocalCluster of N workers")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="run claims on the Dask cluster at ADDRESS")
+    # mutation analysis (proofs_check.mutation); PATTERNs then select mutants
+    p.add_argument("--mutants", action="store_true",
+                   help="run the mutation analysis (kill matrix, survivors, sensitivities); "
+                        "never uses the result cache")
+    p.add_argument("--workers", type=int, default=2, help="processes for --mutants (default 2)")
+    p.add_argument("--claims", action="append", default=[], metavar="GLOB",
+                   help="with --mutants: consider only these claims (repeatable)")
+    p.add_argument("--full-matrix", action="store_true",
+                   help="with --mutants: run every dependent claim, not up to the first kill")
+    p.add_argument("--no-save", action="store_true",
+                   help="with --mutants: do not store the sensitivities")
+    p.add_argument("--sensitivity-file", default=None,
+                   help="where --mutants stores and --json reads claim sensitivities")
     return p
 
 
@@ -141,6 +154,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--blas-threads must be >= 0; got {args.blas_threads}")
     if args.dask and args.scheduler:
         parser.error("give --dask or --scheduler, not both")
+    if args.mutants:
+        from . import mutation
+        return mutation.main(args)
     cache = None
     # cached records were computed with one BLAS thread; other thread counts may round differently
     if not args.no_cache and args.blas_threads == 1:
@@ -173,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
                 run(args.patterns, ctx, progress=records.append, **kw)
             except KeyboardInterrupt:
                 return _interrupted(records, ctx, as_json=True)
+            sensitivity.fill(records, args.sensitivity_file)
             print(report.to_json(records, quick=ctx.quick, seed=ctx.seed))
         else:  # stream each claim's block in id order as it finishes, then the summary
             from ._progress_bar import ClaimProgress

@@ -18,6 +18,8 @@ import decimal
 import fractions
 import math
 import numbers
+import sys
+import weakref
 
 import mpmath
 import numpy as np
@@ -32,6 +34,11 @@ SAFE_LOW, SAFE_HIGH = 1e-30, 1e30
 FALLBACK_DPS = 30
 # Argument types that take the fast scalar path of :class:`Formula` (exact type: not bool).
 _PLAIN_SCALARS = (float, int)
+
+#: Every live :class:`Formula` (weakly held), for mutation analysis (``proofs_check.mutation``).
+FORMULAS: "weakref.WeakSet[Formula]" = weakref.WeakSet()
+#: Callables run on each new Formula (the mutation engine plants an active mutant with it).
+ON_CREATE: list = []
 
 
 @dataclasses.dataclass(frozen=True)
@@ -322,6 +329,14 @@ class Formula:
             raise ValueError(f"{name}: expression has unexpected symbols {extra}")
         self._np = None
         self._mp = None
+        # Registry hook: ``key`` = "<defining module>:<name>" names the source formula.
+        frame = sys._getframe(1)
+        while frame.f_code.co_name == "__init__" and isinstance(frame.f_locals.get("self"), Formula):
+            frame = frame.f_back   # a subclass's __init__: the definer is further up
+        self.key = f"{frame.f_globals.get('__name__', '?')}:{name}"
+        FORMULAS.add(self)
+        for hook in ON_CREATE:
+            hook(self)
 
     @property
     def numpy(self):

@@ -1,0 +1,214 @@
+"""Mutation analysis (proofs_check.mutation): the engine kills known-bad mutants, leaves
+harmless ones alone, rejects stale catalogues, and reports the documented JSON."""
+import importlib
+import json
+
+import mpmath
+import pytest
+import sympy as sp
+
+from proofs_check import REGISTRY, Context, Outcome, claim, discover
+from proofs_check import mutation as M
+from proofs_check import sensitivity as S
+from proofs_check.cli import main
+from proofs_check.mutants import SourceMutant, discover_mutants
+from proofs_check.runner import run_claim
+
+CTX = Context(quick=True)
+RIDGE = "w2s_theory.ridge.theory"
+
+
+@pytest.fixture(scope="module")
+def registry():
+    reg = discover()
+    importlib.import_module("w2s_theory.fdiv.w2s")   # imported lazily by the fdiv claims
+    return reg
+
+
+def _mutant(key, **kw):
+    f = M.formulas()[key][0]
+    return next(m for m in M.generate(key, f) if all(getattr(m, k) == v for k, v in kw.items()))
+
+
+def test_registry_keys_are_module_and_name(registry):
+    keys = set(M.formulas())
+    for key in (f"{RIDGE}:teacher_error", "w2s_theory.rmt.marchenko_pastur:m",
+                "w2s_theory.cosine.calculus:cosine", "w2s_theory.cnn.models:linear_cnn_error",
+                "w2s_theory.wridge.theory:wridge.delta", "w2s_theory.fdiv.w2s:gauss_error",
+                "w2s_theory.multiindex.theory:spike_overlap"):
+        assert key in keys
+    public = M.public_keys()
+    assert f"{RIDGE}:teacher_error" in public and f"{RIDGE}:optimal_lambda" in public
+
+
+def test_generated_mutants_of_a_small_formula(registry):
+    # λ* = φσ²/r²: two rescalings, the σ² <-> r² swap, and both root-for-square slips
+    ms = {m.id: m for m in M.generate(f"{RIDGE}:optimal_lambda", M.formulas()[f"{RIDGE}:optimal_lambda"][0])}
+    phi, s2, r2 = M.formulas()[f"{RIDGE}:optimal_lambda"][0].symbols
+    assert set(ms) == {"ridge.theory:optimal_lambda@x1.05", "ridge.theory:optimal_lambda@x0.95",
+                       "ridge.theory:optimal_lambda@swap:sigma2,r2",
+                       "ridge.theory:optimal_lambda@sqrt:r2", "ridge.theory:optimal_lambda@sqrt:sigma2"}
+    sw = ms["ridge.theory:optimal_lambda@swap:sigma2,r2"]
+    assert sw.kind == "swap" and not sw.equivalent
+    assert sp.simplify(sw.expr.subs({phi: 2, s2: 3, r2: 5}) - sp.Rational(10, 3)) == 0
+
+
+def test_drop_term_walks_into_piecewise_branches(registry):
+    ms = M.generate(f"{RIDGE}:teacher_error", M.formulas()[f"{RIDGE}:teacher_error"][0])
+    drops = [m for m in ms if m.kind == "drop-term"]
+    assert len(drops) == 3                                  # σ², r² b_φ, σ² φ v_φ
+    g = [m for m in M.generate(f"{RIDGE}:gain_g", M.formulas()[f"{RIDGE}:gain_g"][0])
+         if m.kind == "drop-term"]
+    assert g and all(m.id.split("@drop")[1].startswith("b") for m in g)   # inside branches
+
+
+def test_symmetric_swap_is_detected_equivalent(registry):
+    m = _mutant("w2s_theory.cosine.calculus:cosine", kind="swap")   # p/sqrt(q r): q <-> r
+    assert m.equivalent
+    not_eq = _mutant("w2s_theory.cosine.calculus:dc/dq", kind="swap")
+    assert not not_eq.equivalent
+
+
+def test_hand_equivalence_marks_apply(registry, monkeypatch):
+    monkeypatch.setattr(M, "equivalence_marks",
+                        lambda: {"ridge.theory:optimal_lambda@sqrt:*": "test reason"})
+    ms = {m.id: m for m in M.generated_mutants(["ridge.theory:optimal_lambda"])}
+    assert ms["ridge.theory:optimal_lambda@sqrt:r2"].equivalent == "test reason"
+    assert not ms["ridge.theory:optimal_lambda@x1.05"].equivalent
+    assert all(m.target == f"{RIDGE}:optimal_lambda" for m in ms.values())   # prefiltered
+
+
+def test_planted_mutants_change_both_paths_and_are_restored(registry):
+    from w2s_theory.ridge import theory as T
+    from w2s_theory.rmt import marchenko_pastur as MP
+    args = (0.7, 0.3, 0.5, 1.3)
+    before_f, before_mp = T.teacher_error(*args), T.teacher_error(*map(mpmath.mpf, args))
+    up = _mutant(f"{RIDGE}:teacher_error", id="ridge.theory:teacher_error@x1.05")
+    with M.planted([up]):
+        assert T.teacher_error(*args) == pytest.approx(1.05 * before_f, rel=1e-14)
+        assert float(T.teacher_error(*map(mpmath.mpf, args)) / before_mp) == pytest.approx(1.05, rel=1e-14)
+    sw = _mutant(f"{RIDGE}:teacher_error", kind="swap")                 # σ² <-> r²
+    with M.planted([sw]):
+        assert T.teacher_error(0.7, 0.3, 1.3, 0.5) == pytest.approx(before_f, rel=1e-14)
+    assert T.teacher_error(*args) == before_f                            # restored exactly
+
+
+
+# one known-bad mutant per mechanism, each with a cheap claim that must reject it
+KNOWN_BAD = [
+    ("w2s_theory.rmt.marchenko_pastur:m", "rmt.quadratic-root"),
+    (f"{RIDGE}:level_h", "ridge.h-below-2-iff-under-regularised"),
+    ("w2s_theory.cosine.calculus:dc/dp", "cosine.derivatives-high-precision"),
+    ("w2s_theory.multiindex.theory:spike_overlap", "multiindex.limit-special-cases"),
+    ("w2s_theory.cnn.models:linear_cnn_error", "cnn.weak-error-formula"),
+    ("w2s_theory.wridge.theory:wridge.rho_threshold", "wridge.rho-threshold"),
+]
+
+
+@pytest.mark.parametrize("key,cid", KNOWN_BAD, ids=[c for _, c in KNOWN_BAD])
+def test_engine_kills_a_five_percent_error(registry, key, cid):
+    m = M._scale_mutant(key, 0.05, +1)
+    rec = M.run_claim_under(registry[cid], [m], CTX)
+    assert rec["status"] == "fail", rec["detail"]
+    with M.recording() as used:                          # and the claim really uses the formula
+        assert M.run_claim_under(registry[cid], [], CTX)["status"] != "fail"
+    assert key in used
+
+
+def test_harmless_mutant_is_not_killed(registry):
+    # the symmetric swap q <-> r of p/sqrt(q r) is the same function: no claim may fail on it
+    m = _mutant("w2s_theory.cosine.calculus:cosine", kind="swap")
+    rec = M.run_claim_under(registry["cosine.zero-one-elliptical"], [m], CTX)
+    assert rec["status"] == "pass", rec["detail"]
+
+
+def test_cache_cannot_hide_or_leak_a_mutant():
+    from w2s_theory.ridge import theory as T
+    store: dict = {}
+    T._TEST_CACHE = store                                 # a module-level dict cache
+    ref = T.teacher_error(0.5, 0.3, 0.2, 1.0)
+
+    @claim(id="zz-mut.cached", title="cached teacher error", source="test", method="symbolic")
+    def _cached(ctx):
+        if "v" not in store:
+            store["v"] = T.teacher_error(0.5, 0.3, 0.2, 1.0)
+        return Outcome(points=1, worst=abs(store["v"] - ref), passed=abs(store["v"] - ref) < 1e-12)
+    try:
+        c = REGISTRY["zz-mut.cached"]
+        assert run_claim(c, CTX)["status"] == "pass" and store["v"] == ref   # cache filled
+        rec = M.run_claim_under(c, [M._scale_mutant(f"{RIDGE}:teacher_error", 0.05, +1)], CTX)
+        assert rec["status"] == "fail" and rec.get("cache_rerun")   # seen although cached
+        assert store["v"] == ref                                     # and nothing leaked
+    finally:
+        REGISTRY.pop("zz-mut.cached")
+        del T._TEST_CACHE
+
+
+def test_stale_catalogue_entry_raises(registry):
+    stale = SourceMutant("ridge.zz-stale", "w2s_theory/ridge/theory.py", "text that is not there",
+                         "x", "stale", ("ridge.*",))
+    with pytest.raises(ValueError, match="stale"):
+        M.run_mutation(["ridge.zz-stale"], claims=["rmt.quadratic-root"], catalogue=[stale],
+                       workers=1, sensitivity=False)
+
+
+def test_real_catalogues_apply():
+    for m in discover_mutants():          # every catalogued snippet still matches its file
+        m.check_applies()
+        assert m.description and m.claims
+
+
+def test_json_shape_and_sensitivity_file(tmp_path, capsys, registry):
+    sens = tmp_path / "sens.json"
+    res = M.run_mutation(["rmt.marchenko_pastur:m"], claims=["rmt.quadratic-root"], catalogue=[],
+                         workers=1)
+    assert {"mutants", "claims", "summary", "version"} <= set(res)
+    for row in res["mutants"]:
+        assert {"id", "target", "kind", "description", "killed_by", "status"} <= set(row)
+        assert row["status"] in M.STATUSES and row["target"] == "rmt.marchenko_pastur:m"
+    s = res["summary"]
+    assert {"total", "killed", "survived", "equivalent"} <= set(s)
+    assert s["total"] == s["killed"] + s["survived"] + s["equivalent"] == len(res["mutants"])
+    rows = {r["id"]: r for r in res["mutants"]}
+    assert rows["rmt.marchenko_pastur:m@x1.05"]["killed_by"] == ["rmt.quadratic-root"]
+    (c,) = res["claims"]
+    assert c["id"] == "rmt.quadratic-root" and 0 < c["sensitivity"] <= 0.05
+    assert c["targets"] == ["rmt.marchenko_pastur:m"]
+    json.dumps(res)
+    assert "kill matrix" in M.format_text(res)
+    # stored, then read by the ordinary report; a corrupt file means null, not a crash
+    S.save(res, sens)
+    assert main(["--json", "--quick", "--sensitivity-file", str(sens), "rmt.quadratic-root"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["claims"][0]["sensitivity"] == c["sensitivity"]
+    sens.write_text("{not json")
+    assert main(["--json", "--quick", "--sensitivity-file", str(sens), "rmt.quadratic-root"]) == 0
+    assert json.loads(capsys.readouterr().out)["claims"][0]["sensitivity"] is None
+
+
+@pytest.mark.slow
+def test_catalogued_mutants_through_the_engine(registry):
+    # a copy of the package in a fresh interpreter: a harmless edit survives, a real bug dies
+    harmless = SourceMutant("rmt.zz-harmless", "w2s_theory/rmt/marchenko_pastur.py",
+                            "Branch: the Herglotz one", "Branch: the Herglotz branch",
+                            "docstring edit (harmless)", ("rmt.quadratic-root",))
+    bad = SourceMutant("rmt.zz-bad", "w2s_theory/rmt/marchenko_pastur.py",
+                       "    return _FUNCTIONALS[\"m\"](gamma, lam)",
+                       "    return 1.05 * _FUNCTIONALS[\"m\"](gamma, lam)",
+                       "stieltjes x1.05", ("rmt.quadratic-root",))
+    res = M.run_mutation(["rmt.zz-*"], claims=["rmt.quadratic-root"], catalogue=[harmless, bad],
+                         workers=2, sensitivity=False)
+    rows = {r["id"]: r for r in res["mutants"]}
+    assert rows["rmt.zz-harmless"]["status"] == "survived"
+    assert rows["rmt.zz-bad"]["killed_by"] == ["rmt.quadratic-root"]
+    assert [r["origin"] for r in res["mutants"]] == ["catalogued", "catalogued"]
+
+
+def test_sensitivity_file_robustness(tmp_path):
+    p = tmp_path / "s.json"
+    assert S.load(p) == {}
+    p.write_text(json.dumps({"claims": {"a": {"sensitivity": 0.01}, "b": {"sensitivity": "x"},
+                                        "c": {"sensitivity": float("inf")}, "d": 3}}))
+    assert S.load(p) == {"a": 0.01}
+    p.write_text(json.dumps({"claims": []}))
+    assert S.load(p) == {}
