@@ -21,6 +21,7 @@ import numbers
 
 import mpmath
 import numpy as np
+import scipy.special
 import sympy as sp
 
 GUARD_DIGITS = 15
@@ -267,7 +268,10 @@ class Formula:
     @property
     def numpy(self):
         if self._np is None:
-            self._np = sp.lambdify(self.symbols, self.expr, modules="numpy", cse=True)
+            # SymPy's numpy printer maps erf/erfc to math.* (scalars only): use scipy's ufuncs
+            self._np = sp.lambdify(self.symbols, self.expr, cse=True,
+                                   modules=[{"erf": scipy.special.erf, "erfc": scipy.special.erfc},
+                                            "numpy"])
         return self._np
 
     @property
@@ -299,7 +303,12 @@ class Formula:
         with np.errstate(all="ignore"):  # np.select evaluates every Piecewise branch
             # scalars go through the same (array) ufunc loops as arrays, so a point gives the
             # bit-identical value either way (numpy-scalar pow/reciprocal can differ by an ulp)
-            out = self.numpy(*[np.reshape(a, (-1,)) if np.ndim(a) == 0 else a for a in args])
+            try:
+                out = self.numpy(*[np.reshape(a, (-1,)) if np.ndim(a) == 0 else a for a in args])
+            except TypeError:  # a scalar-only function (math.*) in the generated code
+                if shape != ():
+                    raise
+                out = self.numpy(*args)
         out = np.asarray(out, dtype=float)
         out = np.broadcast_to(out.reshape(()) if out.size == 1 else out, shape)
         redo = ~np.isfinite(out)
@@ -309,7 +318,12 @@ class Formula:
         if redo.any():
             out = np.array(out, dtype=float)
             for idx in zip(*np.nonzero(redo)) if out.ndim else [()]:
-                out[idx] = self._extreme_point([a[idx] for a in args])
+                try:
+                    out[idx] = self._extreme_point([a[idx] for a in args])
+                except OverflowError:  # mpmath itself fails (e.g. erfc(1e300)); keep a finite float
+                    if not math.isfinite(out[idx]):
+                        raise FloatingPointError(f"{self.name}: cannot evaluate at "
+                                                 f"{tuple(float(a[idx]) for a in args)}") from None
         return out
 
     def _extreme_point(self, vals):
