@@ -23,6 +23,7 @@ import weakref
 
 import mpmath
 import numpy as np
+import scipy.special
 import sympy as sp
 
 GUARD_DIGITS = 15
@@ -257,6 +258,7 @@ def _pow_by_products(printer, expr, sqrt_name):
     if not (e.is_Rational and e.q in (1, 2) and 0 < abs(e.p) <= 16):
         return None
     b = f"({printer._print(base)})"
+    sqrt_name = printer._module_format(sqrt_name)
     n = abs(e.p) // e.q if e.q == 1 else (abs(e.p) - 1) // 2
     factors = [b] * n + ([f"{sqrt_name}{b}"] if e.q == 2 else [])
     prod = "*".join(factors)
@@ -341,9 +343,14 @@ class Formula:
     @property
     def numpy(self):
         if self._np is None:
-            printer = _exact_printers()[0]
-            self._np = sp.lambdify(self.symbols, self.expr, modules="numpy", cse=True,
-                                   printer=printer)
+            # erf/erfc through scipy's ufuncs (SymPy's numpy printer maps them to math.*, scalars
+            # only); powers as products, as in the plain-float evaluator (see _pow_by_products)
+            printer = _exact_printers()[0]({
+                "fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True,
+                "user_functions": {"erf": "erf", "erfc": "erfc"}})
+            self._np = sp.lambdify(self.symbols, self.expr, cse=True, printer=printer,
+                                   modules=[{"erf": scipy.special.erf, "erfc": scipy.special.erfc},
+                                            "numpy"])
         return self._np
 
     @property
@@ -387,7 +394,12 @@ class Formula:
         with np.errstate(all="ignore"):  # np.select evaluates every Piecewise branch
             # scalars go through the same (array) ufunc loops as arrays, so a point gives the
             # bit-identical value either way (numpy-scalar pow/reciprocal can differ by an ulp)
-            out = self.numpy(*[np.reshape(a, (-1,)) if np.ndim(a) == 0 else a for a in args])
+            try:
+                out = self.numpy(*[np.reshape(a, (-1,)) if np.ndim(a) == 0 else a for a in args])
+            except TypeError:  # a scalar-only function (math.*) in the generated code
+                if shape != ():
+                    raise
+                out = self.numpy(*args)
         out = np.asarray(out, dtype=float)
         out = np.broadcast_to(out.reshape(()) if out.size == 1 else out, shape)
         redo = ~np.isfinite(out)
@@ -397,7 +409,12 @@ class Formula:
         if redo.any():
             out = np.array(out, dtype=float)
             for idx in zip(*np.nonzero(redo)) if out.ndim else [()]:
-                out[idx] = self._extreme_point([a[idx] for a in args])
+                try:
+                    out[idx] = self._extreme_point([a[idx] for a in args])
+                except OverflowError:  # mpmath itself fails (e.g. erfc(1e300)); keep a finite float
+                    if not math.isfinite(out[idx]):
+                        raise FloatingPointError(f"{self.name}: cannot evaluate at "
+                                                 f"{tuple(float(a[idx]) for a in args)}") from None
         return out
 
     def _extreme_point(self, vals):
