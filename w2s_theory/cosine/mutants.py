@@ -32,7 +32,7 @@ def _coef(name, factor):
         old=f'"{name}": Formula({expr}, _P, _SYMS, "{label}")',
         new=f'"{name}": Formula({frac} * {expr}, _P, _SYMS, "{label}")',
         description=f"Lemma C.1 coefficient {label} scaled by {factor:g} in its SymPy source",
-        claims=_DERIV + (("cosine.zero-one-elliptical",) if name == "c" else ()))
+        claims=_DERIV + (("cosine.zero-one-elliptical",) if name == "c" else ()), kind="formula")
 
 
 MUTANTS = [

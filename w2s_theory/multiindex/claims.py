@@ -438,6 +438,20 @@ def _teacher_easy(ctx: Context) -> Outcome:
     for r in alt:
         r.detail = "alt: " + r.detail
     res += alt
+    # the teacher's training labels: mean of y^2 is unbiased for the Hermite input E y^2, and the
+    # mean square of the noise part for tau^2, at every d, so all runs are pooled (no
+    # extrapolation); z widened to Student t for the number of runs
+    import numpy as np
+    for name, setting, sims in (("default", DEFAULT, rate_study(ctx)),
+                                ("alt", ALT, study(ctx, ALT, "alt", ds=ds_a, reps=reps_a))):
+        for metric, want, what in (("teacher_Ey2", setting.hermite["Ey2"], "E y^2"),
+                                   ("teacher_noise2", setting.noise ** 2, "tau^2")):
+            v = np.concatenate([s.values[metric] for s in sims])
+            m, se = float(v.mean()), float(v.std(ddof=1) / np.sqrt(v.size))
+            tol = Z_LIMIT * float(small_sample_factor(Z_LIMIT, v.size)) * se + 1e-12
+            res.append(Agreement(abs(m - want) <= tol, abs(m - want), abs(m - want) / tol, v.size,
+                                 f"{name}: teacher's labels {metric} {m:.4f} +- {se:.4f} ({v.size} runs pooled) "
+                                 f"vs {what} = {want:.4f} (|diff| {abs(m - want):.4f} <= {tol:.4f})"))
     dl, rl = large_step_plan(ctx)
     big = [simulate(DEFAULT, d, rl, seed=[ctx.seed, 7, d], step="large", student=False) for d in dl]
     res += check_limits_extrapolated(big, {"teacher_u1": DEFAULT.limits()["teacher_u1_large_step"]},
