@@ -38,9 +38,26 @@ def _xi(X, w, t, g, beta):
 def xi_sample(w, t, w_star, beta=1.0, *, n=1_000_000, seed=0):
     """Monte Carlo sample of ξ = −⟨∇c(w), ∇ℓ(w; x, sign⟨t,x⟩)⟩, x ~ N(0, I), and its exact mean ċ.
 
-    Returns ``(xs, rate)`` with ``xs`` of shape (n rounded down to a multiple of 200 000, at
-    least 200 000,) and ``rate`` = :func:`~w2s_theory.cosine.sft.cosine_rate` (the mean of ξ).
+    Parameters
+    ----------
+    w, t, w_star : (d,) nonzero student, teacher and ground truth
+    beta : float in (0, inf)
+    n : int >= 1 (rounded down to a multiple of 200 000, at least 200 000)
+    seed : seed accepted by :func:`w2s_theory._numeric.rng_from`
+
+    Returns
+    -------
+    (xs, rate) : the sample and ``rate`` = :func:`~w2s_theory.cosine.sft.cosine_rate` (the mean of ξ).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> xs, rate = xi_sample(np.array([1.0, 1.0, 0.0]), np.array([1.0, 0.0, 1.0]), np.eye(3)[0], n=200_000)
+    >>> xs.shape, bool(abs(xs.mean() - rate) < 5 * xs.std() / np.sqrt(xs.size))
+    ((200000,), True)
     """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be an integer >= 1; got {n!r}")
     b = _check_beta(beta)
     W, ws, _ = check_pair(w, w_star, None, batch=False)
     g = cosine_gradient(W, ws)
@@ -71,8 +88,32 @@ def one_step_increments(w, t, w_star, eta, batch, trials, beta=1.0, *, seed=0, b
 
     ĝ is the mean logistic gradient on a fresh batch of *batch* points labelled by sign⟨t, x⟩.
     Block ``k`` (of *blocks*) draws its ``trials // blocks`` steps from its own
-    ``SeedSequence.spawn`` child.  Returns an array of shape (blocks, trials // blocks).
+    ``SeedSequence.spawn`` child.
+
+    Parameters
+    ----------
+    w, t, w_star : (d,) nonzero student, teacher and ground truth
+    eta : float in (0, inf);  batch, trials, blocks, chunk : int >= 1 (trials >= blocks)
+    beta : float in (0, inf);  seed : seed accepted by ``numpy.random.SeedSequence``
+
+    Returns
+    -------
+    ndarray of shape (blocks, trials // blocks); its mean tends to ċ and its standard
+    deviation to σ/√B as η → 0 (see :func:`xi_moments`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> inc = one_step_increments(np.array([1.0, 1.0, 0.0]), np.array([1.0, 0.0, 1.0]), np.eye(3)[0],
+    ...                           1e-4, batch=10, trials=40, blocks=4)
+    >>> inc.shape
+    (4, 10)
     """
+    for name, v, low in (("batch", batch, 1), ("blocks", blocks, 1), ("trials", trials, blocks), ("chunk", chunk, 1)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < low:
+            raise ValueError(f"{name} must be an integer >= {low}; got {v!r}")
+    if isinstance(eta, bool) or not isinstance(eta, (int, float, np.floating)) or not 0 < eta < math.inf:
+        raise ValueError(f"eta must be a step size in (0, inf); got {eta!r}")
     b = _check_beta(beta)
     W, ws, _ = check_pair(w, w_star, None, batch=False)
     T = np.asarray(t, float)
