@@ -222,3 +222,20 @@ def test_kappa_5_percent_fails(monkeypatch, k):
     monkeypatch.setattr(SFT, "kappa", scaled(SFT.kappa, k))
     out = run("cosine.expected-gradient")
     assert not out.passed and "κ" in out.detail, out.detail
+
+
+def test_mutant_catalogue_applies():
+    # every catalogued snippet still occurs exactly once (a stale catalogue raises)
+    from w2s_theory.cosine.mutants import MUTANTS
+    assert len({m.id for m in MUTANTS}) == len(MUTANTS) >= 30
+    for m in MUTANTS:
+        m.check_applies()
+        assert m.claims and all(c.startswith("cosine.") for c in m.claims)
+
+
+@pytest.mark.slow
+def test_catalogued_mutant_killed_in_copy():
+    from proofs_check.mutants import run_source_mutant
+    from w2s_theory.cosine.mutants import MUTANTS
+    m = next(m for m in MUTANTS if m.id == "cosine.gradient-float-term-x0.95")
+    assert run_source_mutant(m)["killed_by"]

@@ -172,3 +172,19 @@ def test_spiked_overlap_worst_is_deciding_ratio(monkeypatch):
     monkeypatch.setattr(T, "spike_overlap", _scaled(T.spike_overlap, 1.05))
     bad = C._bgn(QUICK)
     assert not bad.passed and bad.worst > 1
+
+
+def test_mutant_catalogue_applies():
+    from w2s_theory.multiindex.mutants import MUTANTS
+    assert len({m.id for m in MUTANTS}) == len(MUTANTS) >= 20
+    for m in MUTANTS:
+        m.check_applies()
+        assert m.claims and all(c.startswith("multiindex.") for c in m.claims)
+
+
+@pytest.mark.slow
+def test_catalogued_mutant_killed_in_copy():
+    from proofs_check.mutants import run_source_mutant
+    from w2s_theory.multiindex.mutants import MUTANTS
+    m = next(m for m in MUTANTS if m.id == "multiindex.label-norm-drop-act2")
+    assert run_source_mutant(m)["killed_by"] == ["multiindex.limit-composition"]

@@ -350,9 +350,9 @@ def _cube_zero_one(c):
        title="The arccos(c)/π formula fails for a non-elliptical law (i.i.d. uniform coordinates, sparse directions); "
              "the exact cube value tan(θ)/4 holds",
        source=f"{SRC}, Lemma 2.1 / Proposition 2.2 (ellipticity is needed)", method="simulation",
-       domain="d = 8, x uniform on [−√3, √3]^8, w = e1, w* at 30° in span(e1, e2); n = 1e5 (quick) / 4e5")
+       domain="d = 8, x uniform on [−√3, √3]^8, w = e1, w* at 30° in span(e1, e2); n = 4e5 (quick) / 1.6e6")
 def _(ctx: Context) -> Outcome:
-    n = 100_000 if ctx.quick else 400_000
+    n = 400_000 if ctx.quick else 1_600_000
     case = [checks.sparse_cube_case()]
     mc = checks.zero_one_mc("uniform-cube", seed=ctx.seed, n=n, cases=case)
     # the sampler must reproduce the exact cube value (z·SE, C = 0: exact at this d) ...
@@ -526,8 +526,9 @@ def _reduced(ctx):
     return dict(d=30, K=12, batch=2000, steps=15) if ctx.quick else dict(d=100, K=50, batch=10_000, steps=30)
 
 
-#: Drift check of the SGD simulator: seeded one-step repetitions and the step size used.
-DRIFT_REPS, DRIFT_ETA = 20, 1e-2
+#: Drift check of the SGD simulator: seeded one-step repetitions, the step size used, and the
+#: batch as a multiple of the claim's batch (one step is cheap; a larger batch shrinks the SE).
+DRIFT_REPS, DRIFT_ETA, DRIFT_BATCH = 40, 1e-2, 4
 
 
 def _first_step_drift(ctx, w0, T, ws, batch, Sigma=None, beta=1.0, key=60):
@@ -550,6 +551,7 @@ def _first_step_drift(ctx, w0, T, ws, batch, Sigma=None, beta=1.0, key=60):
     from .sft import simulate_sft
     S = np.eye(len(ws)) if Sigma is None else np.asarray(Sigma, float)
     K = T.shape[0]
+    batch = DRIFT_BATCH * batch
     d_in, d_n2 = [], []
     for rep in range(DRIFT_REPS):
         _, inner, norm = simulate_sft(w0, T, ws, [DRIFT_ETA], 1, batch, beta=beta, seed=[ctx.seed, key, rep],
