@@ -32,7 +32,9 @@ def _coef(name, factor):
         old=f'"{name}": Formula({expr}, _P, _SYMS, "{label}")',
         new=f'"{name}": Formula({frac} * {expr}, _P, _SYMS, "{label}")',
         description=f"Lemma C.1 coefficient {label} scaled by {factor:g} in its SymPy source",
-        claims=_DERIV + (("cosine.zero-one-elliptical",) if name == "c" else ()), kind="formula")
+        claims=_DERIV + (("cosine.zero-one-elliptical",) if name == "c" else ()), kind="formula",
+        equivalent=("c = p/sqrt(qr) is linear in p, so d2c/dp2 is identically 0 and any multiple of it "
+                    "is the same function" if name == "c_pp" else ""))
 
 
 MUTANTS = [
