@@ -82,6 +82,18 @@ MUTANTS = [
         description="uniform-cube sampler on [−1, 1] (variance 1/3 instead of 1)",
         claims=("cosine.zero-one-non-elliptical", "cosine.non-elliptical-1-over-d"),
         equivalent="the sampler only feeds sign disagreements, which are invariant under rescaling x"),
+    SourceMutant(
+        id="cosine.cube-sampler-gaussian", file=MC,
+        old="z = rng.uniform(-math.sqrt(3), math.sqrt(3), size=(n, d))",
+        new="z = rng.standard_normal((n, d))",
+        description="'uniform-cube' sampler draws Gaussian coordinates (an elliptical law)",
+        claims=("cosine.zero-one-non-elliptical", "cosine.non-elliptical-1-over-d")),
+    SourceMutant(
+        id="cosine.hessian-constant-symbolic-x1.05", file=BND,
+        old="HESSIAN_CONSTANT = 2 / sp.sqrt(3)",
+        new="HESSIAN_CONSTANT = sp.Rational(21, 20) * 2 / sp.sqrt(3)",
+        description="the symbolic Lemma C.3 constant 2/√3 ×1.05",
+        claims=("cosine.hessian-constant", "cosine.hessian-bound"), kind="formula"),
     # ------------------------------------------------------------------ numeric kernels
     SourceMutant(
         id="cosine.gradient-float-term-x0.95", file=CAL,

@@ -80,6 +80,33 @@ MUTANTS = [
         new='out["student_u2"] = float((V[:, 0] @ u2) ** 2)',
         description="student u2 alignment from the top singular vector only instead of the top-2 subspace",
         claims=("multiindex.student-limits", "multiindex.student-keeps-both")),
+    SourceMutant(
+        id="multiindex.teacher-u2-wrong-vector", file=SIM,
+        old='float((V[:, 0] @ u1) ** 2), float((V[:, 0] @ u2) ** 2)',
+        new='float((V[:, 0] @ u1) ** 2), float((V[:, 0] @ (u1 + u2)) ** 2 / 2)',
+        description="teacher's hard-direction alignment measured against (u1 + u2)/sqrt(2) instead of u2",
+        claims=("multiindex.teacher-hard-rate", "multiindex.student-keeps-both")),
+    # ------------------------------------------------------------------ Hermite machinery
+    SourceMutant(
+        id="multiindex.hermite-norm-factorial", file="w2s_theory/multiindex/hermite.py",
+        old="return sp.expand(sp.hermite_prob(k, Z) / sp.sqrt(sp.factorial(k)))",
+        new="return sp.expand(sp.hermite_prob(k, Z) / sp.factorial(k))",
+        description="h_k = He_k/k! instead of He_k/sqrt(k!) (not normalised)",
+        claims=("multiindex.hermite-orthonormal", "multiindex.relu-expansion", "multiindex.tanh-erf-expansion")),
+    SourceMutant(
+        id="multiindex.relu-coefficient-no-sqrt", file="w2s_theory/multiindex/hermite.py",
+        old="return sp.hermite_prob(k - 2, 0) / _SQRT2PI / sp.sqrt(sp.factorial(k))",
+        new="return sp.hermite_prob(k - 2, 0) / _SQRT2PI / sp.factorial(k)",
+        description="closed-form ReLU coefficient with 1/k! instead of 1/sqrt(k!)",
+        claims=("multiindex.relu-expansion",)),
+    SourceMutant(
+        id="multiindex.information-exponent-from-2", file="w2s_theory/multiindex/hermite.py",
+        old="""        for k in range(1, kmax + 1):
+            if not _is_zero_exact(hermite_coefficient(e, k)):""",
+        new="""        for k in range(2, kmax + 1):
+            if not _is_zero_exact(hermite_coefficient(e, k)):""",
+        description="exact information exponent skips c_1 (every easy link reported as >= 2)",
+        claims=("multiindex.information-exponents",)),
     # ------------------------------------------------------------------ symbolic sources
     SourceMutant(
         id="multiindex.bbp-threshold-theta2", file=TH,
