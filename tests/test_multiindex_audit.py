@@ -115,3 +115,76 @@ def test_student_u1_limit_rejects_10_percent_full_mode(monkeypatch, fac):
     # full mode (d = 64..512 x 48 reps): SE(L) ~0.005 on 0.27, so a 10 % error fails
     monkeypatch.setattr(T, "limits", _scaled_limits(["student_u1"], fac))
     assert not C._student_limits(Context(quick=False)).passed
+
+
+# ------------------------------------------------------------------ issue 10 sharpening
+
+@pytest.mark.parametrize("name", ["spike_overlap", "teacher_u1", "teacher_u1_large_step", "teacher_u2_rate",
+                                  "student_u1", "student_u2", "label_second_moment", "label_corr_u1",
+                                  "label_norm2"])
+@pytest.mark.parametrize("fac", [1.05, 0.95])
+def test_limit_composition_rejects_each_formula_5_percent(monkeypatch, name, fac):
+    # every public limit evaluator, scaled alone, breaks a composition identity on both paths
+    assert C._composition(QUICK).passed
+    monkeypatch.setattr(T, name, _scaled(getattr(T, name), fac))
+    out = C._composition(QUICK)
+    assert not out.passed and out.worst > 1, out.detail
+
+
+def test_limit_composition_rejects_dropped_act2(monkeypatch):
+    # s_S^2 without E sigma^2 (the dropped term of the audit), in the label_norm2 evaluator
+    orig = T.label_norm2
+    monkeypatch.setattr(T, "label_norm2", lambda mu1, act2, c1, Ey2, psiT, psiS, etaT:
+                        orig(mu1, act2, c1, Ey2, psiT, psiS, etaT) - psiS * act2)
+    assert not C._composition(QUICK).passed
+
+
+def test_student_limits_reject_beta_over_sqrt_d(monkeypatch):
+    # beta 1_N u2^T/sqrt(d) = (beta sqrt(alpha)) 1_N u2^T/sqrt(N): at alpha = 0.5 (run in quick mode
+    # since issue 10) the slip is the setting with beta -> beta sqrt(alpha)
+    import math
+    orig = C.study
+
+    def study(ctx, setting=C.DEFAULT, name="default", **kw):
+        if name == "alt":
+            setting, name = setting.replace(beta=setting.beta * math.sqrt(setting.alpha)), "alt-mutant"
+        return orig(ctx, setting, name, **kw)
+    monkeypatch.setattr(C, "study", study)
+    out = C._student_limits(QUICK)
+    assert not out.passed and "alt: student_u2" in out.detail, out.detail
+
+
+def test_student_limits_compare_label_metrics():
+    out = C._student_limits(QUICK)
+    assert out.passed and out.worst <= 1
+    assert out.points >= 10       # 4 alignments + 6 label comparisons
+
+
+@pytest.mark.parametrize("fac", [1.25, 0.8])
+def test_student_limits_reject_label_second_moment(monkeypatch, fac):
+    monkeypatch.setattr(T, "limits", _scaled_limits(["label_Ey2"], fac))
+    assert not C._student_limits(QUICK).passed
+
+
+def test_spiked_overlap_worst_is_deciding_ratio(monkeypatch):
+    out = C._bgn(QUICK)
+    assert out.passed and 0 <= out.worst <= 1
+    monkeypatch.setattr(T, "spike_overlap", _scaled(T.spike_overlap, 1.05))
+    bad = C._bgn(QUICK)
+    assert not bad.passed and bad.worst > 1
+
+
+def test_mutant_catalogue_applies():
+    from w2s_theory.multiindex.mutants import MUTANTS
+    assert len({m.id for m in MUTANTS}) == len(MUTANTS) >= 20
+    for m in MUTANTS:
+        m.check_applies()
+        assert m.claims and all(c.startswith("multiindex.") for c in m.claims)
+
+
+@pytest.mark.slow
+def test_catalogued_mutant_killed_in_copy():
+    from proofs_check.mutants import run_source_mutant
+    from w2s_theory.multiindex.mutants import MUTANTS
+    m = next(m for m in MUTANTS if m.id == "multiindex.label-norm-drop-act2")
+    assert run_source_mutant(m)["killed_by"] == ["multiindex.limit-composition"]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import math
+from fractions import Fraction
 
 import numpy as np
 import sympy as sp
@@ -140,3 +141,97 @@ def flat_coefficient(c):
     so P(disagree) = θ/π − κ₄ cot θ/(6πd) + O(1/d²) for flat directions at angle θ.
     """
     return (2 * _J(4, 0)(c) + 6 * _J(2, 2)(c) + 8 * c * _J(3, 1)(c)) / 24
+
+
+# --------------------------------------------------------------------------- exact cube values
+def _poly_add(p, q, s=1):
+    out = list(p) + [Fraction(0)] * max(0, len(q) - len(p))
+    for i, c in enumerate(q):
+        out[i] += s * c
+    return out
+
+
+def _poly_mul(p, q):
+    out = [Fraction(0)] * (len(p) + len(q) - 1)
+    for i, a in enumerate(p):
+        if a:
+            for j, b in enumerate(q):
+                out[i + j] += a * b
+    return out
+
+
+def _poly_shift(p, h):
+    """Coefficients (ascending) of p(x − h)."""
+    out = [Fraction(0)] * len(p)
+    for i, c in enumerate(p):
+        for j in range(i + 1):
+            out[j] += c * math.comb(i, j) * (-h) ** (i - j)
+    return out
+
+
+def _irwin_hall_piece(n, j, cdf):
+    """Irwin–Hall density (cdf=False) or CDF of a sum of n U(0, 1) on [j, j + 1], as a polynomial:
+    f_n(x) = Σ_{k ≤ j} (−1)^k C(n,k)(x−k)^{n−1}/(n−1)!,  F_n(x) = Σ_{k ≤ j} (−1)^k C(n,k)(x−k)^n/n!."""
+    m = n if cdf else n - 1
+    p = [Fraction(0)]
+    for k in range(j + 1):
+        p = _poly_add(p, [Fraction(math.comb(m, i) * (-k) ** (m - i)) for i in range(m + 1)],
+                      (-1) ** k * math.comb(n, k))
+    return [c / math.factorial(m) for c in p]
+
+
+@functools.lru_cache(maxsize=None)
+def _flat_cube_exact(d: int, agree: int) -> Fraction:
+    A, B = agree, d - agree
+    delta = Fraction(A) - Fraction(d, 2)
+    lo = Fraction(A, 2)
+    pts = sorted({lo, Fraction(A), *(Fraction(k) for k in range(math.ceil(lo), A)),
+                  *(k + delta for k in range(B + 1) if lo < k + delta < A)})
+    total = Fraction(0)
+    for a, b in zip(pts[:-1], pts[1:]):
+        mid = (a + b) / 2
+        f = _irwin_hall_piece(A, math.floor(mid), cdf=False)
+        y = mid - delta
+        if y >= B:
+            continue
+        tail = [Fraction(1)] if y <= 0 else _poly_add(
+            [Fraction(1)], _poly_shift(_irwin_hall_piece(B, math.floor(y), cdf=True), delta), -1)
+        g = _poly_mul(f, tail)
+        total += sum(c * (b ** (i + 1) - a ** (i + 1)) / (i + 1) for i, c in enumerate(g))
+    return 4 * total
+
+
+def flat_cube_disagreement(d: int, c: float) -> Fraction:
+    r"""Exact P(sign⟨u,x⟩ ≠ sign⟨v,x⟩) for a flat pair (:func:`flat_pair`) and x uniform on a cube.
+
+    With u, v agreeing in sign on A = d(1+c)/2 coordinates, ⟨u,x⟩ ∝ S_A + S_B and
+    ⟨v,x⟩ ∝ S_A − S_B for independent sums S_A, S_B of A and d − A i.i.d. symmetric
+    uniforms, so the signs differ iff abs(S_B) > abs(S_A).  With Irwin–Hall laws (sums of
+    U(0, 1): density f_n, CDF F_n, piecewise polynomials with rational coefficients),
+
+    .. math:: P = 4\int_{A/2}^{A} f_A(x)\,\bigl(1 - F_{d-A}(x - A + d/2)\bigr)\,dx,
+
+    integrated exactly piece by piece: the result is a rational number (no sampling, no
+    rounding).  Independent of the Edgeworth expansion it checks.  Cost grows like d³
+    (0.05 s at d = 32, 0.5 s at d = 64).
+
+    Parameters
+    ----------
+    d : int >= 2, even
+    c : float in (-1, 1) with d(1 + c)/2 an integer (the cosine of the flat pair)
+
+    Returns
+    -------
+    fractions.Fraction
+
+    Examples
+    --------
+    >>> float(flat_cube_disagreement(4, 0.5))     # 3 agreeing coordinates, 1 disagreeing
+    0.3541666666666667
+    """
+    if isinstance(d, bool) or not isinstance(d, int) or d < 2 or d % 2:
+        raise ValueError(f"d must be an even integer >= 2; got {d!r}")
+    agree = d * (1 + c) / 2
+    if not (-1 < c < 1 and abs(agree - round(agree)) < 1e-9):
+        raise ValueError(f"c must be in (-1, 1) with d(1 + c)/2 an integer; got d={d}, c={c}")
+    return _flat_cube_exact(d, int(round(agree)))

@@ -35,8 +35,29 @@ def _xi(X, w, t, g, beta):
     return -(beta / 2) * (np.tanh(beta * z / 2) - y) * (X @ g)
 
 
-def xi_moments(w, t, w_star, beta=1.0, *, n=1_000_000, seed=0):
-    """Monte Carlo (σ, ρ₃/σ³) of ξ = −⟨∇c(w), ∇ℓ(w; x, sign⟨t,x⟩)⟩ for x ~ N(0, I); mean from theory."""
+def xi_sample(w, t, w_star, beta=1.0, *, n=1_000_000, seed=0):
+    """Monte Carlo sample of ξ = −⟨∇c(w), ∇ℓ(w; x, sign⟨t,x⟩)⟩, x ~ N(0, I), and its exact mean ċ.
+
+    Parameters
+    ----------
+    w, t, w_star : (d,) nonzero student, teacher and ground truth
+    beta : float in (0, inf)
+    n : int >= 1 (rounded down to a multiple of 200 000, at least 200 000)
+    seed : seed accepted by :func:`w2s_theory._numeric.rng_from`
+
+    Returns
+    -------
+    (xs, rate) : the sample and ``rate`` = :func:`~w2s_theory.cosine.sft.cosine_rate` (the mean of ξ).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> xs, rate = xi_sample(np.array([1.0, 1.0, 0.0]), np.array([1.0, 0.0, 1.0]), np.eye(3)[0], n=200_000)
+    >>> xs.shape, bool(abs(xs.mean() - rate) < 5 * xs.std() / np.sqrt(xs.size))
+    ((200000,), True)
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be an integer >= 1; got {n!r}")
     b = _check_beta(beta)
     W, ws, _ = check_pair(w, w_star, None, batch=False)
     g = cosine_gradient(W, ws)
@@ -44,6 +65,15 @@ def xi_moments(w, t, w_star, beta=1.0, *, n=1_000_000, seed=0):
     rng = rng_from(seed)
     xs = np.concatenate([_xi(rng.standard_normal((min(200_000, n), len(W))), W, np.asarray(t, float), g, b)
                          for _ in range(max(1, n // 200_000))])
+    return xs, rate
+
+
+def xi_moments(w, t, w_star, beta=1.0, *, n=1_000_000, seed=0):
+    """Monte Carlo (σ, ρ₃/σ³) of ξ = −⟨∇c(w), ∇ℓ(w; x, sign⟨t,x⟩)⟩ for x ~ N(0, I); mean from theory.
+
+    Returns ``(sigma, rho3 / sigma**3, rate)`` from :func:`xi_sample`.
+    """
+    xs, rate = xi_sample(w, t, w_star, beta, n=n, seed=seed)
     sigma = float(np.sqrt(np.mean((xs - rate) ** 2)))
     return sigma, float(np.mean(np.abs(xs - rate) ** 3) / sigma ** 3), rate
 
@@ -53,22 +83,46 @@ def predicted_probability(rate, sigma, batch):
     return float(stats.norm.cdf(math.sqrt(batch) * rate / sigma))
 
 
-def simulate_one_step(w, t, w_star, eta, batch, trials, beta=1.0, *, seed=0, chunk=100):
-    """Fraction of ``trials`` independent SGD steps w − ηĝ (batch *batch*, x ~ N(0, I)) with c increased.
+def one_step_increments(w, t, w_star, eta, batch, trials, beta=1.0, *, seed=0, blocks=20, chunk=100):
+    """Per-unit-step cosine changes (c(w − ηĝ) − c(w))/η of independent SGD steps, x ~ N(0, I).
 
-    Returns (fraction, standard error from 20 seeded blocks).
+    ĝ is the mean logistic gradient on a fresh batch of *batch* points labelled by sign⟨t, x⟩.
+    Block ``k`` (of *blocks*) draws its ``trials // blocks`` steps from its own
+    ``SeedSequence.spawn`` child.
+
+    Parameters
+    ----------
+    w, t, w_star : (d,) nonzero student, teacher and ground truth
+    eta : float in (0, inf);  batch, trials, blocks, chunk : int >= 1 (trials >= blocks)
+    beta : float in (0, inf);  seed : seed accepted by ``numpy.random.SeedSequence``
+
+    Returns
+    -------
+    ndarray of shape (blocks, trials // blocks); its mean tends to ċ and its standard
+    deviation to σ/√B as η → 0 (see :func:`xi_moments`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> inc = one_step_increments(np.array([1.0, 1.0, 0.0]), np.array([1.0, 0.0, 1.0]), np.eye(3)[0],
+    ...                           1e-4, batch=10, trials=40, blocks=4)
+    >>> inc.shape
+    (4, 10)
     """
+    for name, v, low in (("batch", batch, 1), ("blocks", blocks, 1), ("trials", trials, blocks), ("chunk", chunk, 1)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < low:
+            raise ValueError(f"{name} must be an integer >= {low}; got {v!r}")
+    if isinstance(eta, bool) or not isinstance(eta, (int, float, np.floating)) or not 0 < eta < math.inf:
+        raise ValueError(f"eta must be a step size in (0, inf); got {eta!r}")
     b = _check_beta(beta)
     W, ws, _ = check_pair(w, w_star, None, batch=False)
     T = np.asarray(t, float)
     d = len(W)
     c0 = cosine(W, ws)
-    blocks = seed_sequence(seed).spawn(20)
-    per = max(1, trials // 20)
-    fracs = []
-    for s in blocks:
+    per = max(1, trials // blocks)
+    out = np.empty((blocks, per))
+    for i, s in enumerate(seed_sequence(seed).spawn(blocks)):
         rng = np.random.default_rng(s)
-        wins = 0
         done = 0
         while done < per:
             m = min(chunk, per - done)
@@ -76,8 +130,16 @@ def simulate_one_step(w, t, w_star, eta, batch, trials, beta=1.0, *, seed=0, chu
             z = X @ W
             y = np.where(X @ T >= 0, 1.0, -1.0)
             G = np.einsum("mb,mbd->md", (b / 2) * (np.tanh(b * z / 2) - y), X) / batch
-            wins += int(np.sum(cosine(W - eta * G, ws) > c0))
+            out[i, done:done + m] = (cosine(W - eta * G, ws) - c0) / eta
             done += m
-        fracs.append(wins / per)
-    fracs = np.array(fracs)
+    return out
+
+
+def simulate_one_step(w, t, w_star, eta, batch, trials, beta=1.0, *, seed=0, chunk=100):
+    """Fraction of ``trials`` independent SGD steps w − ηĝ (batch *batch*, x ~ N(0, I)) with c increased.
+
+    Returns (fraction, standard error from 20 seeded blocks).
+    """
+    fracs = np.mean(one_step_increments(w, t, w_star, eta, batch, trials, beta, seed=seed, blocks=20,
+                                        chunk=chunk) > 0, axis=1)
     return float(fracs.mean()), float(fracs.std(ddof=1) / math.sqrt(len(fracs)))

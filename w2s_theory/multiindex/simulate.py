@@ -16,7 +16,13 @@ Alignment metrics (all in [0, 1]) returned per repetition:
   ||W u_k|| / ||W||_op (the "||W u||/||W||" metric; note it does not vanish for a random
   direction when N ~ d, it tends to sqrt(alpha)/||W||_op);
 * ``label_Ey2``, ``label_corr_u1``, ``label_norm2``: mean of y~^2 over the student's data,
-  <X~^T y~/m, u1> and ||X~^T y~/m||^2 (intermediate quantities of the Thm 11 derivation).
+  <X~^T y~/m, u1> and ||X~^T y~/m||^2 (intermediate quantities of the Thm 11 derivation);
+* ``teacher_Ey2``: mean of y^2 over the teacher's training data (unbiased for E y^2 at every d);
+* ``teacher_noise2``: mean of (y - sigma1(<u1,x>) - sigma2(<u2,x>))^2 (unbiased for tau^2);
+* ``data_norm2``: ||X^T y/n||^2 of the teacher's data (exact mean known at every d);
+* ``cv_g0_norm2``, ``cv_g0_data``: ||g0||^2 - 1 and <g0, X^T y/n> with g0 = W0^T a/sqrt(N) (teacher's
+  initialisation), control variates of exactly zero mean at every d (used to reduce the variance of
+  the label metrics, whose O(1/sqrt d) fluctuations are driven by g0).
 """
 from __future__ import annotations
 
@@ -131,9 +137,19 @@ def one_run(setting: MultiIndexSetting, d: int, rng: np.random.Generator, *,
     y = np.asarray(s1(X @ u1), float) + np.asarray(s2(X @ u2), float)
     if setting.noise:
         y = y + setting.noise * rng.standard_normal(n)
+    out["teacher_Ey2"] = float(np.mean(y ** 2))
+    # the label-noise part alone, y - sigma1(<u1,x>) - sigma2(<u2,x>): mean square tau^2 exactly
+    out["teacher_noise2"] = float(np.mean((y - np.asarray(s1(X @ u1), float) - np.asarray(s2(X @ u2), float)) ** 2))
     a = rng.choice([-1.0, 1.0], size=N)
     W0 = rng.standard_normal((N, d)) / math.sqrt(d)
     W1, dW = _gradient_step(W0, a, X, y, dact, setting.eta_T * scale)
+    # control variates with exactly known means (no theory needed): g0 = W0^T a/sqrt(N) has
+    # E||g0||^2 = 1, and g0 is independent of the data direction X^T y/n, so E<g0, X^T y/n> = 0
+    g0 = W0.T @ a / math.sqrt(N)
+    out["cv_g0_norm2"] = float(g0 @ g0) - 1.0
+    gT = X.T @ y / n
+    out["cv_g0_data"] = float(g0 @ gT)
+    out["data_norm2"] = float(gT @ gT)
     del X
     V, sv = top_right_singular(W1, 1, rng)
     out["teacher_u1"], out["teacher_u2"] = float((V[:, 0] @ u1) ** 2), float((V[:, 0] @ u2) ** 2)
