@@ -23,11 +23,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list claims and exit")
     p.add_argument("--seed", type=int, default=Context.seed, help="root random seed")
     p.add_argument("-v", "--verbose", action="store_true", help="show details for every claim")
+    p.add_argument("--certify", action="store_true",
+                   help="run the certified claims (matching PATTERN) and write their certificates")
+    p.add_argument("--certificates", metavar="DIR", help="directory for --certify certificates")
+    p.add_argument("--verify-certificates", metavar="DIR",
+                   help="re-check the certificates in DIR with the standalone verifier")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.verify_certificates or args.certify:
+        from .certify import cli as certify_cli  # python-flint is imported only from here
+        if args.verify_certificates:
+            return certify_cli.verify_main(args.verify_certificates)
+        return certify_cli.certify_main(args.patterns, Context(quick=args.quick, seed=args.seed),
+                                        args.certificates, args.json)
     if args.list:
         for c in select(discover(), args.patterns):
             print(f"{c.id:<40} {c.method:<14} {c.source}")

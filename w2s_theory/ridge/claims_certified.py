@@ -39,7 +39,7 @@ def _t(quick):
 @certified_claim(
     id="ridge.g-above-1-certified",
     title="g_ψ(λ_S) > 1 for every ψ ∈ [1 + 1e-6, 1e3], λ_S ∈ [1e-12, 1e6] (certified on boxes)",
-    source=f"{SRC}, Thm 5 (the student never wins when h ≤ 1 fails ... g > 1 for ψ > 1)",
+    source=f"{SRC}, Thm 5 (g > 1 for ψ > 1: the student can win whenever h ≤ 1)",
     domain="psi - 1 in [1e-6, 999], lam_S in [1e-12, 1e6] (quick: [1e-3, 99] x [1e-6, 1e3])")
 def _g_above_1(ctx: Context):
     params = (_t(ctx.quick), _lam(ctx.quick))
