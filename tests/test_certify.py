@@ -109,7 +109,8 @@ def test_cli_certify_and_verify(tmp_path, capsys):
     assert cli.main(["--certify", "no.such.claim"]) == 2
 
 
-@pytest.mark.parametrize("cid", ["ridge.g-above-1-certified", "ridge.g-below-2-certified"])
+@pytest.mark.parametrize("cid", ["ridge.g-above-1-certified", "ridge.g-below-2-certified",
+                                 "cosine.hessian-constant-certified"])
 def test_certified_claims_quick(cid):
     from proofs_check.registry import Context, discover
     out = discover()[cid].run(Context(quick=True))
