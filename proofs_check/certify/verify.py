@@ -252,6 +252,10 @@ class Evaluator:
             return self.slot[e]
         if isinstance(e, sp.Symbol):
             op = ("sym", e.name)
+        elif not e.free_symbols and not e.is_Atom and e is not self.expr:
+            # a constant sub-expression (e.g. √5): enclosed once, at compile time
+            sub = Evaluator(e, [])
+            op = ("const", sub({}))
         elif e.is_Rational:
             op = ("const", _exact(Fraction(int(e.p), int(e.q))))
         elif isinstance(e, sp.Float):
