@@ -110,7 +110,8 @@ def test_cli_certify_and_verify(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("cid", ["ridge.g-above-1-certified", "ridge.g-below-2-certified",
-                                 "cosine.hessian-constant-certified"])
+                                 "cosine.hessian-constant-certified", "ridge.thm5-signs-certified",
+                                 pytest.param("fdiv.hellinger-kl-certified", marks=pytest.mark.slow)])
 def test_certified_claims_quick(cid):
     from proofs_check.registry import Context, discover
     out = discover()[cid].run(Context(quick=True))
@@ -119,7 +120,9 @@ def test_certified_claims_quick(cid):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("cid", ["ridge.g-above-1-certified", "ridge.g-below-2-certified"])
+@pytest.mark.parametrize("cid", ["ridge.g-above-1-certified", "ridge.g-below-2-certified",
+                                 "cosine.hessian-constant-certified", "ridge.thm5-signs-certified",
+                                 "fdiv.hellinger-kl-certified"])
 def test_certified_claims_full(cid):
     from proofs_check.registry import Context, discover
     out = discover()[cid].run(Context(quick=False))

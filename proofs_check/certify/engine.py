@@ -45,7 +45,7 @@ class Result:
 
 
 def fmt_point(pt):
-    return "{" + ", ".join(f"{k}={float(v):.6g}" for k, v in pt.items()) + "}"
+    return "{" + ", ".join(f"{k}={float(v):.10g}" for k, v in pt.items()) + "}"
 
 
 def fmt_iv(iv):
