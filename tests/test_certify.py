@@ -127,3 +127,11 @@ def test_certified_claims_full(cid):
     from proofs_check.registry import Context, discover
     out = discover()[cid].run(Context(quick=False))
     assert out.passed, out.detail
+
+
+def test_without_flint_certified_claims_fail_with_install_hint(monkeypatch):
+    from proofs_check.certify import spec
+    from proofs_check.registry import Context, discover
+    monkeypatch.setattr(spec, "flint_available", lambda: False)
+    out = discover()["ridge.g-below-2-certified"].run(Context(quick=True))
+    assert not out.passed and "w2s_theory[certify]" in out.detail
