@@ -49,7 +49,11 @@ def test_undecidable_on_tight_budget_is_never_passed():
         engine.certificate("sq", st, res)
 
 
+XR = sp.Symbol("x", real=True)     # the toy domain has x < 0
+
+
 def _cert():
+    x = XR
     st = Statement("2d", x**2 + y**2 - x * y + sp.Rational(1, 10), ">0",
                    (Param("x", -2, 2), Param("y", "1e-3", 4, "log")), methods=("direct",))
     res = engine.certify(st)
@@ -71,7 +75,7 @@ def test_certificate_round_trip_and_tampering(tmp_path):
     assert not verify.verify_certificate(bad)[0]
     # the expression changed to a false statement: some box loses its sign
     bad = copy.deepcopy(cert)
-    bad["expression"] = sp.srepr(x**2 + y**2 - 3 * x * y + sp.Rational(1, 10))
+    bad["expression"] = sp.srepr(XR**2 + y**2 - 3 * XR * y + sp.Rational(1, 10))
     assert not verify.verify_certificate(bad)[0]
     # arbitrary code is never evaluated
     bad = copy.deepcopy(cert)
@@ -135,3 +139,15 @@ def test_without_flint_certified_claims_fail_with_install_hint(monkeypatch):
     monkeypatch.setattr(spec, "flint_available", lambda: False)
     out = discover()["ridge.g-below-2-certified"].run(Context(quick=True))
     assert not out.passed and "w2s_theory[certify]" in out.detail
+
+
+def test_verifier_rejects_assumptions_the_domain_violates():
+    # SymPy simplifies with the declared assumptions while parsing (|r| + r -> 2r for positive r):
+    # the verifier must refuse an assumption that the domain violates
+    text = "Add(Abs(Symbol('r', positive=True)), Symbol('r', positive=True))"
+    assert verify.parse_srepr(text).free_symbols
+    cert = {"claim": "bad", "expression": text, "relation": ">=0",
+            "parameters": ["r"], "domain": {"r": ["-1", "1"]}, "excluded": "nothing",
+            "boxes": [{"r": ["-1", "1"], "method": "direct"}]}
+    ok, msg = verify.verify_certificate(cert)
+    assert not ok and "declared positive" in msg

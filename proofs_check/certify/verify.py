@@ -518,6 +518,33 @@ def _fmt(box, names):
     return "{" + ", ".join(f"{n}: [{frac_str(a)}, {frac_str(b)}]" for n, (a, b) in zip(names, box)) + "}"
 
 
+def _assumptions_hold(expr, domain) -> str | None:
+    """SymPy simplifies using a symbol's assumptions while parsing (Abs(x) -> x for positive x),
+    so every assumption must hold on the whole declared domain."""
+    for sym in expr.free_symbols:
+        if sym.name not in domain:
+            return f"symbol {sym.name!r} is not a declared parameter"
+        lo, hi = domain[sym.name]
+        checks = {"positive": lo > 0, "nonnegative": lo >= 0, "negative": hi < 0,
+                  "nonpositive": hi <= 0}
+        for key, ok in checks.items():
+            if sym.assumptions0.get(key) and not ok:
+                return f"symbol {sym.name!r} is declared {key} but its domain is [{lo}, {hi}]"
+        allowed = {"positive", "nonnegative", "negative", "nonpositive", "real", "extended_real",
+                   "finite", "infinite", "commutative", "complex", "hermitian", "imaginary",
+                   "nonzero", "zero", "extended_positive", "extended_nonnegative",
+                   "extended_negative", "extended_nonpositive", "extended_nonzero"}
+        for key, val in sym.assumptions0.items():
+            if val and key not in allowed:
+                return f"symbol {sym.name!r}: assumption {key!r} is not allowed in certificates"
+        if sym.assumptions0.get("zero") or sym.assumptions0.get("imaginary") \
+                or sym.assumptions0.get("infinite"):
+            return f"symbol {sym.name!r}: assumptions incompatible with a real interval"
+        if sym.assumptions0.get("nonzero") and lo <= 0 <= hi:
+            return f"symbol {sym.name!r} is declared nonzero but its domain contains 0"
+    return None
+
+
 def _box(rec, names, domain):
     box = {}
     for n in names:
@@ -541,7 +568,12 @@ def verify_certificate(cert: dict) -> tuple[bool, str]:
         domain = {n: tuple(frac(x) for x in cert["domain"][n]) for n in names}
         if any(lo > hi for lo, hi in domain.values()):
             return False, "empty domain"
+        if len(set(names)) != len(names):
+            return False, "repeated parameter names"
         expr = parse_srepr(cert["expression"])
+        why = _assumptions_hold(expr, domain)
+        if why:
+            return False, why
         chk = Checker(expr, names, cert["relation"])
         boxes = [_box(b, names, domain) for b in cert["boxes"]]
         for k, (rec, box) in enumerate(zip(cert["boxes"], boxes)):
@@ -552,8 +584,12 @@ def verify_certificate(cert: dict) -> tuple[bool, str]:
             if not ok:
                 return False, f"box {k} {_fmt(tuple(box[n] for n in names), names)}: " \
                               f"enclosure does not have the sign {cert['relation']}"
-        excl = [Checker(parse_srepr(e["expression"]), names, "<=0")
-                for e in cert.get("exclusions", [])]
+        excl_exprs = [parse_srepr(e["expression"]) for e in cert.get("exclusions", [])]
+        for e in excl_exprs:
+            why = _assumptions_hold(e, domain)
+            if why:
+                return False, why
+        excl = [Checker(e, names, "<=0") for e in excl_exprs]
         xboxes = [_box(b, names, domain) for b in cert.get("excluded_boxes", [])]
         for k, (rec, box) in enumerate(zip(cert.get("excluded_boxes", []), xboxes)):
             j = rec.get("exclusion", 0)
@@ -569,8 +605,10 @@ def verify_certificate(cert: dict) -> tuple[bool, str]:
         why = _tiles(region, [tuple(b[n] for n in names) for b in boxes + xboxes], names)
         if why:
             return False, why
+        cut = "; ".join(f"{{{e} <= 0}}" for e in excl_exprs) or "nothing"
         return True, (f"{cert['claim']}: {len(boxes)} boxes proved {cert['relation']}, "
-                      f"{len(xboxes)} excluded boxes inside the stated exclusions; tiling exact")
+                      f"{len(xboxes)} excluded boxes inside the stated exclusions ({cut}); "
+                      f"tiling exact")
     except (ValueError, KeyError, TypeError, ZeroDivisionError, SyntaxError) as exc:
         return False, f"malformed certificate: {type(exc).__name__}: {exc}"
     finally:
