@@ -86,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --mutants: do not store the sensitivities")
     p.add_argument("--sensitivity-file", default=None,
                    help="where --mutants stores and --json reads claim sensitivities")
+    # certification (proofs_check.certify, needs python-flint); never uses the result cache
+    p.add_argument("--certify", action="store_true",
+                   help="run the certified claims (matching PATTERN) and write their certificates")
+    p.add_argument("--certificates", metavar="DIR", help="directory for --certify certificates")
+    p.add_argument("--verify-certificates", metavar="DIR",
+                   help="re-check the certificates in DIR with the standalone verifier")
     return p
 
 
@@ -157,6 +163,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.mutants:
         from . import mutation
         return mutation.main(args)
+    if args.verify_certificates or args.certify:
+        from .certify import cli as certify_cli  # python-flint is imported only from here
+        if args.verify_certificates:
+            return certify_cli.verify_main(args.verify_certificates)
+        return certify_cli.certify_main(args.patterns, Context(quick=args.quick, seed=args.seed),
+                                        args.certificates, args.json)
     cache = None
     # cached records were computed with one BLAS thread; other thread counts may round differently
     if not args.no_cache and args.blas_threads == 1:

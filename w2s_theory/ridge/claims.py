@@ -327,35 +327,3 @@ def _ridgeless(ctx: Context) -> Outcome:
                     pts += 1
     # relative deviation is O(λ / gap²) with gaps ≥ (1-√0.9)²: ≲ 1e-26 at λ = 1e-30
     return Outcome(pts, worst, worst < 1e-20, "max relative deviation from the ridgeless formulas")
-
-
-@claim(id="ridge.thm5-band-certified",
-       title="Certified by interval arithmetic: for ψ > 1 the student loses again above λ₊ "
-             "(E_S - E_T > 0 at λ₋/10 and 10λ₊, < 0 at √(λ₋λ₊))",
-       source=f"{SRC}, Thm 5 (ψ > 1) vs the text after it", method="interval",
-       domain="(phi, psi, lam_T, sigma2, r2) in {(1,1.5,.2,1,1), (1,2,.2,1,1), (1,3,.2,1,1), "
-              "(0.5,2,0.2,2,1)}; mpmath.iv at 40 digits, exact rational inputs")
-def _thm5_interval(ctx: Context) -> Outcome:
-    from mpmath import iv
-    gap_iv = sp.lambdify(S.ARGS_STUDENT, S.TEXTBOOK["error_gap"],
-                         modules=[{"sqrt": iv.sqrt, "mpf": iv.mpf}, "mpmath"])
-    points = [(1, 1.5, 0.2, 1, 1), (1, 2, 0.2, 1, 1), (1, 3, 0.2, 1, 1), (0.5, 2, 0.2, 2, 1)]
-    ok, margin, pts = True, np.inf, 0
-    saved, iv.dps = iv.dps, 40  # the interval context has no workdps
-    try:
-        for phi, psi, lt, s2, r2 in points:
-            w = T.student_win_region(phi, psi, lt, s2, r2)
-            ok &= w.case == "band"
-            probes = [(w.lower / 10, +1), ((w.lower * w.upper) ** 0.5, -1), (10 * w.upper, +1)]
-            for ls, sign in probes:
-                args = [iv.mpf(sp.Rational(str(x)).p) / sp.Rational(str(x)).q
-                        for x in (phi, psi, lt, ls, s2, r2)]
-                val = gap_iv(*args)
-                lo, hi = (val.a, val.b) if sign > 0 else (-val.b, -val.a)
-                ok &= lo > 0  # the whole interval has the claimed sign
-                margin = min(margin, float(lo))
-                pts += 1
-    finally:
-        iv.dps = saved
-    return Outcome(pts, margin, ok, "smallest certified |E_S - E_T| with the claimed sign",
-                   worst_kind="margin")

@@ -1,0 +1,262 @@
+"""Branch-and-bound certification of ``expr relation 0`` over a box (python-flint required).
+
+Every box is decided by the same :class:`~proofs_check.certify.verify.Checker` that the
+standalone verifier uses, so what the engine proves, the verifier re-proves.  Boxes are
+processed most-suspicious first (smallest oriented value at the centre), so a false
+statement is refuted early; a box that is not decided is split along its widest side
+(log-width for ``scale="log"`` parameters, relative width otherwise).
+"""
+from __future__ import annotations
+
+import dataclasses
+import heapq
+import json
+import math
+import time
+from fractions import Fraction
+
+import sympy as sp
+from flint import ctx
+
+from . import verify as V
+
+#: precision (bits) at which a counter-example is confirmed
+CONFIRM_PREC = 256
+
+
+@dataclasses.dataclass
+class Result:
+    status: str                     # proved / refuted / undecided
+    boxes: list                     # (box, method, interval)
+    excluded_boxes: list            # (box, exclusion index)
+    undecided: list                 # boxes left when the budget ran out (or below min width)
+    counterexample: dict | None
+    counter_value: tuple | None
+    evaluated: int
+    seconds: float
+    min_margin: float
+
+    def method_counts(self):
+        c = {}
+        for _, m, _ in self.boxes:
+            k = m.split(":")[0]
+            c[k] = c.get(k, 0) + 1
+        return ", ".join(f"{k} {v}" for k, v in sorted(c.items())) or "none"
+
+
+def fmt_point(pt):
+    return "{" + ", ".join(f"{k}={float(v):.10g}" for k, v in pt.items()) + "}"
+
+
+def fmt_iv(iv):
+    return f"[{float(iv[0].mid()):.6g}, {float(iv[1].mid()):.6g}]"
+
+
+def _nice(v: float, lo: Fraction, hi: Fraction) -> Fraction:
+    """A short decimal strictly inside (lo, hi), close to v; the midpoint if none is found."""
+    for digits in (2, 3, 4, 6, 9, 12, 15):
+        try:
+            x = Fraction(f"{v:.{digits}g}")
+        except (ValueError, OverflowError):
+            break
+        if lo < x < hi:
+            return x
+    return (lo + hi) / 2
+
+
+def _split(box, params, dom_width, grads=None):
+    """Bisect one side of the box.
+
+    With a gradient enclosure: the side with the largest smear |∂f/∂x|·width (the side that
+    contributes most to the enclosure's width); otherwise, or if the smear is undecidable,
+    the widest side (log-ratio for log parameters, relative width otherwise).
+    """
+    best, name = -1.0, None
+    smear = grads is not None and all(grads.get(p.name) is not None for p in params)
+    for p in params:
+        lo, hi = box[p.name]
+        if lo == hi:
+            continue
+        if smear:
+            g = grads[p.name]
+            w = max(abs(float(g[0])), abs(float(g[1]))) * float(hi - lo)
+        elif p.scale == "log":
+            w = math.log(float(hi) / float(lo)) / max(dom_width[p.name], 1e-300)
+        else:
+            w = float(hi - lo) / max(dom_width[p.name], 1e-300)
+        if w > best:
+            best, name, scale = w, p.name, p.scale
+    if name is None:
+        return None
+    lo, hi = box[name]
+    v = math.sqrt(float(lo) * float(hi)) if scale == "log" else float(lo + hi) / 2
+    x = _nice(v, lo, hi)
+    a, b = dict(box), dict(box)
+    a[name], b[name] = (lo, x), (x, hi)
+    return a, b
+
+
+def _oriented(iv, relation):
+    sgn, _ = V._want(relation)
+    lo = iv[0] if sgn > 0 else -iv[1]
+    return float(lo.mid()) if lo.is_finite() else -math.inf
+
+
+def _is_small(box, params, min_width):
+    for p in params:
+        lo, hi = box[p.name]
+        w = (math.log(float(hi) / float(lo)) if p.scale == "log"
+             else float(hi - lo) / max(1.0, abs(float(hi)), abs(float(lo))))
+        if w > min_width:
+            return False
+    return True
+
+
+def _violates_at(chk, excl, point, prec, value=False):
+    """Certified: the relation fails at the point, which lies outside every exclusion.
+
+    Returns the enclosure at the point if it violates (None otherwise); with ``value=True``
+    returns (enclosure, violates) whenever the point can be evaluated.
+    """
+    old = ctx.prec
+    ctx.prec = prec
+    try:
+        pbox = {k: (v, v) for k, v in point.items()}
+        iv = chk.ev(pbox)
+        sgn, _ = V._want(chk.relation)
+        bad = (iv[1] < 0) if sgn > 0 else (iv[0] > 0)
+        if bad:
+            for e in excl:  # the counter-example must be outside the excluded set
+                ev = e.ev(pbox)
+                if not ev[0] > 0:
+                    bad = False
+        if value:
+            return iv, bad
+        return iv if bad else None
+    except V.Undecidable:
+        return None
+    finally:
+        ctx.prec = old
+
+
+def certify(st) -> Result:
+    """Run branch-and-bound on a :class:`~proofs_check.certify.spec.Statement`."""
+    t0 = time.perf_counter()
+    old = ctx.prec
+    ctx.prec = V.PREC
+    try:
+        names = [p.name for p in st.params]
+        dom = {p.name: p.bounds() for p in st.params}
+        dom_width = {p.name: (math.log(float(hi) / float(lo)) if p.scale == "log"
+                              else float(hi - lo)) for p, (lo, hi) in
+                     ((p, dom[p.name]) for p in st.params)}
+        chk = V.Checker(st.expr, names, st.relation)
+        excl = [V.Checker(e, names, "<=0") for e, _ in st.exclusions]
+        heap = [(0.0, 0, dom)]
+        count = 1
+        proved, xboxes, undecided = [], [], []
+        evaluated, min_margin = 0, math.inf
+        while heap:
+            if evaluated >= st.budget:
+                undecided.extend(b for _, _, b in heap)
+                break
+            _, _, box = heapq.heappop(heap)
+            evaluated += 1
+            done = False
+            for j, e in enumerate(excl):
+                try:
+                    if e.enclosure(box)[1]:
+                        xboxes.append((box, j))
+                        done = True
+                        break
+                except V.Undecidable:
+                    pass
+            if done:
+                continue
+            iv, method, grads = None, None, None
+            for m in st.methods:
+                try:
+                    if m in ("mean-value", "monotone") and grads is None:
+                        grads = chk.gradient(box)
+                    if m == "monotone":
+                        ms = [n for n in names if box[n][0] != box[n][1] and grads[n] is not None
+                              and (grads[n][0] >= 0 or grads[n][1] <= 0)]
+                        if not ms:
+                            continue
+                        m = "monotone:" + ",".join(ms)
+                    iv_m, ok = chk.enclosure(box, m, grads)
+                except V.Undecidable:
+                    continue
+                if ok:
+                    method, iv = m, iv_m
+                    break
+            if method is not None:
+                proved.append((box, method, iv))
+                min_margin = min(min_margin, max(_oriented(iv, st.relation), 0.0))
+                continue
+            # not decided: look for a counter-example at the centre, then split
+            centre = {n: _nice((float(lo) + float(hi)) / 2, lo, hi) if lo != hi else lo
+                      for n, (lo, hi) in box.items()}
+            cv = _violates_at(chk, excl, centre, V.PREC, value=True)
+            if cv is not None and cv[1]:
+                val = _violates_at(chk, excl, centre, CONFIRM_PREC)
+                if val is not None:
+                    return Result("refuted", proved, xboxes, [box] + [b for _, _, b in heap],
+                                  centre, val, evaluated, time.perf_counter() - t0, -math.inf)
+            if _is_small(box, st.params, st.min_width):
+                undecided.append(box)
+                continue
+            score = _oriented(cv[0], st.relation) if cv is not None else -math.inf
+            kids = _split(box, st.params, dom_width, grads)
+            if kids is None:
+                undecided.append(box)
+                continue
+            for kid in kids:
+                heapq.heappush(heap, (score, count, kid))
+                count += 1
+        status = "proved" if not undecided else "undecided"
+        return Result(status, proved, xboxes, undecided, None, None, evaluated,
+                      time.perf_counter() - t0, min_margin if proved else math.nan)
+    finally:
+        ctx.prec = old
+
+
+def _bounds(box, names):
+    return {n: [V.frac_str(box[n][0]), V.frac_str(box[n][1])] for n in names}
+
+
+def certificate(claim_id: str, st, res: Result, package_version: str = "") -> dict:
+    """The JSON certificate of a proved statement (format in docs/certified.rst)."""
+    if res.status != "proved":
+        raise ValueError(f"only proved statements have certificates; {st.name} is {res.status}")
+    names = [p.name for p in st.params]
+    boxes = []
+    for box, method, iv in res.boxes:
+        rec = _bounds(box, names)
+        rec["method"] = method
+        rec["enclosure"] = [repr(float(iv[0])), repr(float(iv[1]))]  # informative, rounded
+        boxes.append(rec)
+    cert = {
+        "claim": claim_id,
+        "part": st.name,
+        "expression": sp.srepr(st.expr),
+        "relation": st.relation,
+        "parameters": names,
+        "domain": {p.name: [V.frac_str(Fraction(p.lo)), V.frac_str(Fraction(p.hi))]
+                   for p in st.params},
+        "excluded": st.excluded,
+        "boxes": boxes,
+        "exclusions": [{"expression": sp.srepr(e), "why": why} for e, why in st.exclusions],
+        "excluded_boxes": [dict(_bounds(b, names), exclusion=j) for b, j in res.excluded_boxes],
+        "seconds": round(res.seconds, 3),
+        "evaluated": res.evaluated,
+    }
+    if package_version:
+        cert["package_version"] = package_version
+    return cert
+
+
+def write_certificate(path, cert: dict) -> None:
+    with open(path, "w") as fh:
+        json.dump(cert, fh, indent=1)
+        fh.write("\n")
