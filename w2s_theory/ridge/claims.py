@@ -248,6 +248,19 @@ def _check_region(phi, psi, lt, s2, r2, probes):
     return w, margins, resid, ferr
 
 
+def _bounded_case_ratios(phi, psi, s2, r2, ctx):
+    """λ_T/λ* values (mpf) where 1 < h < c_max(ψ): the bounded win sets ("below", "band"),
+    whose endpoints are the hard part; 3 (quick) or 6 spread over that window in log scale."""
+    fs = np.geomspace(1e-4, 10, 400)
+    h = T.level_h(float(phi), fs * float(T.optimal_lambda(float(phi), float(s2), float(r2))),
+                  float(s2), float(r2))
+    inside = fs[(h > 1) & (h < float(T.c_max(float(psi))))]
+    if inside.size == 0:
+        return []
+    k = 3 if ctx.quick else 6
+    return [mpmath.mpf(float(x)) for x in np.geomspace(inside[0], inside[-1], k + 2)[1:-1]]
+
+
 def _thm5_scan(ctx, psis):
     probes = _log_grid(-8, 4, 13 if ctx.quick else 49)
     cases, pts, margins, resid_max, ferr_max = {}, 0, [], mpmath.mpf(0), 0.0
@@ -256,7 +269,7 @@ def _thm5_scan(ctx, psis):
             phi, s2, r2 = mpmath.mpf(phi), mpmath.mpf(s2), mpmath.mpf(r2)
             lstar = T.optimal_lambda(phi, s2, r2)
             for psi in psis:
-                for f in _log_grid(-3, 1, 6 if ctx.quick else 17):
+                for f in _log_grid(-3, 1, 4 if ctx.quick else 17) + _bounded_case_ratios(phi, psi, s2, r2, ctx):
                     w, m, resid, ferr = _check_region(phi, psi, lstar * f, s2, r2, probes)
                     cm = T.c_max(psi)
                     expected = ("everywhere" if w.h <= 1 else "never" if w.h >= cm
@@ -280,7 +293,8 @@ _THM5_DETAIL = ("worst = smallest margin: signed |E_S - E_T|/E_T at {n} probes p
              "for every λ_S iff h ≤ 1, never iff h ≥ c_max(ψ)",
        source=f"{SRC}, Thm 5 (first bullets)", method="high-precision",
        domain="(phi, sigma2, r2) in {(.5,.5,1), (.5,2,2.5), (2,.5,.4), (2,2,1)}, psi in {0.1, 0.5, 0.9, 1}, "
-              "lam_T/lam* in [1e-3, 10], lam_S probes in [1e-8, 1e4], 50 digits and float64")
+              "lam_T/lam* in [1e-3, 10] (4 pts, full 17) plus 3 (full: 6) inside the window 1 < h < c_max, lam_S probes "
+              "in [1e-8, 1e4], 50 digits and float64")
 def _thm5_under(ctx: Context) -> Outcome:
     psis = [mpmath.mpf(x) for x in ("0.1", "0.5", "0.9", "1")]
     pts, worst, resid, ferr, cases = _thm5_scan(ctx, psis)
@@ -294,7 +308,7 @@ def _thm5_under(ctx: Context) -> Outcome:
              "everywhere when h ≤ 1, never when h ≥ c_max(ψ)",
        source=f"{SRC}, Thm 5 (ψ > 1 bullet) and the text after it", method="high-precision",
        domain="(phi, sigma2, r2) in {(.5,.5,1), (.5,2,2.5), (2,.5,.4), (2,2,1)}, psi in {1.2, 2, 5}, "
-              "lam_T/lam* in [1e-3, 10], 50 digits and float64")
+              "lam_T/lam* in [1e-3, 10] (4 pts, full 17) plus 3 (full: 6) inside the window 1 < h < c_max, 50 digits and float64")
 def _thm5_over(ctx: Context) -> Outcome:
     psis = [mpmath.mpf(x) for x in ("1.2", "2", "5")]
     pts, worst, resid, ferr, cases = _thm5_scan(ctx, psis)
