@@ -82,13 +82,14 @@ def test_complex_claim_runs_the_mpmath_branch(monkeypatch):
     assert not MC._complex(QUICK).passed
 
 
+@pytest.mark.slow
 def test_thm5_claims_pass_and_report_a_margin():
     for f in (RC._thm5_under, RC._thm5_over):
         out = f(QUICK)
         assert out.passed and out.worst_kind == "margin" and out.worst > 0
 
 
-@pytest.mark.parametrize("end", ["lower", "upper"])
+@pytest.mark.parametrize("end", [pytest.param("lower", marks=pytest.mark.slow), "upper"])
 def test_thm5_claim_rejects_a_displaced_band_endpoint(monkeypatch, end):
     import dataclasses
     orig = T.student_win_region
