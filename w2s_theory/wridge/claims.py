@@ -390,7 +390,7 @@ def _sim_phi_points(ctx, psi, lam_S, s2, r2, phis, lam_T_of_phi, tag):
     for k, phi in enumerate(phis):
         lt = lam_T_of_phi(phi)
         if lt > 0:
-            d, trials = (300, 6) if ctx.quick else (600, 8)
+            d, trials = (300, 6) if ctx.quick else (400, 6)
         else:
             d, trials = (200, 16) if ctx.quick else (400, 12)
         key = ("phi-point", ctx.quick, ctx.seed, tag, k, phi, psi, lt, lam_S, s2, r2)
@@ -458,7 +458,7 @@ def _appE_ridgeless(ctx: Context) -> Outcome:
              "E_S ≥ E_T at every φ (Thm 5)",
        source=f"{SRC}, App E, Fig 8; Thm 5", method="search",
        domain="φ ∈ [0.02, 50] (801 pts), ψ ∈ [0.1, 10], λ_S ∈ [1e-4, 100], σ² ∈ [0.01, 4], "
-              "r² ∈ {0.1, 1, 10}; simulation (λ_S = 1, d=600 (quick 300), β and ε integrated out) "
+              "r² ∈ {0.1, 1, 10}; simulation (λ_S = 1, d=400 (quick 300), β and ε integrated out) "
               "at φ ∈ {0.5, 2}, ψ ∈ {0.5, 2}")
 def _appE_opt(ctx: Context) -> Outcome:
     phi = np.geomspace(0.02, 50, 301 if ctx.quick else 801)
