@@ -138,7 +138,18 @@ MUTANTS = [
         old="(sigma2 * phi - r2 * lam_T) / _K(True)", new="(sigma2 * phi - lam_T) / _K(True)",
         description="2 - h with r² dropped (invisible when r² = 1)",
         claims=("ridge.h-below-2-iff-under-regularised", "ridge.thm5-*")),
+    SourceMutant(
+        id="ridge.student-textbook-form-evaluated", file=SYM,
+        old="\"student_error\": _student_error(True),", new="\"student_error\": _student_error(False),",
+        description="E_S generated from the textbook form 1 - 2τ1τ1 + τ2τ2 (cancels in floats "
+                    "when the student copies the teacher, λ_S → 0, ψ < 1)",
+        claims=("ridge.float-vs-mpmath",)),
     # ------------------------------------------------------------------ Marchenko–Pastur core
+    SourceMutant(
+        id="rmt.narayana-binomial", file=MPSYM,
+        old="sp.binomial(k_, j) * sp.binomial(k_ - 1, j)", new="sp.binomial(k_, j) * sp.binomial(k_, j)",
+        description="Narayana polynomial with C(k, j)² instead of C(k, j)C(k-1, j)",
+        claims=("rmt.narayana-moments", "rmt.evaluators-vs-quadrature")),
     SourceMutant(
         id="rmt.complex-mpmath-wrong-branch", file=MP,
         old="res = 2 / (A - R) if abs(A - R) >= abs(A + R) else (A + R) / (2 * g * zz)",

@@ -86,7 +86,13 @@ MUTANTS = [
         id="wridge.student-tau1-for-tau2", file=RIDGE_SYM,
         old="+ sigma2 * _T[\"V\"] * _S[\"tau2\"])", new="+ sigma2 * _T[\"V\"] * _S[\"tau1\"])",
         description="inherited variance σ²φv_φ·τ1_ψ instead of ·τ2_ψ (shared with §2.1)",
-        claims=("wridge.appE-optimal-teacher-monotone",)),
+        claims=("wridge.appE-optimal-teacher-monotone", "wridge.appE-underregularised-nonmonotone")),
+    SourceMutant(
+        id="wridge.raw-delta-alpha", file=SYM,
+        old="alpha = lam * (1 - omega_) / (1 - lam * (1 - omega_) * m)",
+        new="alpha = lam * (1 - omega_) / (1 - lam * m)",
+        description="Sherman–Morrison factor α of the derivation without (1-ω) in its denominator",
+        claims=("wridge.delta-nonpositive-proof", "wridge.float-vs-mpmath")),
     # ------------------------------------------------------------------ simulator
     SourceMutant(
         id="wridge.sim-theta-not-unit", file=SIM,
