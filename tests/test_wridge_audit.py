@@ -71,3 +71,65 @@ def test_rho_threshold_limit_rejects_wrong_limit(monkeypatch, fac):
     assert not out.passed
     if fac > 1:     # a too-high bound is undercut by the λ_S grid: negative margin
         assert out.worst < 0
+
+
+# ------------------------------------------------------------------ issue 10: magnitudes, not signs
+
+@pytest.mark.parametrize("fac", [1.5, 1.05, 0.95])
+def test_beats_claim_compares_magnitudes(monkeypatch, fac):
+    # Δ scaled: the gap of the weighted student moves, the signs do not
+    orig = T.error_gap
+    monkeypatch.setattr(T, "error_gap", lambda *a: orig(*a) + (fac - 1) * T.delta(*a))
+    out = WC._beats(QUICK)
+    assert not out.passed and out.worst < 0
+
+
+def test_beats_claim_passes_with_a_margin():
+    out = WC._beats(QUICK)
+    assert out.passed and out.worst_kind == "margin" and out.worst > 0
+
+
+@pytest.mark.parametrize("fac", [1.5, 1 + 1e-8])
+def test_delta_sign_search_compares_magnitudes(monkeypatch, fac):
+    monkeypatch.setattr(T, "delta", _scaled(T.delta, fac))
+    out = WC._delta_sign(QUICK)
+    assert not out.passed and out.worst > 1
+
+
+@pytest.mark.parametrize("fac", [1.01, 0.99])
+def test_rho_threshold_claim_uses_an_independent_root(monkeypatch, fac):
+    monkeypatch.setattr(T, "rho_threshold", _scaled(T.rho_threshold, fac))
+    out = WC._rho_th(QUICK)
+    assert not out.passed and out.worst > 1
+
+
+def test_delta_zero_claim_checks_the_rho_squared_law(monkeypatch):
+    orig = T.delta
+    # Δ linear in |ρ|: still 0 at ρ = 0, but Δ(0.6) ≠ 0.36 Δ(1)
+    monkeypatch.setattr(T, "delta", lambda phi, psi, lt, ls, s2, r2, rho, om=0.0:
+                        orig(phi, psi, lt, ls, s2, r2, 1.0, om) * np.abs(rho))
+    out = WC._delta_rho0(QUICK)
+    assert not out.passed and out.worst > 1
+
+
+def test_delta_zero_claim_checks_the_value_at_rho0(monkeypatch):
+    orig = T.delta
+    monkeypatch.setattr(T, "delta", lambda *a: orig(*a) - 0.02)
+    assert not WC._delta_rho0(QUICK).passed
+
+
+def test_appE_optimal_teacher_rejects_tau1_for_tau2(monkeypatch):
+    from w2s_theory import rmt
+    orig = T.student_error
+
+    def wrong(phi, psi, lt, ls, s2, r2, rho, om=0.0):   # σ²φv_φ·τ1_ψ instead of ·τ2_ψ
+        return orig(phi, psi, lt, ls, s2, r2, rho, om) + s2 * phi * rmt.mp_functional("v", phi, lt) \
+            * ls * rmt.mp_functional("v", psi, ls)
+    monkeypatch.setattr(T, "student_error", wrong)
+    out = WC._appE_opt(QUICK)
+    assert not out.passed and out.worst < 0
+
+
+def test_decomposition_settings_vary_r2_and_sigma2():
+    quick = WC.decomposition_sizes(QUICK)[2]
+    assert any(r2 != 1 for *_, r2 in quick) and len({s2 for *_, s2, _ in quick}) > 1
