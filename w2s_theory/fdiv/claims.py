@@ -44,9 +44,10 @@ def _(ctx: Context) -> Outcome:
         res = min_ratio_to_tv2(d, rng, n=n, ks=ks, refine=refine, maxiter=it)
         inf_ratio[name] = 1 / res.sup_ratio
         points += res.points
-    worst = min(inf_ratio.values())
+    worst = min(inf_ratio.values()) if zero_ok else -1.0   # -1: D_f(P||P) != 0 decided it
     detail = ("inf D_f/TV^2 found: " + ", ".join(f"{k} {v:.3g}" for k, v in inf_ratio.items())
-              + f"; D_f(P||P) == 0 exactly: {zero_ok}")
+              + f"; D_f(P||P) == 0 exactly: {zero_ok}; worst = smallest inf (need > 0), -1 if "
+                f"D_f(P||P) != 0")
     return Outcome(points=points + 200, worst=worst, passed=bool(zero_ok and worst > 0),
                    detail=detail, worst_kind="margin")
 
@@ -103,11 +104,16 @@ def _make_ineq_claim(name: str, salt: int):
         valid = res.sup_ratio <= 1 + 1e-12 and res.float_max <= 1 + 1e-7
         # sharpness: the search must come within SHARP_TOL of equality
         sharp = res.sup_ratio >= 1 - SHARP_TOL
-        return Outcome(points=res.points, worst=abs(1 - res.sup_ratio), passed=bool(valid and sharp),
+        # worst: the deciding excess as a ratio to its tolerance (pass <= 1)
+        ratio = max((res.sup_ratio - 1) / 1e-12, (res.float_max - 1) / 1e-7,
+                    (1 - res.sup_ratio) / SHARP_TOL)
+        return Outcome(points=res.points, worst=ratio, passed=bool(valid and sharp),
                        worst_kind="error",
                        detail=f"sup lhs/rhs found = {res.sup_ratio:.10f} (50 digits); "
-                              f"float max {res.float_max:.10f}; need sup <= 1 (valid) and "
-                              f">= 1 - {SHARP_TOL:g} (sharp): valid {valid}, sharp {sharp}")
+                              f"float max {res.float_max:.10f}; need sup <= 1 + 1e-12 and float "
+                              f"max <= 1 + 1e-7 (valid) and sup >= 1 - {SHARP_TOL:g} (sharp): "
+                              f"valid {valid}, sharp {sharp}; worst = largest of (sup - 1)/1e-12, "
+                              f"(float max - 1)/1e-7, (1 - sup)/{SHARP_TOL:g} = {ratio:.3g}")
     return check
 
 
@@ -227,9 +233,11 @@ def _(ctx: Context) -> Outcome:
             worst = max(worst, float(np.max(np.abs(a - b)[ok] / (1e-3 + np.abs(b[ok])))))
             pts += 30
     passed = all(checks.values()) and worst < 1e-9  # = 1e-12 abs + 1e-9 rel
-    return Outcome(points=pts + len(checks), worst=worst, passed=bool(passed),
+    ratio = worst / 1e-9 if all(checks.values()) else np.inf   # a failed identity decides
+    return Outcome(points=pts + len(checks), worst=ratio, passed=bool(passed),
                    detail=f"symbolic: {sum(checks.values())}/{len(checks)} identities; "
-                          f"numeric swap max rel err {worst:.1e} (tol 1e-9)")
+                          f"numeric swap max rel err {worst:.1e} (tol 1e-9); worst = error/tol "
+                          f"(inf if an identity fails)")
 
 
 @claim(id="fdiv.ce-equals-kl-gradient",
@@ -269,9 +277,11 @@ def _(ctx: Context) -> Outcome:
         worst_rev = min(worst_rev, float(np.abs(g_ce - g_rev).max()))
         pts += 50
     passed = sym_ok and worst < 1e-12 and worst_rev > 1e-3
-    return Outcome(points=pts, worst=worst, passed=bool(passed),
+    ratio = max(worst / 1e-12, 1e-3 / worst_rev) if sym_ok else np.inf
+    return Outcome(points=pts, worst=ratio, passed=bool(passed),
                    detail=f"symbolic CE/KL gradient = s - p: {sym_ok}; numeric max |dCE - dKL| = "
-                          f"{worst:.1e} (tol 1e-12); reverse-KL differs by >= {worst_rev:.2f}")
+                          f"{worst:.1e} (tol 1e-12); reverse-KL differs by >= {worst_rev:.2f} "
+                          f"(need > 1e-3); worst = max(err/1e-12, 1e-3/rev diff)")
 
 
 # ---------------------------------------------------------------------------- gradients
@@ -605,9 +615,11 @@ def _(ctx: Context) -> Outcome:
         kl_dev = min(kl_dev, float(np.abs(r[("kl", 0.3)]["theta"] - th_t).max()))
     # TV is non-smooth: BFGS stops at ~1e-5 relative accuracy -> tolerance 1e-3;
     # the KL student is pulled toward 1/2 by O(eta) -> deviation >> 1e-2.
-    return Outcome(points=2 * seeds, worst=tv_dev, passed=bool(tv_dev < 1e-3 and kl_dev > 1e-2),
+    ratio = max(tv_dev / 1e-3, 1e-2 / kl_dev)
+    return Outcome(points=2 * seeds, worst=ratio, passed=bool(tv_dev < 1e-3 and kl_dev > 1e-2),
                    detail=f"TV student max |theta - theta_T| = {tv_dev:.1e} (tol 1e-3); "
-                          f"KL student deviates by >= {kl_dev:.2f}")
+                          f"KL student deviates by >= {kl_dev:.2f} (need > 1e-2); worst = "
+                          f"max(TV dev/1e-3, 1e-2/KL dev) = {ratio:.2g}")
 
 
 #: fdiv.w2s-misfit-gain: finite-n bias of the student's PGR below the population
@@ -683,7 +695,15 @@ def _(ctx: Context) -> Outcome:
             ("bayes", xt @ model.mu, model.bayes_error)):
         e_mc = float(np.mean(np.where(pred >= 0, 1.0, -1.0) != yt))
         mc[what] = abs(e_mc - formula) / np.sqrt(formula * (1 - formula) / N_MC_ERROR) / 4
-    ratios = {"pgr-definition": pgr_def / 1e-12, **{f"error-mc {k}": v for k, v in mc.items()}}
+    # the mpmath path of the exact error formula (30 digits) reproduces the float value
+    from .w2s import GAUSS_ERROR
+    m_t = float(th_T[:-1] @ model.mu[:model.d_weak])
+    s_t = float(np.linalg.norm(th_T[:-1])) * np.sqrt(1 + model.tau ** 2)
+    with mpmath.workdps(30):
+        e_mp = GAUSS_ERROR(*(mpmath.mpf(v) for v in (m_t, float(th_T[-1]), s_t)))
+    mp_path = abs(float(e_mp) - model.weak_error(th_T[:-1], th_T[-1])) / float(e_mp)
+    ratios = {"pgr-definition": pgr_def / 1e-12, "error-mpmath-path": mp_path / 1e-12,
+              **{f"error-mc {k}": v for k, v in mc.items()}}
     for k in names:
         x = np.asarray(dev[k])
         ag = agreement(x.mean(), x.std(ddof=1) / np.sqrt(len(x)), 0.0, n / model.d,
@@ -790,7 +810,8 @@ def rate_check(ctx_quick: bool, seed: int, hypothesised: float = 1.0):
 def _(ctx: Context) -> Outcome:
     rate, se, ci, ok = rate_check(ctx.quick, ctx.seed)
     ns, seeds, _ = _rate_design(ctx.quick)
-    return Outcome(points=seeds * len(ns), worst=abs(rate - 1), passed=bool(ok),
+    return Outcome(points=seeds * len(ns), worst=abs(rate - 1) / (Z_RATE * se + C_RATE),
+                   passed=bool(ok),
                    detail=f"fitted rate {rate:.3f} +- {se:.3f} (95% CI [{ci[0]:.2f}, {ci[1]:.2f}]); "
                           f"pass if |rate - 1| <= {Z_RATE:g} SE + {C_RATE:g} = "
-                          f"{Z_RATE * se + C_RATE:.3f}")
+                          f"{Z_RATE * se + C_RATE:.3f}; worst = |rate - 1| / allowance")
