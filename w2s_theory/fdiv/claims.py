@@ -641,7 +641,7 @@ N_MC_ERROR = 200_000
 
 def misfit_design(quick: bool):
     """``(n, n_weak, teachers, seeds per teacher)`` of fdiv.w2s-misfit-gain (d = 6)."""
-    return (800, 200, 2, 6) if quick else (3200, 200, 3, 8)
+    return (800, 200, 2, 5) if quick else (3200, 200, 3, 8)
 
 
 @claim(id="fdiv.w2s-misfit-gain",
