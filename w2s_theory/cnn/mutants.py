@@ -138,4 +138,10 @@ MUTANTS = [
         new="return np.concatenate([np.ones(m), np.ones(m)])",
         description="student's second layer +1 for both classes (F_+1 + F_-1)",
         claims=("cnn.abundant-label-correction", "cnn.scarce-*")),
+    SourceMutant(
+        id="cnn.hard-signal-ignores-nu-norm", file=DATA,
+        old="coef[idx, 1, col] = eps[idx] * self.nu_norm",
+        new="coef[idx, 1, col] = eps[idx] * 2.5",
+        description="hard signal of fixed strength 2.5, whatever nu_norm says",
+        claims=("cnn.transition-scaling", "cnn.scarce-*")),
 ]

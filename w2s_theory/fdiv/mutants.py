@@ -48,7 +48,7 @@ MUTANTS = [
         old='KL = FDivergence(t * sp.log(t), "kl"',
         new='KL = FDivergence(t * sp.log(t) / sp.log(2), "kl"',
         description="KL in bits (log base 2) instead of nats",
-        claims=("fdiv.values-closed-form",)),
+        claims=("fdiv.values-closed-form", "fdiv.ineq.*")),
     SourceMutant(
         id="fdiv.kl-reversed", file=DIV,
         old='KL = FDivergence(t * sp.log(t), "kl"',
@@ -66,7 +66,7 @@ MUTANTS = [
         old="JS = FDivergence((t * sp.log(t) - (t + 1) * sp.log((t + 1) / 2)) / 2",
         new="JS = FDivergence(0.95 * (t * sp.log(t) - (t + 1) * sp.log((t + 1) / 2)) / 2",
         description="JS generator 5% too small",
-        claims=("fdiv.values-closed-form", "fdiv.local-chi2")),
+        claims=("fdiv.values-closed-form", "fdiv.local-chi2", "fdiv.ineq.*")),
     SourceMutant(
         id="fdiv.jeffreys-missing-half", file=DIV,
         old="JEFFREYS = FDivergence((t - 1) * sp.log(t)",
@@ -78,19 +78,19 @@ MUTANTS = [
         old='CHI2 = FDivergence((t - 1) ** 2, "chi2"',
         new='CHI2 = FDivergence((t - 1) ** 2 / t, "chi2"',
         description="Neyman chi2 (sum (p-q)^2/p) instead of Pearson chi2 (sum (p-q)^2/q)",
-        claims=("fdiv.values-closed-form",)),
+        claims=("fdiv.values-closed-form", "fdiv.ineq.*")),
     SourceMutant(
         id="fdiv.hellinger-half", file=DIV,
         old='HELLINGER2 = FDivergence((sp.sqrt(t) - 1) ** 2, "hellinger2"',
         new='HELLINGER2 = FDivergence((sp.sqrt(t) - 1) ** 2 / 2, "hellinger2"',
         description="squared Hellinger with the 1/2 convention, against the documented one",
-        claims=("fdiv.values-closed-form",)),
+        claims=("fdiv.values-closed-form", "fdiv.ineq.*")),
     SourceMutant(
         id="fdiv.tv-no-half", file=DIV,
         old='TV = FDivergence(sp.Abs(t - 1) / 2, "tv"',
         new='TV = FDivergence(sp.Abs(t - 1), "tv"',
         description="TV without the 1/2 (range [0, 2] instead of [0, 1])",
-        claims=("fdiv.values-closed-form",)),
+        claims=("fdiv.values-closed-form", "fdiv.ineq.*")),
     SourceMutant(
         id="fdiv.f2-at-1-first-derivative", file=DIV,
         old="v = sp.simplify(sp.diff(self.f, t, 2).subs(t, 1))",
@@ -171,4 +171,47 @@ MUTANTS = [
         new="return (err_weak - err_student) / err_weak",
         description="PGR normalised by the weak error instead of the weak-ceiling gap",
         claims=("fdiv.w2s-misfit-gain",)),
+    SourceMutant(
+        id="fdiv.kl-x0.95", file=DIV,
+        old='KL = FDivergence(t * sp.log(t), "kl"',
+        new='KL = FDivergence(0.95 * t * sp.log(t), "kl"',
+        description="KL generator 5% too small (Pinsker, Bretagnolle-Huber, H2 <= KL, "
+                    "KL <= chi2 bounds move)",
+        claims=("fdiv.ineq.*",)),
+    SourceMutant(
+        id="fdiv.reverse-kl-sign", file=DIV,
+        old="REVERSE_KL = FDivergence(-sp.log(t)",
+        new="REVERSE_KL = FDivergence(sp.log(t)",
+        description="reverse-KL generator with the wrong sign (concave, D < 0)",
+        claims=("fdiv.nonneg-zero-iff-equal", "fdiv.joint-convexity")),
+    SourceMutant(
+        id="fdiv.conjugate-missing-t", file=DIV,
+        old="g = _tidy(t * self.f.subs(t, 1 / t), sp.simplify)",
+        new="g = _tidy(self.f.subs(t, 1 / t), sp.simplify)",
+        description="conjugate generator f(1/t) instead of t f(1/t)",
+        claims=("fdiv.conjugate-symmetry",)),
+    SourceMutant(
+        id="fdiv.ce-gradient-sign", file=DIV,
+        old="loss, grad = -(P * logS).sum(-1), np.exp(logS) - P",
+        new="loss, grad = -(P * logS).sum(-1), P - np.exp(logS)",
+        description="cross-entropy gradient p - s instead of s - p",
+        claims=("fdiv.ce-equals-kl-gradient",)),
+    SourceMutant(
+        id="fdiv.embed-teacher-no-bias", file=W2S,
+        old="th[-1] = theta_T[-1]",
+        new="th[-1] = 0.0",
+        description="teacher head embedded without its bias",
+        claims=("fdiv.w2s-realizable-no-gain", "fdiv.w2s-tv-flip-robust")),
+    SourceMutant(
+        id="fdiv.flip-majority", file=W2S,
+        old="return np.where(rng.random(len(p)) < eta, 1 - p, p)",
+        new="return np.where(rng.random(len(p)) > eta, 1 - p, p)",
+        description="label noise flips with probability 1 - eta instead of eta",
+        claims=("fdiv.w2s-tv-flip-robust",)),
+    SourceMutant(
+        id="fdiv.rate-log2-n", file=W2S,
+        old="ln = np.log(np.asarray(ns, float))",
+        new="ln = np.log2(np.asarray(ns, float))",
+        description="rate fit regresses natural-log risk on log2 n (mixed log bases)",
+        claims=("fdiv.w2s-rate",)),
 ]
