@@ -169,3 +169,15 @@ def test_population_student_exact_cases():
     assert np.all(np.abs(score) < 4 * se), (score, se)
     with pytest.raises(ValueError, match="nodes"):
         W.population_student(m, th_T, "kl", nodes=2)
+
+
+def test_joint_convexity_rejects_concave_generator():
+    # the margin was divided by the (negative) average divergence of a concave f, which
+    # flipped its sign: the reverse-KL generator with the wrong sign passed joint convexity
+    import sympy as sp
+
+    from w2s_theory.fdiv.inequalities import joint_convexity_margin
+    concave = FDivergence(sp.log(t), "concave", validate=False)
+    worst, _ = joint_convexity_margin(concave, np.random.default_rng(0), n=120, ks=(2, 3),
+                                      refine=1, maxiter=150)
+    assert worst < -0.5
