@@ -189,3 +189,12 @@ def test_student_gradient_check_rejects_dropped_relu_derivative(monkeypatch):
         return 0.0, np.einsum("npq,npd->qd", coeff, X).reshape(2, m, d)
     monkeypatch.setattr(M, "relu_cnn_loss_grad", no_gate)
     assert C.student_gradient_fd_error(0) > 1e-2
+
+
+def test_mutant_catalogue_applies():
+    from w2s_theory.cnn.mutants import MUTANTS
+    assert len({m.id for m in MUTANTS}) == len(MUTANTS)
+    for m in MUTANTS:
+        assert m.id.startswith("cnn.") and m.claims
+        m.check_applies()
+    assert [m.id for m in MUTANTS if m.equivalent] == ["cnn.teacher-on-clean-labels"]

@@ -181,3 +181,12 @@ def test_joint_convexity_rejects_concave_generator():
     worst, _ = joint_convexity_margin(concave, np.random.default_rng(0), n=120, ks=(2, 3),
                                       refine=1, maxiter=150)
     assert worst < -0.5
+
+
+def test_mutant_catalogue_applies():
+    # every catalogued bug still matches the code exactly once (a stale catalogue raises)
+    from w2s_theory.fdiv.mutants import MUTANTS
+    assert len({m.id for m in MUTANTS}) == len(MUTANTS)
+    for m in MUTANTS:
+        assert m.id.startswith("fdiv.") and m.claims
+        m.check_applies()
