@@ -12,9 +12,9 @@ import math
 import numpy as np
 
 from .._numeric import seed_sequence
-from .data import HARD, PatchModel, _check_int, _check_real
+from .data import BOTH, EASY, HARD, PatchModel, _check_int, _check_real
 from .models import (init_relu_cnn, linear_cnn_error, linear_cnn_output, linear_cnn_summary,
-                     relu_cnn_output,
+                     logistic_loss, relu_cnn_output,
                      train_linear_cnn, train_relu_cnn)
 
 
@@ -98,7 +98,15 @@ def run(setting: Setting, seed, record=None) -> dict:
       of training samples with ``sign f = ỹ``), ``correction`` (fraction of
       flipped training samples with ``sign f = y``, the label-correction
       rate), ``test_error`` and ``test_error_hard`` (clean labels, fresh
-      samples), ``test_error_se`` (binomial standard error).
+      samples), ``test_error_se`` (binomial standard error), ``train_loss``
+      and ``train_loss_clean`` (mean logistic loss of the student on its
+      training set against the pseudo-labels it is trained on, and against
+      the clean labels);
+    * per data type of the student's training set (``easy``, ``hard``,
+      ``both``): ``n_<type>`` samples, ``flips_<type>`` pseudo-labels that
+      differ from the clean label, and the teacher's exact clean error
+      ``teacher_error_<type>`` (:func:`linear_cnn_error`; ``teacher_error_hard``
+      is 1/2 for every teacher).
     """
     s = setting
     ss = seed_sequence(seed)
@@ -118,7 +126,8 @@ def run(setting: Setting, seed, record=None) -> dict:
         wrong = np.where(relu_cnn_output(W, test) >= 0, 1, -1) != test.y
         return (t, np.mean(pred == pseudo),
                 np.mean(pred[flipped] == train.y[flipped]) if flipped.any() else np.nan,
-                wrong.mean(), wrong[hard].mean() if hard.any() else np.nan)
+                wrong.mean(), wrong[hard].mean() if hard.any() else np.nan,
+                logistic_loss(pseudo * f_train).mean(), logistic_loss(train.y * f_train).mean())
 
     _, hist = train_relu_cnn(train, pseudo, W0, s.steps, s.lr, record=record, callback=cb)
     h = np.array(hist, dtype=float)
@@ -135,4 +144,10 @@ def run(setting: Setting, seed, record=None) -> dict:
         steps=h[:, 0].astype(int), train_fit=h[:, 1], correction=h[:, 2],
         test_error=h[:, 3], test_error_hard=h[:, 4],
         test_error_se=np.sqrt(h[:, 3] * (1 - h[:, 3]) / n_test),
+        train_loss=h[:, 5], train_loss_clean=h[:, 6],
+        teacher_error_easy=linear_cnn_error(w, s.model, "easy"),
+        teacher_error_both=linear_cnn_error(w, s.model, "both"),
+        **{f"{key}_{name}": val for name, kind in (("easy", EASY), ("hard", HARD), ("both", BOTH))
+           for key, val in (("n", int(np.sum(train.kind == kind))),
+                            ("flips", int(np.sum(flipped[train.kind == kind]))))},
     )

@@ -72,7 +72,9 @@ def repeat(setting: Setting, n_seeds: int, seed, record=None, desc="", show=Fals
     outs = [run(setting, k, record=record)
             for k in progress(kids, total=n_seeds, desc=desc, disable=not show)]
     keys = ("train_fit", "correction", "test_error", "test_error_hard", "teacher_error",
-            "flip_rate", "flip_rate_hard")
+            "flip_rate", "flip_rate_hard", "train_loss", "train_loss_clean",
+            "n_easy", "n_hard", "n_both", "flips_easy", "flips_hard", "flips_both",
+            "teacher_error_easy", "teacher_error_hard", "teacher_error_both")
     res = {k: np.array([o[k] for o in outs], dtype=float) for k in keys}
     res["steps"] = outs[0]["steps"]
     return res

@@ -203,11 +203,11 @@ def joint_convexity_margin(div: FDivergence, rng, *, n: int = 2000, ks=(2, 3, 5)
                            refine: int = 3, maxiter: int = 600) -> tuple[float, int]:
     """Smallest relative joint-convexity margin found.
 
-    margin = (lam D(P1||Q1) + (1-lam) D(P2||Q2) - D(Pm||Qm)) / (lam D1 + (1-lam) D2)
+    margin = (lam D(P1||Q1) + (1-lam) D(P2||Q2) - D(Pm||Qm)) / |lam D1 + (1-lam) D2|
     with ``Pm = lam P1 + (1-lam) P2`` (same for Q).  Joint convexity of
     ``(P, Q) -> D_f(P||Q)`` (perspective of a convex function) says margin >= 0.
     Random draws, then Nelder-Mead descent from the worst ones; cases with
-    ``lam D1 + (1-lam) D2 < 1e-6`` are skipped (float rounding dominates).
+    ``|lam D1 + (1-lam) D2| < 1e-6`` are skipped (float rounding dominates).
     The worst case is re-evaluated with mpmath at 50 digits.
     Returns ``(worst margin, points)``.
     """
@@ -216,8 +216,8 @@ def joint_convexity_margin(div: FDivergence, rng, *, n: int = 2000, ks=(2, 3, 5)
             d1, d2 = div._terms_np(P1, Q1).sum(-1), div._terms_np(P2, Q2).sum(-1)
             dm = div._terms_np(lam * P1 + (1 - lam) * P2, lam * Q1 + (1 - lam) * Q2).sum(-1)
             avg = lam[..., 0] * d1 + (1 - lam[..., 0]) * d2
-            m = (avg - dm) / avg
-        return np.where(np.isfinite(m) & (avg > 1e-6), m, np.inf)
+            m = (avg - dm) / np.abs(avg)   # |avg|: a negative average must not flip the sign
+        return np.where(np.isfinite(m) & (np.abs(avg) > 1e-6), m, np.inf)
 
     worst, worst_case, points = np.inf, None, 0
     for k in ks:
@@ -252,7 +252,7 @@ def joint_convexity_margin(div: FDivergence, rng, *, n: int = 2000, ks=(2, 3, 5)
         dm = div([lm * a + (1 - lm) * b for a, b in zip(P1, P2)],
                  [lm * a + (1 - lm) * b for a, b in zip(Q1, Q2)])
         avg = lm * d1 + (1 - lm) * d2
-        worst = float((avg - dm) / avg)
+        worst = float((avg - dm) / abs(avg))
     return worst, points
 
 
