@@ -46,9 +46,36 @@ def hessian_bound(w, w_star, Sigma=None):
     when c = ±1/√3 and the extremal eigenvector of the reduced Hessian is a top
     eigenvector of Σ).
 
-    Parameters are as in :func:`~w2s_theory.cosine.calculus.cosine`.  Any
-    finite nonzero w is accepted (w is rescaled by an exact power of two);
-    FloatingPointError if the bound itself exceeds the float64 range.
+    Parameters
+    ----------
+    w, w_star, Sigma
+        As in :func:`~w2s_theory.cosine.calculus.cosine` (no *dps*).  Any
+        finite nonzero w is accepted (w is rescaled by an exact power of two).
+
+    Returns
+    -------
+    float or ndarray
+        The bound; an ndarray of shape ``w.shape[:-1]`` for a batch.
+
+    Raises
+    ------
+    ValueError
+        On invalid input, as in :func:`~w2s_theory.cosine.calculus.cosine`.
+    FloatingPointError
+        If the bound itself exceeds the float64 range.
+
+    Examples
+    --------
+    At c = 1/√3 the bound is attained (Σ = I, ‖w‖ = 1):
+
+    >>> w, w_star = np.array([1.0, 0.0]), np.array([1.0, np.sqrt(2.0)])
+    >>> round(hessian_bound(w, w_star), 12)
+    1.154700538379
+    >>> H = cosine_hessian(w, w_star)
+    >>> round(float(np.max(np.abs(np.linalg.eigvalsh(H)))), 12)
+    1.154700538379
+    >>> round(hessian_bound([2.0, 0.0], [1.0, 1.0], Sigma=np.diag([1.0, 4.0])), 12)   # 2/√3 · 4/4
+    1.154700538379
     """
     W, ws, S = check_pair(w, w_star, Sigma)
     Wh, e = pow2_scale(W)                     # exact: the bound is (−2)-homogeneous in w
@@ -65,7 +92,33 @@ def gradient_bound(w, w_star, Sigma=None):
               \le \frac{\sqrt{\lambda_{\max}(\Sigma)}}{\|w\|_\Sigma}.
 
     So c is √λmax/r-Lipschitz on {‖w‖_Σ ≥ r}.  Source: Geng, Hansen & Li (2026),
-    Lemma C.4.  Parameters and scaling as in :func:`hessian_bound`.
+    Lemma C.4.
+
+    Parameters
+    ----------
+    w, w_star, Sigma
+        As in :func:`hessian_bound`.
+
+    Returns
+    -------
+    float or ndarray
+        The bound; an ndarray of shape ``w.shape[:-1]`` for a batch.
+
+    Raises
+    ------
+    ValueError
+        On invalid input, as in :func:`~w2s_theory.cosine.calculus.cosine`.
+    FloatingPointError
+        If the bound itself exceeds the float64 range.
+
+    Examples
+    --------
+    For Σ = I the bound is an equality:
+
+    >>> round(gradient_bound([1.0, 0.0], [1.0, 1.0]), 12)
+    0.707106781187
+    >>> round(float(np.linalg.norm(cosine_gradient([1.0, 0.0], [1.0, 1.0]))), 12)
+    0.707106781187
     """
     W, ws, S = check_pair(w, w_star, Sigma)
     Wh, e = pow2_scale(W)                     # exact: the bound is (−1)-homogeneous in w
@@ -186,10 +239,43 @@ def exact_step_limit(w, v, w_star, Sigma=None):
     valid if positive and N(η†) has the sign of c₀.  Requires a positive
     initial rate ⟨∇c, v⟩ > 0 (else returns 0).
 
+    Source: the line-search form of Geng, Hansen & Li (2026), Theorem 2.3 /
+    Lemma A.6 (exact, not a bound).
+
     Parameters
     ----------
-    w : (d,) nonzero;  v : (d,) finite direction;  w_star : (d,) nonzero
-    Sigma : (d, d) SPD, default identity
+    w : array_like, shape (d,)
+        Current student, nonzero.
+    v : array_like, shape (d,)
+        Finite step direction.
+    w_star : array_like, shape (d,)
+        Ground truth, nonzero.
+    Sigma : array_like, shape (d, d), optional
+        Symmetric positive-definite covariance; default identity.
+
+    Returns
+    -------
+    float
+        η̄ in [0, inf]: 0 if the initial rate is not positive, ``inf`` if the
+        cosine never returns to c(w) along the ray.
+
+    Raises
+    ------
+    ValueError
+        On invalid w, w_star, Σ, or if v is not finite or has another shape.
+    FloatingPointError
+        If η̄ overflows float64.
+
+    Examples
+    --------
+    With w = e₁, v = e₂, w* = (2, 1): (2 + η)² = 4(1 + η²) gives η̄ = 4/3.
+
+    >>> round(exact_step_limit([1.0, 0.0], [0.0, 1.0], [2.0, 1.0]), 12)
+    1.333333333333
+    >>> exact_step_limit([1.0, 0.0], [0.0, 1.0], [1.0, 1.0])   # never crossed
+    inf
+    >>> exact_step_limit([1.0, 0.0], [0.0, -1.0], [2.0, 1.0])  # initial rate < 0
+    0.0
     """
     w, v, ws, S, k = _step_setup(w, v, w_star, Sigma)
     if float(cosine_gradient(w, ws, S) @ v) <= 0:
@@ -215,7 +301,34 @@ def taylor_step_bound(w, v, w_star, Sigma=None):
               \frac{(2/\sqrt3)\,\|v\|_\Sigma^2}{(a-\eta\|v\|_\Sigma)^2},\qquad \dot c = \langle\nabla c, v\rangle,
 
     which is positive for η < η_B, the root of ċ(a − η‖v‖_Σ)² = η‖v‖²_Σ/√3.
-    Returns η_B (0 if ċ ≤ 0).  Parameters as in :func:`exact_step_limit`.
+    Source: Geng, Hansen & Li (2026), Theorem 2.3 / Lemma A.6 (Taylor argument)
+    with the Lemma C.3 constant.
+
+    Parameters
+    ----------
+    w, v, w_star, Sigma
+        As in :func:`exact_step_limit`.
+
+    Returns
+    -------
+    float
+        η_B ≥ 0 (0 if ċ ≤ 0); always below the exact limit
+        :func:`exact_step_limit`.
+
+    Raises
+    ------
+    ValueError
+        On invalid input, as in :func:`exact_step_limit`.
+    FloatingPointError
+        If η_B overflows float64.
+
+    Examples
+    --------
+    >>> eta_b = taylor_step_bound([1.0, 0.0], [0.0, 1.0], [2.0, 1.0])
+    >>> round(eta_b, 12)
+    0.338722142189
+    >>> eta_b < exact_step_limit([1.0, 0.0], [0.0, 1.0], [2.0, 1.0])
+    True
     """
     w, v, ws, S, k = _step_setup(w, v, w_star, Sigma)
     rate = float(cosine_gradient(w, ws, S) @ v)
@@ -231,8 +344,39 @@ def taylor_step_bound(w, v, w_star, Sigma=None):
 def sft_step_limits(w, t, w_star, Sigma=None, beta=1.0):
     """(exact limit, Taylor bound) for one population SFT step v = −E∇ℓ(w) on teacher t.
 
-    w : (d,) nonzero;  t : (d,) nonzero teacher;  w_star : (d,) nonzero;
-    Sigma : (d, d) SPD (default identity);  beta : float in (0, inf).
+    The step direction is :func:`~w2s_theory.cosine.sft.expected_gradient`
+    (Geng, Hansen & Li 2026, §1 with Stein's lemma); the two step sizes are
+    :func:`exact_step_limit` and :func:`taylor_step_bound` (Theorem 2.3 /
+    Lemma A.6).
+
+    Parameters
+    ----------
+    w : array_like, shape (d,)
+        Student, nonzero.
+    t : array_like, shape (d,)
+        Teacher, nonzero.
+    w_star : array_like, shape (d,)
+        Ground truth, nonzero.
+    Sigma : array_like, shape (d, d), optional
+        Symmetric positive-definite data covariance; default identity.
+    beta : float in (0, inf), optional
+        Inverse temperature of the logistic loss; default 1.
+
+    Returns
+    -------
+    (float, float)
+        ``(exact_limit, taylor_bound)``, with ``taylor_bound <= exact_limit``.
+
+    Raises
+    ------
+    ValueError
+        On invalid w, t, w_star, Σ or beta.
+
+    Examples
+    --------
+    >>> exact, taylor = sft_step_limits([1.0, 0.0], [1.0, 1.0], [0.0, 1.0])
+    >>> round(exact, 6), round(taylor, 6)
+    (inf, 1.609499)
     """
     v = -expected_gradient(w, t, Sigma, beta)
     return exact_step_limit(w, v, w_star, Sigma), taylor_step_bound(w, v, w_star, Sigma)

@@ -222,7 +222,27 @@ def cosine(w, w_star, Sigma=None, *, dps=None):
 
     Returns
     -------
-    float or ndarray (shape ``w.shape[:-1]``) in [-1, 1], or mpf.
+    float or ndarray or mpmath.mpf
+        The cosine in [-1, 1]; an ndarray of shape ``w.shape[:-1]`` for a
+        batch of classifiers, an ``mpf`` when *dps* is given.
+
+    Raises
+    ------
+    ValueError
+        If w or w_star is zero, non-finite or of mismatched dimension, or Σ is
+        not a well-conditioned symmetric positive-definite (d, d) matrix, or
+        *dps* < 5.
+
+    Examples
+    --------
+    >>> round(float(cosine([1.0, 1.0], [1.0, 0.0])), 12)
+    0.707106781187
+    >>> round(float(cosine([1.0, 1.0], [1.0, 0.0], Sigma=[[1.0, 0.0], [0.0, 3.0]])), 12)
+    0.5
+    >>> cosine([[1.0, 0.0], [0.0, 1.0]], [1.0, 0.0])
+    array([1., 0.])
+    >>> print(cosine([1.0, 1.0], [1.0, 0.0], dps=30))
+    0.707106781186548
     """
     if dps is not None:
         Wm, wsm, Sm = _mp_setup(w, w_star, Sigma, dps)
@@ -242,8 +262,33 @@ def cosine_gradient(w, w_star, Sigma=None, *, dps=None):
     Generated as ``c_p Σw* + 2 c_q Σw`` from :data:`C_PQR`.
     Source: Geng, Hansen & Li (2026), Lemma C.1.
 
-    Parameters are as in :func:`cosine`.  Returns an array of shape ``w.shape``
-    (an ``mpmath.matrix`` column when *dps* is given).
+    Parameters
+    ----------
+    w, w_star, Sigma, dps
+        As in :func:`cosine`.
+
+    Returns
+    -------
+    ndarray or mpmath.matrix
+        ∇c of shape ``w.shape`` (an ``mpmath.matrix`` column when *dps* is
+        given).
+
+    Raises
+    ------
+    ValueError
+        On invalid input, as in :func:`cosine`.
+    FloatingPointError
+        If the result overflows float64 (‖w‖ tiny); use *dps* instead.
+
+    Examples
+    --------
+    The gradient is orthogonal to w (c is 0-homogeneous in w):
+
+    >>> g = cosine_gradient([1.0, 1.0], [1.0, 0.0])
+    >>> g.round(12)
+    array([ 0.35355339, -0.35355339])
+    >>> float(g @ [1.0, 1.0])
+    0.0
     """
     if dps is not None:
         Wm, wsm, Sm = _mp_setup(w, w_star, Sigma, dps)
@@ -267,7 +312,32 @@ def cosine_hessian(w, w_star, Sigma=None, *, dps=None):
     Generated as ``c_pp Σw*w*ᵀΣ + 2c_pq(Σw*wᵀΣ + Σww*ᵀΣ) + 4c_qq ΣwwᵀΣ + 2c_q Σ``.
     Source: Geng, Hansen & Li (2026), Lemma C.1 (Eq. 9).
 
-    Parameters are as in :func:`cosine`.  Returns shape ``w.shape + (d,)``.
+    Parameters
+    ----------
+    w, w_star, Sigma, dps
+        As in :func:`cosine`.
+
+    Returns
+    -------
+    ndarray or mpmath.matrix
+        ∇²c of shape ``w.shape + (d,)`` (an ``mpmath.matrix`` when *dps* is
+        given); symmetric.
+
+    Raises
+    ------
+    ValueError
+        On invalid input, as in :func:`cosine`.
+    FloatingPointError
+        If the result overflows float64 (‖w‖ tiny); use *dps* instead.
+
+    Examples
+    --------
+    At w = w* the cosine is maximal: ∇²c = −Σ/a² + Σw*w*ᵀΣ/a⁴ (negative
+    semi-definite, w* in its kernel).
+
+    >>> cosine_hessian([1.0, 0.0], [1.0, 0.0]).round(12)
+    array([[ 0.,  0.],
+           [ 0., -1.]])
     """
     if dps is not None:
         Wm, wsm, Sm = _mp_setup(w, w_star, Sigma, dps)
@@ -303,7 +373,25 @@ def zero_one_loss(c):
 
     Parameters
     ----------
-    c : float, array or mpf in [-1, 1]
+    c : float, array_like or mpmath.mpf
+        Σ-cosine(s), each in [-1, 1].
+
+    Returns
+    -------
+    float, ndarray or mpmath.mpf
+        The 0-1 loss arccos(c)/π in [0, 1], same type and shape as *c*.
+
+    Raises
+    ------
+    ValueError
+        If *c* lies outside [-1, 1] or is not finite.
+
+    Examples
+    --------
+    >>> float(zero_one_loss(0.0)), float(zero_one_loss(1.0)), float(zero_one_loss(-1.0))
+    (0.5, 0.0, 1.0)
+    >>> round(float(zero_one_loss(0.5)), 12)   # arccos(1/2)/π = 1/3
+    0.333333333333
     """
     return _ZERO_ONE(c)
 
@@ -317,7 +405,31 @@ def angle(w, w_star, Sigma=None):
 
     .. math:: \theta = 2\,\operatorname{atan2}(\|\hat u-\hat u^*\|, \|\hat u+\hat u^*\|),
 
-    accurate to a few ulps for every angle.  Parameters as in :func:`cosine`.
+    accurate to a few ulps for every angle.  Source of the formula: W. Kahan,
+    "How futile are mindless assessments of roundoff in floating-point
+    computation?" (2006).
+
+    Parameters
+    ----------
+    w, w_star, Sigma
+        As in :func:`cosine` (no *dps*).
+
+    Returns
+    -------
+    float or ndarray
+        θ in [0, π]; an ndarray of shape ``w.shape[:-1]`` for a batch.
+
+    Raises
+    ------
+    ValueError
+        On invalid input, as in :func:`cosine`.
+
+    Examples
+    --------
+    >>> round(angle([1.0, 1.0], [1.0, 0.0]) / np.pi, 12)   # 45 degrees
+    0.25
+    >>> angle([1.0, 1e-10], [1.0, 0.0])   # arccos of the rounded cosine (1.0) gives 0.0
+    1e-10
     """
     W, ws, S = check_pair(w, w_star, Sigma)
     L = np.linalg.cholesky(S)
@@ -334,12 +446,60 @@ def accuracy(w, w_star, Sigma=None):
 
     Equals ``1 - zero_one_loss(cosine(w, w_star, Sigma))`` but keeps full relative
     precision of the 0-1 loss ``θ/π`` when it is tiny.
+    Source: Geng, Hansen & Li (2026), Lemma 2.1.
+
+    Parameters
+    ----------
+    w, w_star, Sigma
+        As in :func:`cosine` (no *dps*).
+
+    Returns
+    -------
+    float or ndarray
+        Accuracy in [0, 1]; an ndarray of shape ``w.shape[:-1]`` for a batch.
+
+    Raises
+    ------
+    ValueError
+        On invalid input, as in :func:`cosine`.
+
+    Examples
+    --------
+    >>> round(accuracy([1.0, 1.0], [1.0, 0.0]), 12)
+    0.75
+    >>> accuracy([[1.0, 0.0], [-1.0, 0.0]], [1.0, 0.0])
+    array([1., 0.])
     """
     return 1.0 - angle(w, w_star, Sigma) / np.pi
 
 
 def zero_one_loss_of(w, w_star, Sigma=None):
-    """0-1 loss ``θ/π`` of sign⟨w, x⟩ against sign⟨w*, x⟩, elliptical x, via the stable :func:`angle`."""
+    """0-1 loss ``θ/π`` of sign⟨w, x⟩ against sign⟨w*, x⟩, elliptical x, via the stable :func:`angle`.
+
+    Source: Geng, Hansen & Li (2026), Lemma 2.1.
+
+    Parameters
+    ----------
+    w, w_star, Sigma
+        As in :func:`cosine` (no *dps*).
+
+    Returns
+    -------
+    float or ndarray
+        0-1 loss in [0, 1]; an ndarray of shape ``w.shape[:-1]`` for a batch.
+
+    Raises
+    ------
+    ValueError
+        On invalid input, as in :func:`cosine`.
+
+    Examples
+    --------
+    >>> round(zero_one_loss_of([1.0, 1.0], [1.0, 0.0]), 12)
+    0.25
+    >>> zero_one_loss_of([1.0, 1e-12], [1.0, 0.0])   # tiny loss, full relative precision
+    3.1830988618379067e-13
+    """
     return angle(w, w_star, Sigma) / np.pi
 
 
@@ -347,9 +507,37 @@ def zero_one_loss_of(w, w_star, Sigma=None):
 def symbolic_cosine(d: int):
     """Component form for a small symbolic dimension *d* (independent derivation).
 
-    Returns ``(c, w, w_star, Sigma)`` with SymPy symbols ``w_i``, ``s_i`` and a
-    symmetric symbolic matrix ``Sigma`` with entries ``S_ij``.  *d* is an int in
-    [1, 6] (bool rejected: ``True`` would hit the cache entry of ``d = 1``).
+    .. math:: c = \\frac{w^\\top S s}{\\sqrt{(w^\\top S w)(s^\\top S s)}}
+
+    written out in components (Geng, Hansen & Li 2026, §2.1).
+
+    Parameters
+    ----------
+    d : int in [1, 6]
+        Dimension (bool rejected: ``True`` would hit the cache entry of
+        ``d = 1``).
+
+    Returns
+    -------
+    c : sympy.Expr
+        The cosine in components.
+    w, w_star : sympy.Matrix, shape (d, 1)
+        Column vectors of real symbols ``w1..wd`` and ``s1..sd``.
+    Sigma : sympy.Matrix, shape (d, d)
+        Symmetric matrix of real symbols ``S_ij`` (i ≤ j).
+
+    Raises
+    ------
+    ValueError
+        If *d* is not an integer in [1, 6].
+
+    Examples
+    --------
+    >>> c, w, ws, S = symbolic_cosine(1)
+    >>> c
+    S11*s1*w1/(Abs(S11)*Abs(s1)*Abs(w1))
+    >>> S
+    Matrix([[S11]])
     """
     if isinstance(d, (bool, np.bool_)) or not isinstance(d, (int, np.integer)) or not 1 <= d <= 6:
         raise ValueError(f"d must be an integer in [1, 6] for the component form; got {d!r}")
@@ -366,10 +554,68 @@ def _symbolic_cosine(d: int):
 
 
 def symbolic_gradient(d: int):
+    """Gradient ∂c/∂w_i of the component form :func:`symbolic_cosine`, by SymPy.
+
+    Independent of the chain-rule route of :func:`cosine_gradient` (Geng,
+    Hansen & Li 2026, Lemma C.1), which the tests compare it with.
+
+    Parameters
+    ----------
+    d : int in [1, 6]
+        Dimension.
+
+    Returns
+    -------
+    sympy.Matrix, shape (d, 1)
+        The gradient in the symbols of :func:`symbolic_cosine`.
+
+    Raises
+    ------
+    ValueError
+        If *d* is not an integer in [1, 6].
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> g = symbolic_gradient(2)
+    >>> g.shape
+    (2, 1)
+    >>> c, w, ws, S = symbolic_cosine(2)
+    >>> sp.simplify((g.T * w)[0])   # Euler: c is 0-homogeneous in w
+    0
+    """
     c, w, ws, S = symbolic_cosine(d)
     return sp.Matrix([sp.diff(c, x) for x in w])
 
 
 def symbolic_hessian(d: int):
+    """Hessian ∂²c/∂w_i∂w_j of the component form :func:`symbolic_cosine`, by SymPy.
+
+    Independent of the chain-rule route of :func:`cosine_hessian` (Geng,
+    Hansen & Li 2026, Lemma C.1, Eq. 9).
+
+    Parameters
+    ----------
+    d : int in [1, 6]
+        Dimension.
+
+    Returns
+    -------
+    sympy.Matrix, shape (d, d)
+        The symmetric Hessian in the symbols of :func:`symbolic_cosine`.
+
+    Raises
+    ------
+    ValueError
+        If *d* is not an integer in [1, 6].
+
+    Examples
+    --------
+    >>> H = symbolic_hessian(2)
+    >>> H == H.T
+    True
+    >>> symbolic_hessian(2).shape
+    (2, 2)
+    """
     c, w, ws, S = symbolic_cosine(d)
     return sp.hessian(c, list(w))
