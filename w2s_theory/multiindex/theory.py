@@ -148,6 +148,14 @@ del _f
 def limits(setting) -> dict:
     """All limits of this module at a :class:`~w2s_theory.multiindex.model.MultiIndexSetting`.
 
+    Sources: Moniri & Hassani (2025), Proposition 10 (teacher) and Theorem 11 (student);
+    the formulas are in the module docstring.
+
+    Parameters
+    ----------
+    setting : MultiIndexSetting
+        The model parameters.
+
     Returns
     -------
     dict with ``teacher_u1`` (Prop 10, easy), ``teacher_grad_u1`` (= rho_T^2, top right
@@ -159,6 +167,13 @@ def limits(setting) -> dict:
     ------
     ValueError
         If ``setting`` is not a MultiIndexSetting.
+
+    Examples
+    --------
+    >>> from w2s_theory.multiindex.model import MultiIndexSetting
+    >>> L = limits(MultiIndexSetting(activation="relu-centred"))
+    >>> {k: round(L[k], 6) for k in ("teacher_u1", "student_u1", "student_u2")}
+    {'teacher_u1': 0.388889, 'student_u1': 0.210586, 'student_u2': 0.75}
     """
     if not isinstance(setting, MultiIndexSetting):
         raise ValueError(f"setting must be a MultiIndexSetting; got {type(setting).__name__}")
