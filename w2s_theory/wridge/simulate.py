@@ -34,6 +34,29 @@ class WRidgeSimulation:
     ``teacher_*``: shape ``(len(lam_T),)``; ``student_*`` and ``gap_*``:
     ``(len(lam_T), len(lam_S), len(rho), len(omega))``.  ``gap`` = E_S - E_T within each
     trial (paired).  ``*_trials`` hold the per-trial values.
+
+    Parameters
+    ----------
+    d, n, m, trials : int
+        Dimension, teacher and student sample sizes, repetitions.
+    lam_T, lam_S, rho, omega : ndarray
+        The grids.
+    teacher_mean, teacher_se, student_mean, student_se, gap_mean, gap_se : ndarray
+        Means and standard errors over trials.
+    teacher_trials, student_trials : ndarray
+        Per-trial errors (leading axis: trial).
+
+    Returns
+    -------
+    WRidgeSimulation
+        Made by :func:`simulate_wridge`; a plain dataclass.
+
+    Examples
+    --------
+    >>> sim = simulate_wridge(20, 0.5, 2.0, [0.1, 1.0], [0.5], 0.5, 1.0, rho=[0.0, 0.9],
+    ...                       omega=[0.0, 1.0], trials=2)
+    >>> sim.n, sim.m, sim.student_mean.shape, sim.student_trials.shape
+    (40, 10, (2, 1, 2, 2), (2, 2, 1, 2, 2))
     """
 
     d: int
@@ -132,6 +155,28 @@ def simulate_wridge(d, phi, psi, lam_T, lam_S, sigma2, r2, rho, omega=0.0, trial
         1: the plain ridge student of §2.1, giving paired differences).
     trials : int ≥ 2;  seed : int or SeedSequence
         Trial i uses ``SeedSequence(seed).spawn(trials)[i]``.
+
+    Returns
+    -------
+    WRidgeSimulation
+        Means, standard errors and per-trial errors on the grid.
+
+    Raises
+    ------
+    ValueError
+        If an integer or a grid value is outside its range (the message names it).
+
+    Examples
+    --------
+    The mean student error approaches Moniri & Hassani (2025), Thm 8
+    (:func:`w2s_theory.wridge.theory.student_error`) as d grows:
+
+    >>> from w2s_theory.wridge.theory import student_error
+    >>> sim = simulate_wridge(200, 0.5, 2.0, 1.0, 0.5, 0.5, 1.0, rho=0.8, trials=8, seed=0)
+    >>> round(float(sim.student_mean[0, 0, 0, 0]), 3), round(float(sim.student_se[0, 0, 0, 0]), 3)
+    (0.99, 0.011)
+    >>> round(float(student_error(0.5, 2.0, 1.0, 0.5, 0.5, 1.0, 0.8)), 3)
+    0.991
     """
     d = _int("d", d, 2)
     trials = _int("trials", trials, 2)
@@ -164,6 +209,32 @@ def simulate_wridge_naive(d, phi, psi, lam_T, lam_S, sigma2, r2, rho, omega=0.0,
 
     Same draws as trial 0 of :func:`simulate_wridge` with the same seed, so the
     two agree to rounding error (tests the spectral-reuse algebra).  λ_S > 0.
+
+    Parameters
+    ----------
+    d, phi, psi, lam_T, sigma2, r2, rho, omega, seed
+        As in :func:`simulate_wridge`.
+    lam_S : float or 1-d array, > 0
+        Student penalties.
+
+    Returns
+    -------
+    ET : ndarray, shape (len(lam_T),)
+        Teacher test errors.
+    ES : ndarray, shape (len(lam_T), len(lam_S), len(rho), len(omega))
+        Student test errors.
+
+    Raises
+    ------
+    ValueError
+        If a grid value is outside its range.
+
+    Examples
+    --------
+    >>> ET, ES = simulate_wridge_naive(20, 0.5, 2.0, [0.1, 1.0], 0.5, 0.5, 1.0, rho=0.9, seed=2)
+    >>> sim = simulate_wridge(20, 0.5, 2.0, [0.1, 1.0], 0.5, 0.5, 1.0, rho=0.9, trials=2, seed=2)
+    >>> bool(np.allclose(ET, sim.teacher_trials[0])), bool(np.allclose(ES, sim.student_trials[0]))
+    (True, True)
     """
     lam_T = _grid("lam_T", lam_T, low_closed=True)
     lam_S = _grid("lam_S", lam_S)
