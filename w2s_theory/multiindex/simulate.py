@@ -134,7 +134,35 @@ def _forward(W, a, X, act):
 
 def one_run(setting: MultiIndexSetting, d: int, rng: np.random.Generator, *,
             step: str = "fixed", student: bool = True) -> dict:
-    """One draw of the teacher/student pipeline at dimension d; returns the metrics."""
+    """One draw of the teacher/student pipeline at dimension d; returns the metrics.
+
+    Model of Moniri & Hassani (2025), §3 (see :mod:`~w2s_theory.multiindex.model`);
+    :func:`simulate` repeats it with independent seeds.
+
+    Parameters
+    ----------
+    setting : MultiIndexSetting
+    d : int
+        Input dimension.
+    rng : numpy.random.Generator
+        Source of all randomness of this draw.
+    step : {"fixed", "large"}
+        As in :func:`simulate`.
+    student : bool
+        Also run the student.
+
+    Returns
+    -------
+    dict of str to float
+        The metrics listed in the module docstring.
+
+    Examples
+    --------
+    >>> out = one_run(MultiIndexSetting(activation="relu-centred"), 8, np.random.default_rng(0),
+    ...               student=False)
+    >>> sorted(out)
+    ['teacher_grad_u1', 'teacher_grad_u2', 'teacher_opnorm_u1', 'teacher_opnorm_u2', 'teacher_u1', 'teacher_u2']
+    """
     s1, s2, act, dact = setting.numpy_functions
     N = max(1, round(setting.alpha * d))
     n = max(1, round(d / setting.psi_T))

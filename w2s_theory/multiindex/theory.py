@@ -77,7 +77,31 @@ P = {
 
 
 def spike_overlap_expr(t2, a):
-    """BGN right-singular-vector overlap of N(0,1/d) N x d noise + t b v^T (t2 = t^2)."""
+    """BGN right-singular-vector overlap of N(0,1/d) N x d noise + t b v^T (t2 = t^2).
+
+    Squared overlap ⟨v̂, v⟩² → 1 − (α + t²)/(t²(t² + 1)) above the threshold
+    t⁴ > α, and 0 below (α = N/d), by Benaych-Georges & Nadakuditi (2012),
+    "The singular values and vectors of low rank perturbations of large
+    rectangular random matrices", rectangular spiked model.
+
+    Parameters
+    ----------
+    t2 : sympy.Expr
+        Squared spike strength t² ≥ 0.
+    a : sympy.Expr
+        Aspect ratio α = N/d > 0.
+
+    Returns
+    -------
+    sympy.Piecewise
+
+    Examples
+    --------
+    >>> spike_overlap_expr(sp.Integer(2), sp.Integer(1))    # 1 − 3/6
+    1/2
+    >>> spike_overlap_expr(sp.Rational(1, 2), sp.Integer(1))   # below threshold
+    0
+    """
     return sp.Piecewise((1 - (a + t2) / (t2 * (t2 + 1)), t2**2 > a), (0, True))
 
 
