@@ -82,6 +82,27 @@ def as_rng(seed, name: str = "seed"):
     *seed*: a non-negative int, a sequence of them, a ``SeedSequence`` or a
     ``Generator`` (the shared :func:`w2s_theory._numeric.rng_from`; an int
     gives the same stream as ``numpy.random.default_rng(seed)``).
+
+    Parameters
+    ----------
+    seed : int >= 0, sequence of them, SeedSequence or Generator
+        Randomness.
+    name : str, optional
+        Argument name used in error messages.
+
+    Returns
+    -------
+    numpy.random.Generator
+
+    Raises
+    ------
+    ValueError
+        If seed is not one of the accepted kinds.
+
+    Examples
+    --------
+    >>> bool(as_rng(5).random() == np.random.default_rng(5).random())
+    True
     """
     return rng_from(seed, name)
 

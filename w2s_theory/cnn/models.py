@@ -120,6 +120,31 @@ def linear_cnn_summary(w, model: PatchModel):
     raises ValueError if ``s = 0`` (then the output has atoms and the error
     depends on how ties are broken) and FloatingPointError if a value exceeds
     float64 (:func:`linear_cnn_error` rescales ``w`` first and does not).
+
+    Parameters
+    ----------
+    w : array_like, shape (d,)
+        Finite real filter with ``w[3:] ≠ 0``.
+    model : PatchModel
+
+    Returns
+    -------
+    (a_mu, a_plus, a_minus, s) : tuple of float
+
+    Raises
+    ------
+    ValueError
+        If w is invalid or ``w[3:] = 0``, or model is not a PatchModel.
+    FloatingPointError
+        If a summary overflows float64.
+
+    Examples
+    --------
+    >>> from w2s_theory.cnn.data import PatchModel
+    >>> model = PatchModel(d=6, mu_norm=2.0, nu_norm=1.0, sigma_p=0.5,
+    ...                    p_easy=0.5, p_hard=0.2, p_both=0.3)
+    >>> linear_cnn_summary([1.0, 0.5, -0.5, 3.0, 4.0, 0.0], model)
+    (2.0, 0.5, -0.5, 2.5)
     """
     model = _check_model(model)
     w = _check_weights("w", w, (model.d,))
@@ -311,7 +336,23 @@ def linear_cnn_output(w, data) -> np.ndarray:
 
 
 def logistic_loss(z):
-    """``log(1 + e^{−z})``, overflow-free."""
+    """``log(1 + e^{−z})``, overflow-free.
+
+    Parameters
+    ----------
+    z : array_like
+        Margins.
+
+    Returns
+    -------
+    ndarray
+        The logistic loss, same shape as z.
+
+    Examples
+    --------
+    >>> logistic_loss([0.0, 1000.0, -1000.0]).round(12)
+    array([6.93147181e-01, 0.00000000e+00, 1.00000000e+03])
+    """
     return np.logaddexp(0.0, -np.asarray(z, dtype=float))
 
 

@@ -67,7 +67,37 @@ def _is_mp_input(*xs) -> bool:
 
 
 def as_real_array(x, name: str, ndim=None) -> np.ndarray:
-    """``x`` as a finite float64 array; ValueError naming *name* otherwise."""
+    """``x`` as a finite float64 array; ValueError naming *name* otherwise.
+
+    Parameters
+    ----------
+    x : array_like
+        Real numbers (bool, complex, strings and objects are rejected).
+    name : str
+        Argument name used in error messages.
+    ndim : int or tuple of int, optional
+        Allowed number(s) of dimensions.
+
+    Returns
+    -------
+    ndarray of float64
+        Non-empty and finite.
+
+    Raises
+    ------
+    ValueError
+        If x is None, bool, complex, non-numeric, empty, non-finite or of
+        another dimension.
+
+    Examples
+    --------
+    >>> as_real_array([1, 2], "w")
+    array([1., 2.])
+    >>> as_real_array([1.0, float("nan")], "w")
+    Traceback (most recent call last):
+    ...
+    ValueError: w must have finite entries in (-inf, inf); got NaN or inf
+    """
     if x is None:
         raise ValueError(f"{name} is required (got None)")
     if isinstance(x, (bool, np.bool_)):
@@ -96,6 +126,34 @@ def check_sigma(Sigma, d: int) -> np.ndarray:
     """Validate a covariance: shape (d, d), symmetric, positive definite, well conditioned.
 
     ``None`` means the identity.
+
+    Parameters
+    ----------
+    Sigma : array_like, shape (d, d), or None
+        Covariance.
+    d : int
+        Expected dimension.
+
+    Returns
+    -------
+    ndarray, shape (d, d)
+        The symmetrised covariance.
+
+    Raises
+    ------
+    ValueError
+        If Σ has another shape, is not symmetric, not positive definite, or
+        its condition number exceeds :data:`MAX_CONDITION`.
+
+    Examples
+    --------
+    >>> check_sigma(None, 2)
+    array([[1., 0.],
+           [0., 1.]])
+    >>> check_sigma([[1.0, 0.0], [0.0, 0.0]], 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: Sigma must be positive definite with condition number <= 1e+12; ...
     """
     if Sigma is None:
         return np.eye(d)
@@ -115,7 +173,40 @@ def check_sigma(Sigma, d: int) -> np.ndarray:
 
 
 def check_pair(w, w_star, Sigma=None, *, batch=True):
-    """Validate ``w`` (shape (d,) or (..., d) when *batch*), ``w_star`` (d,) and Σ."""
+    """Validate ``w`` (shape (d,) or (..., d) when *batch*), ``w_star`` (d,) and Σ.
+
+    Parameters
+    ----------
+    w : array_like, shape (d,) or (..., d)
+        Nonzero classifier(s).
+    w_star : array_like, shape (d,)
+        Nonzero ground truth.
+    Sigma : array_like, shape (d, d), optional
+        Covariance (see :func:`check_sigma`); default identity.
+    batch : bool, optional
+        Allow a batch of w (default True).
+
+    Returns
+    -------
+    (W, w_star, Sigma) : ndarrays
+        Validated float64 copies (Σ = I when None).
+
+    Raises
+    ------
+    ValueError
+        On a zero, non-finite or mismatched vector or an invalid Σ.
+
+    Examples
+    --------
+    >>> W, ws, S = check_pair([[1.0, 0.0]], [0.0, 2.0])
+    >>> W.shape, ws, S
+    ((1, 2), array([0., 2.]), array([[1., 0.],
+           [0., 1.]]))
+    >>> check_pair([0.0, 0.0], [1.0, 0.0])
+    Traceback (most recent call last):
+    ...
+    ValueError: w must be nonzero (‖w‖_Σ > 0); got the zero vector
+    """
     W = as_real_array(w, "w", ndim=None if batch else 1)
     if W.ndim == 0:
         raise ValueError(f"w must be a vector of shape (d,){' or (..., d)' if batch else ''}; got a scalar")
@@ -152,6 +243,19 @@ def gram(w, w_star, Sigma=None):
     row scales of w: c depends only on the normalised vectors (0-homogeneity in
     w and in w*), ∇c scales as 1/scale and ∇²c as 1/scale², so no intermediate
     under- or overflows for any finite nonzero input.
+
+    Parameters
+    ----------
+    w, w_star, Sigma
+        As in :func:`cosine`.
+
+    Examples
+    --------
+    >>> p_, q_, r_, (W, ws, S, scale) = gram([2.0, 0.0], [1.0, 1.0])
+    >>> float(p_), float(q_), r_, float(scale)
+    (1.0, 1.0, 2.0, 2.0)
+    >>> float(p_ / np.sqrt(q_ * r_))    # the cosine
+    0.7071067811865475
     """
     W0, ws0, S = check_pair(w, w_star, Sigma)
     W, ws, scale = _scaled(W0, ws0)
@@ -164,7 +268,31 @@ MIN_DPS = 5
 
 
 def check_dps(dps) -> int:
-    """``dps`` as an int >= :data:`MIN_DPS`; ValueError naming it otherwise (bool rejected)."""
+    """``dps`` as an int >= :data:`MIN_DPS`; ValueError naming it otherwise (bool rejected).
+
+    Parameters
+    ----------
+    dps : int >= 5
+        Decimal digits for mpmath.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ValueError
+        If dps is not an integer >= 5.
+
+    Examples
+    --------
+    >>> check_dps(30)
+    30
+    >>> check_dps(True)
+    Traceback (most recent call last):
+    ...
+    ValueError: dps must be an integer >= 5 (decimal digits for mpmath); got True
+    """
     if isinstance(dps, (bool, np.bool_)) or not isinstance(dps, (int, np.integer)) or dps < MIN_DPS:
         raise ValueError(f"dps must be an integer >= {MIN_DPS} (decimal digits for mpmath); got {dps!r}")
     return int(dps)
@@ -177,6 +305,28 @@ def pow2_scale(x, axis=-1):
     x gives bit-identical results on the scaled input (times ``2**(k e)``)
     whenever the unscaled one neither under- nor overflows, and stays in range
     when it would.
+
+    Parameters
+    ----------
+    x : array_like
+        Real numbers.
+    axis : int, optional
+        Axis along which the maximum is taken; default −1.
+
+    Returns
+    -------
+    (ndarray, int or ndarray)
+        The scaled array (max abs in [0.5, 1) per row) and the exponents.
+
+    Examples
+    --------
+    >>> x, e = pow2_scale([3.0, -1.0])
+    >>> x, int(e)
+    (array([ 0.75, -0.25]), 2)
+    >>> x, e = pow2_scale([[1e-300, 0.0], [8.0, 1.0]])
+    >>> x.round(6), e.tolist()
+    (array([[0.669693, 0.      ],
+           [0.5     , 0.0625  ]]), [-996, 4])
     """
     x = np.asarray(x, dtype=float)
     e = np.frexp(np.max(np.abs(x), axis=axis))[1]

@@ -186,7 +186,31 @@ TOL_MAX = 1e-2
 
 
 def check_tol(tol) -> float:
-    """Validate the sum-to-1 tolerance ``tol``: a finite real in ``(0, TOL_MAX]``."""
+    """Validate the sum-to-1 tolerance ``tol``: a finite real in ``(0, TOL_MAX]``.
+
+    Parameters
+    ----------
+    tol : float
+        Tolerance in (0, 1e-2].
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If tol is not a finite real number in (0, 1e-2] (bool rejected).
+
+    Examples
+    --------
+    >>> check_tol(1e-6)
+    1e-06
+    >>> check_tol(0.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: tol must be a finite real number in (0, 0.01]; got 0.5
+    """
     if (isinstance(tol, (bool, np.bool_)) or not isinstance(tol, (numbers.Real, np.floating,
                                                                   np.integer))
             or not (math.isfinite(tol) and 0 < tol <= TOL_MAX)):
