@@ -141,6 +141,26 @@ def params_to_case(theta, d, max_log_eig=4.0):
 
     A diagonal Σ loses no generality: c, ∇c, ∇²c, ‖·‖_Σ and λmax are all
     equivariant under w ↦ Qw, w* ↦ Qw*, Σ ↦ QΣQᵀ for orthogonal Q (tested).
+
+    Parameters
+    ----------
+    theta : ndarray, shape (3d,)
+        Unconstrained parameters.
+    d : int
+        Dimension.
+    max_log_eig : float, optional
+        Bound on the absolute log-eigenvalues of Σ; default 4.
+
+    Returns
+    -------
+    (w, w_star, Sigma) : ndarrays of shapes (d,), (d,), (d, d)
+
+    Examples
+    --------
+    >>> w, ws, S = params_to_case(np.zeros(6), 2)
+    >>> w, ws, S
+    (array([0., 0.]), array([0., 0.]), array([[1., 0.],
+           [0., 1.]]))
     """
     w, ws = theta[:d], theta[d:2 * d]
     ell = max_log_eig * np.tanh(theta[2 * d:3 * d])
@@ -148,6 +168,22 @@ def params_to_case(theta, d, max_log_eig=4.0):
 
 
 def n_params(d):
+    """Length 3d of the parameter vector of :func:`params_to_case`.
+
+    Parameters
+    ----------
+    d : int
+        Dimension.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> n_params(4)
+    12
+    """
     return 3 * d
 
 
@@ -162,7 +198,31 @@ def _safe(f):
 
 
 def hessian_ratio(w, ws, S, norm="euclid"):
-    """‖∇²c‖ / bound: Euclidean (λmax form) or Σ-geometry (‖Σ^{-1/2}HΣ^{-1/2}‖·a²·√3/2)."""
+    """‖∇²c‖ / bound: Euclidean (λmax form) or Σ-geometry (‖Σ^{-1/2}HΣ^{-1/2}‖·a²·√3/2).
+
+    A ratio above 1 would refute Lemma C.3 of Geng, Hansen & Li (2026).
+
+    Parameters
+    ----------
+    w, ws, S : ndarray
+        Classifier, ground truth and covariance (as in :func:`hessian_bound`).
+    norm : {"euclid", "sigma"}, optional
+        Which form of the bound; default "euclid" (any other value gives the
+        Σ-geometry form).
+
+    Returns
+    -------
+    float
+        The ratio, ≤ 1 when the bound holds.
+
+    Examples
+    --------
+    >>> w, ws = np.array([1.0, 0.0]), np.array([1.0, np.sqrt(2.0)])   # c = 1/√3: tight
+    >>> round(float(hessian_ratio(w, ws, np.eye(2))), 12)
+    1.0
+    >>> round(float(hessian_ratio(w, ws, np.diag([1.0, 5.0]), norm="sigma")), 6)
+    0.966539
+    """
     H = cosine_hessian(w, ws, S)
     if norm == "euclid":
         return np.max(np.abs(np.linalg.eigvalsh(H))) / hessian_bound(w, ws, S)
@@ -173,7 +233,28 @@ def hessian_ratio(w, ws, S, norm="euclid"):
 
 
 def gradient_ratio(w, ws, S):
-    """‖∇c‖ / (√λmax √(1−c²)/a)."""
+    """‖∇c‖ / (√λmax √(1−c²)/a).
+
+    A ratio above 1 would refute the gradient bound (Geng, Hansen & Li 2026,
+    Lemma C.4).
+
+    Parameters
+    ----------
+    w, ws, S : ndarray
+        Classifier, ground truth and covariance.
+
+    Returns
+    -------
+    float
+        The ratio (0 when the bound is 0, i.e. w ∥ w*).
+
+    Examples
+    --------
+    >>> round(float(gradient_ratio(np.array([1.0, 0.0]), np.array([1.0, 1.0]), np.eye(2))), 12)
+    1.0
+    >>> round(float(gradient_ratio(np.array([1.0, 0.0]), np.array([1.0, 1.0]), np.diag([1.0, 4.0]))), 6)
+    1.0
+    """
     g = cosine_gradient(w, ws, S)
     b = gradient_bound(w, ws, S)
     return np.linalg.norm(g) / b if b > 0 else 0.0
@@ -182,7 +263,31 @@ def gradient_ratio(w, ws, S):
 def adversarial_max(ratio, d, rng, restarts=4, maxiter=200):
     """Maximise ``ratio(w, w*, Σ)`` over (w, w*, Σ) with L-BFGS from random starts.
 
-    Returns ``(best_ratio, n_evaluations)``.
+    Parameters
+    ----------
+    ratio : callable
+        ``ratio(w, w_star, Sigma) -> float``, e.g. :func:`hessian_ratio`.
+    d : int
+        Dimension.
+    rng : numpy.random.Generator
+        Source of the starting points.
+    restarts : int, optional
+        Number of random starts; default 4.
+    maxiter : int, optional
+        L-BFGS iterations per start; default 200.
+
+    Returns
+    -------
+    (best_ratio, n_evaluations) : (float, int)
+
+    Examples
+    --------
+    The Hessian bound is tight (sup of the ratio = 1) and never exceeded:
+
+    >>> best, nev = adversarial_max(hessian_ratio, 2, np.random.default_rng(0), restarts=2,
+    ...                             maxiter=50)
+    >>> bool(best <= 1 + 1e-9), round(float(best), 3)
+    (True, 1.0)
     """
     f = _safe(lambda th: -ratio(*params_to_case(th, d)))
     best, nev = -np.inf, 0

@@ -36,7 +36,41 @@ def _xi(X, w, t, g, beta):
 
 
 def xi_moments(w, t, w_star, beta=1.0, *, n=1_000_000, seed=0):
-    """Monte Carlo (σ, ρ₃/σ³) of ξ = −⟨∇c(w), ∇ℓ(w; x, sign⟨t,x⟩)⟩ for x ~ N(0, I); mean from theory."""
+    """Monte Carlo (σ, ρ₃/σ³) of ξ = −⟨∇c(w), ∇ℓ(w; x, sign⟨t,x⟩)⟩ for x ~ N(0, I); mean from theory.
+
+    ξ is the per-sample first-order change of the cosine of one SGD step; its
+    mean is the population rate ċ (:func:`~w2s_theory.cosine.sft.cosine_rate`,
+    Geng, Hansen & Li 2026, §2.3).  ρ₃/σ³ enters the Berry–Esseen bound on the
+    CLT probability :func:`predicted_probability`.
+
+    Parameters
+    ----------
+    w, t, w_star : array_like, shape (d,)
+        Student, teacher and ground truth, nonzero.
+    beta : float in (0, inf), optional
+        Inverse temperature; default 1.
+    n : int, optional
+        Monte Carlo samples (rounded down to multiples of 200 000; at least one block).
+    seed : int, optional
+        Seed.
+
+    Returns
+    -------
+    (sigma, skew, rate) : (float, float, float)
+        Standard deviation of ξ about the rate, the normalised third absolute
+        moment ρ₃/σ³, and the rate ċ.
+
+    Raises
+    ------
+    ValueError
+        On invalid w, w_star or beta.
+
+    Examples
+    --------
+    >>> sigma, skew, rate = xi_moments([1.0, 0.0], [1.0, 1.0], [0.0, 1.0], n=200_000)
+    >>> round(rate, 6), round(sigma, 2), round(skew, 1)
+    (0.282095, 0.4, 2.1)
+    """
     b = _check_beta(beta)
     W, ws, _ = check_pair(w, w_star, None, batch=False)
     g = cosine_gradient(W, ws)
@@ -49,14 +83,69 @@ def xi_moments(w, t, w_star, beta=1.0, *, n=1_000_000, seed=0):
 
 
 def predicted_probability(rate, sigma, batch):
-    """Φ(√B ċ/σ): CLT probability that one small SGD step increases c."""
+    """Φ(√B ċ/σ): CLT probability that one small SGD step increases c.
+
+    Parameters
+    ----------
+    rate : float
+        Population rate ċ.
+    sigma : float > 0
+        Standard deviation of the per-sample change ξ.
+    batch : int >= 1
+        Batch size B.
+
+    Returns
+    -------
+    float
+        Probability in [0, 1].
+
+    Examples
+    --------
+    >>> predicted_probability(0.0, 1.0, 16)
+    0.5
+    >>> round(predicted_probability(0.1, 1.0, 100), 6)     # Φ(1)
+    0.841345
+    """
     return float(stats.norm.cdf(math.sqrt(batch) * rate / sigma))
 
 
 def simulate_one_step(w, t, w_star, eta, batch, trials, beta=1.0, *, seed=0, chunk=100):
     """Fraction of ``trials`` independent SGD steps w − ηĝ (batch *batch*, x ~ N(0, I)) with c increased.
 
-    Returns (fraction, standard error from 20 seeded blocks).
+    Parameters
+    ----------
+    w, t, w_star : array_like, shape (d,)
+        Student, teacher and ground truth, nonzero.
+    eta : float > 0
+        Step size.
+    batch : int >= 1
+        Batch size.
+    trials : int >= 20
+        Number of independent steps (split into 20 seeded blocks).
+    beta : float in (0, inf), optional
+        Inverse temperature; default 1.
+    seed : int, optional
+        Root seed.
+    chunk : int, optional
+        Steps vectorised at once.
+
+    Returns
+    -------
+    (fraction, se) : (float, float)
+        Fraction of steps that increased c, and its standard error from 20
+        seeded blocks.
+
+    Raises
+    ------
+    ValueError
+        On invalid w, w_star or beta.
+
+    Examples
+    --------
+    >>> frac, se = simulate_one_step([1.0, 0.0], [1.0, 1.0], [0.0, 1.0], eta=0.01, batch=8,
+    ...                              trials=200)
+    >>> round(frac, 3), round(se, 4)
+    (0.995, 0.005)
     """
     b = _check_beta(beta)
     W, ws, _ = check_pair(w, w_star, None, batch=False)
