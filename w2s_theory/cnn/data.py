@@ -82,6 +82,27 @@ def as_rng(seed, name: str = "seed"):
     *seed*: a non-negative int, a sequence of them, a ``SeedSequence`` or a
     ``Generator`` (the shared :func:`w2s_theory._numeric.rng_from`; an int
     gives the same stream as ``numpy.random.default_rng(seed)``).
+
+    Parameters
+    ----------
+    seed : int >= 0, sequence of them, SeedSequence or Generator
+        Randomness.
+    name : str, optional
+        Argument name used in error messages.
+
+    Returns
+    -------
+    numpy.random.Generator
+
+    Raises
+    ------
+    ValueError
+        If seed is not one of the accepted kinds.
+
+    Examples
+    --------
+    >>> bool(as_rng(5).random() == np.random.default_rng(5).random())
+    True
     """
     return rng_from(seed, name)
 
@@ -104,6 +125,31 @@ class PatchModel:
         Probabilities of the three data types (``p_e, p_h, p_b``).
     label_noise : float in [0, 1/2)
         Probability that an observed label is flipped.
+
+    Returns
+    -------
+    PatchModel
+        A frozen, validated model; :meth:`sample` draws a :class:`PatchSample`.
+        Data model of Oh, Song & Yun (2025) as set out in ``docs/theory/cnn.rst``.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range (the message names it) or the three
+        probabilities do not sum to 1.
+
+    Examples
+    --------
+    >>> model = PatchModel(d=6, mu_norm=2.0, nu_norm=1.0, sigma_p=0.5,
+    ...                    p_easy=0.5, p_hard=0.2, p_both=0.3)
+    >>> model.probs
+    array([0.5, 0.2, 0.3])
+    >>> round(model.snr_quantity(100), 6)      # n p_b² ‖ν‖⁴ / (σ_p⁴ d)
+    24.0
+    >>> PatchModel(d=6, mu_norm=2.0, nu_norm=1.0, sigma_p=0.5, p_easy=0.5, p_hard=0.2, p_both=0.2)
+    Traceback (most recent call last):
+    ...
+    ValueError: p_easy + p_hard + p_both must equal 1; got 0.8999...9
     """
 
     d: int
@@ -171,7 +217,31 @@ class PatchModel:
 
 @dataclasses.dataclass(frozen=True)
 class PatchSample:
-    """A drawn data set.
+    """A drawn data set (made by :meth:`PatchModel.sample`).
+
+    Parameters
+    ----------
+    y, y_obs, kind, eps, coef, noise
+        The attributes below, as arrays.
+
+    Returns
+    -------
+    PatchSample
+        With properties ``n`` (samples), ``d`` (patch dimension) and ``patches``
+        (the full ``(n, 3, d)`` input).
+
+    Examples
+    --------
+    >>> model = PatchModel(d=6, mu_norm=2.0, nu_norm=1.0, sigma_p=0.5,
+    ...                    p_easy=0.5, p_hard=0.2, p_both=0.3)
+    >>> data = model.sample(4, seed=0)
+    >>> data.n, data.d, data.patches.shape
+    (4, 6, (4, 3, 6))
+    >>> data.y, data.kind
+    (array([ 1,  1,  1, -1]), array([0, 0, 2, 2]))
+    >>> data.coef[0]          # patches 1 and 2 on e₀, e₁, e₂
+    array([[2., 0., 0.],
+           [0., 0., 0.]])
 
     Attributes
     ----------

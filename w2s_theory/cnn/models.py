@@ -142,6 +142,31 @@ def linear_cnn_summary(w, model: PatchModel):
     raises ValueError if ``s = 0`` (then the output has atoms and the error
     depends on how ties are broken) and FloatingPointError if a value exceeds
     float64 (:func:`linear_cnn_error` rescales ``w`` first and does not).
+
+    Parameters
+    ----------
+    w : array_like, shape (d,)
+        Finite real filter with ``w[3:] ≠ 0``.
+    model : PatchModel
+
+    Returns
+    -------
+    (a_mu, a_plus, a_minus, s) : tuple of float
+
+    Raises
+    ------
+    ValueError
+        If w is invalid or ``w[3:] = 0``, or model is not a PatchModel.
+    FloatingPointError
+        If a summary overflows float64.
+
+    Examples
+    --------
+    >>> from w2s_theory.cnn.data import PatchModel
+    >>> model = PatchModel(d=6, mu_norm=2.0, nu_norm=1.0, sigma_p=0.5,
+    ...                    p_easy=0.5, p_hard=0.2, p_both=0.3)
+    >>> linear_cnn_summary([1.0, 0.5, -0.5, 3.0, 4.0, 0.0], model)
+    (2.0, 0.5, -0.5, 2.5)
     """
     model = _check_model(model)
     w = _check_weights("w", w, (model.d,))
@@ -185,6 +210,25 @@ def linear_cnn_error(w, model: PatchModel, kind: str = "all") -> float:
     -------
     float, in [0, 1].  The error against the *observed* labels is
     ``η + (1 − 2η)·err`` for label noise ``η``.
+
+    Raises
+    ------
+    ValueError
+        If w has the wrong shape, is not finite, or ``w[3:] = 0``; if model is
+        not a PatchModel or kind is unknown.
+
+    Examples
+    --------
+    >>> from w2s_theory.cnn.data import PatchModel
+    >>> model = PatchModel(d=6, mu_norm=2.0, nu_norm=1.0, sigma_p=0.5,
+    ...                    p_easy=0.5, p_hard=0.2, p_both=0.3)
+    >>> w = np.array([1.0, 0.0, 0.0, 1.0, 0.0, 0.0])   # a_μ = 2, s = 0.5
+    >>> round(linear_cnn_error(w, model, "easy"), 12)   # Φ(−4)
+    3.1671242e-05
+    >>> linear_cnn_error(w, model, "hard")
+    0.5
+    >>> round(linear_cnn_error(w, model), 12)           # mixture
+    0.100025336993
     """
     model = _check_model(model)
     w = _check_weights("w", w, (model.d,))
@@ -283,8 +327,30 @@ def _check_linear_w(w, S):
 def linear_cnn_output(w, data) -> np.ndarray:
     """``f(w, X) = Σ_p ⟨w, x⁽ᵖ⁾⟩`` for a PatchSample or an ``(n, P, d)`` array.
 
-    *w*: finite real ``(d,)`` array; *data*: PatchSample or finite real
-    ``(n, P, d)`` array.
+    Weak model of Oh, Song & Yun (2025) (see module docstring).
+
+    Parameters
+    ----------
+    w : array_like, shape (d,)
+        Finite real filter.
+    data : PatchSample or array_like, shape (n, P, d)
+        Finite real inputs.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        The outputs ``f(w, X_i)``.
+
+    Raises
+    ------
+    ValueError
+        If w or data is not finite and real, or the shapes disagree.
+
+    Examples
+    --------
+    >>> X = np.array([[[1.0, 0.0], [0.0, 2.0]], [[-1.0, 1.0], [0.5, 0.5]]])
+    >>> linear_cnn_output([1.0, 1.0], X)
+    array([3., 1.])
     """
     S = _summed_patches(data)
     w = _check_linear_w(w, S)
@@ -292,7 +358,23 @@ def linear_cnn_output(w, data) -> np.ndarray:
 
 
 def logistic_loss(z):
-    """``log(1 + e^{−z})``, overflow-free."""
+    """``log(1 + e^{−z})``, overflow-free.
+
+    Parameters
+    ----------
+    z : array_like
+        Margins.
+
+    Returns
+    -------
+    ndarray
+        The logistic loss, same shape as z.
+
+    Examples
+    --------
+    >>> logistic_loss([0.0, 1000.0, -1000.0]).round(12)
+    array([6.93147181e-01, 0.00000000e+00, 1.00000000e+03])
+    """
     return np.logaddexp(0.0, -np.asarray(z, dtype=float))
 
 
@@ -300,6 +382,36 @@ def linear_cnn_loss_grad(w, data, labels):
     """Mean logistic loss of the linear CNN and its gradient in ``w``.
 
     ``∇L = −(1/n) Σ_i y_i σ(−y_i f_i) Σ_p x_i⁽ᵖ⁾`` with σ the logistic sigmoid.
+
+    Parameters
+    ----------
+    w : array_like, shape (d,)
+        Finite real filter.
+    data : PatchSample or array_like, shape (n, P, d)
+        Finite real inputs.
+    labels : array_like, shape (n,)
+        Labels in {−1, +1}.
+
+    Returns
+    -------
+    loss : float
+        ``(1/n) Σ_i log(1 + exp(−y_i f_i))``.
+    grad : ndarray, shape (d,)
+        ``∇L`` in w.
+
+    Raises
+    ------
+    ValueError
+        If an input is not finite, shapes disagree, or a label is not ±1.
+
+    Examples
+    --------
+    At w = 0 the loss is log 2:
+
+    >>> X = np.array([[[1.0, 0.0], [0.0, 2.0]], [[-1.0, 1.0], [0.5, 0.5]]])
+    >>> loss, grad = linear_cnn_loss_grad([0.0, 0.0], X, [1, -1])
+    >>> round(loss, 12), grad
+    (0.69314718056, array([-0.375, -0.125]))
     """
     S = _summed_patches(data)
     w = _check_linear_w(w, S)
@@ -320,6 +432,28 @@ def train_linear_cnn(data, labels, steps: int, lr: float) -> np.ndarray:
     lr : float in (0, inf)
         For stability keep ``lr < 8 n / ‖S‖²`` with ``S`` the ``(n, d)``
         matrix of summed patches (the logistic loss is ``‖S‖²/(4n)``-smooth).
+
+    Returns
+    -------
+    ndarray, shape (d,)
+        The teacher's filter after *steps* updates.
+
+    Raises
+    ------
+    ValueError
+        If steps < 0, lr is not in (0, inf), or data/labels are invalid.
+
+    Examples
+    --------
+    >>> from w2s_theory.cnn.data import PatchModel
+    >>> model = PatchModel(d=6, mu_norm=2.0, nu_norm=1.0, sigma_p=0.5,
+    ...                    p_easy=0.5, p_hard=0.2, p_both=0.3)
+    >>> data = model.sample(20, seed=0)
+    >>> w = train_linear_cnn(data, data.y_obs, steps=50, lr=0.1)
+    >>> w.round(3)
+    array([ 1.266,  0.085, -0.088,  0.064,  0.048,  0.041])
+    >>> round(linear_cnn_error(w, model), 4)
+    0.1
     """
     steps = _check_int("steps", steps, 0)
     lr = _check_real("lr", lr, 0.0, math.inf, False, False)
@@ -339,7 +473,38 @@ def train_linear_cnn(data, labels, steps: int, lr: float) -> np.ndarray:
 def init_relu_cnn(m: int, d: int, sigma0: float, seed) -> np.ndarray:
     """Gaussian initialisation ``w_{j,r} ~ N(0, σ₀² I_d)``, shape ``(2, m, d)``.
 
-    *seed*: non-negative int, sequence of them, SeedSequence or Generator.
+    Initialisation of the two-layer CNN of Cao et al. (2022) / Kou et al. (2023).
+
+    Parameters
+    ----------
+    m : int >= 1
+        Filters per output sign.
+    d : int >= 1
+        Patch dimension.
+    sigma0 : float in (0, inf)
+        Initialisation scale σ₀.
+    seed : int >= 0, sequence of them, SeedSequence or Generator
+        Randomness.
+
+    Returns
+    -------
+    ndarray, shape (2, m, d)
+        ``W[0]`` the filters of F₊₁, ``W[1]`` those of F₋₁.
+
+    Raises
+    ------
+    ValueError
+        If m or d is not a positive integer, sigma0 is not in (0, inf), or the
+        seed is invalid.
+
+    Examples
+    --------
+    >>> W0 = init_relu_cnn(m=2, d=3, sigma0=0.1, seed=0)
+    >>> W0.shape
+    (2, 2, 3)
+    >>> W0[0].round(4)
+    array([[ 0.0126, -0.0132,  0.064 ],
+           [ 0.0105, -0.0536,  0.0362]])
     """
     m = _check_int("m", m, 1)
     d = _check_int("d", d, 1)
@@ -354,8 +519,32 @@ def _filter_signs(m):
 def relu_cnn_output(W, data) -> np.ndarray:
     """``f(W, X) = F₊₁ − F₋₁``, ``F_j = (1/m) Σ_r Σ_p ReLU(⟨w_{j,r}, x⁽ᵖ⁾⟩)``.
 
-    *data*: a PatchSample (uses the patch structure, no ``(n, 3, d)`` array is
-    built) or an ``(n, P, d)`` array.  *W*: shape ``(2, m, d)``.
+    Strong model of Oh, Song & Yun (2025) (two-layer CNN of Cao et al. 2022).
+
+    Parameters
+    ----------
+    W : array_like, shape (2, m, d)
+        Finite real filters.
+    data : PatchSample or array_like, shape (n, P, d)
+        A PatchSample uses the patch structure (no ``(n, 3, d)`` array is
+        built).
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        The outputs ``f(W, X_i)``.
+
+    Raises
+    ------
+    ValueError
+        If W or data is not finite and real, or the shapes disagree.
+
+    Examples
+    --------
+    >>> W = np.array([[[1.0, 0.0]], [[0.0, 1.0]]])          # m = 1
+    >>> X = np.array([[[1.0, 0.0], [0.0, 2.0]], [[-1.0, 1.0], [0.5, 0.5]]])
+    >>> relu_cnn_output(W, X)                                # (1 − 2), (0.5 − 1.5)
+    array([-1., -1.])
     """
     W = _real_array("W", W, "an array of shape (2, m, d)")
     if W.ndim != 3 or W.shape[0] != 2 or 0 in W.shape:
@@ -379,7 +568,40 @@ def relu_cnn_loss_grad(W, X, labels):
     """Mean logistic loss of the ReLU CNN and its gradient (reference, dense).
 
     ``∂L/∂w_{j,r} = (1/n) Σ_i ℓ'_i ỹ_i (j/m) Σ_p 1[⟨w_{j,r}, x_i⁽ᵖ⁾⟩ > 0] x_i⁽ᵖ⁾``
-    with ``ℓ'_i = −σ(−ỹ_i f_i)``.  *X*: ``(n, P, d)`` array.
+    with ``ℓ'_i = −σ(−ỹ_i f_i)``.
+
+    Parameters
+    ----------
+    W : array_like, shape (2, m, d)
+        Finite real filters.
+    X : array_like, shape (n, P, d)
+        Finite real inputs.
+    labels : array_like, shape (n,)
+        Labels in {−1, +1}.
+
+    Returns
+    -------
+    loss : float
+        Mean logistic loss.
+    grad : ndarray, shape (2, m, d)
+        Its gradient in W.
+
+    Raises
+    ------
+    ValueError
+        If an input is not finite, shapes disagree, or a label is not ±1.
+
+    Examples
+    --------
+    >>> W = np.array([[[1.0, 0.0]], [[0.0, 1.0]]])
+    >>> X = np.array([[[1.0, 0.0], [0.0, 2.0]], [[-1.0, 1.0], [0.5, 0.5]]])
+    >>> loss, grad = relu_cnn_loss_grad(W, X, [1, -1])
+    >>> round(loss, 12), grad.shape
+    (0.813261687518, (2, 1, 2))
+    >>> grad.round(6)
+    array([[[-0.298294,  0.067235]],
+    <BLANKLINE>
+           [[ 0.067235,  0.529353]]])
     """
     W = _real_array("W", W, "an array of shape (2, m, d)")
     X = _check_patches("X", X)
@@ -422,6 +644,27 @@ def train_relu_cnn(data: PatchSample, labels, W0, steps: int, lr: float, record=
     Returns
     -------
     W : (2, m, d) array after *steps* updates, and the list of callback results.
+
+    Raises
+    ------
+    ValueError
+        If data is not a PatchSample, W0 or labels have the wrong shape,
+        steps/lr/record are out of range, or engine is unknown.
+
+    Examples
+    --------
+    >>> from w2s_theory.cnn.data import PatchModel
+    >>> model = PatchModel(d=6, mu_norm=2.0, nu_norm=1.0, sigma_p=0.5,
+    ...                    p_easy=0.5, p_hard=0.2, p_both=0.3)
+    >>> data = model.sample(10, seed=0)
+    >>> W0 = init_relu_cnn(m=2, d=6, sigma0=0.01, seed=1)
+    >>> W, acc = train_relu_cnn(data, data.y, W0, steps=20, lr=1.0, record=[0, 20],
+    ...                         callback=lambda t, W, f: float(np.mean(np.sign(f) == data.y)))
+    >>> W.shape, acc
+    ((2, 2, 6), [0.9, 1.0])
+    >>> W_dense, _ = train_relu_cnn(data, data.y, W0, steps=20, lr=1.0, engine="dense")
+    >>> bool(np.allclose(W, W_dense))
+    True
     """
     if not isinstance(data, PatchSample):
         raise ValueError("data must be a PatchSample")

@@ -37,6 +37,26 @@ class Setting:
     teacher_lr, teacher_steps : the same for the teacher.
     n_test : int >= 1
         Fresh test samples for the student's test error (clean labels).
+
+    Returns
+    -------
+    Setting
+        Run it with :func:`run`.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range (the message names it).
+
+    Examples
+    --------
+    >>> from w2s_theory.cnn.data import PatchModel
+    >>> model = PatchModel(d=20, mu_norm=4.0, nu_norm=2.0, sigma_p=0.5,
+    ...                    p_easy=0.5, p_hard=0.2, p_both=0.3)
+    >>> s = Setting(model, n_teacher=40, n_student=30, m=2, sigma0=0.01, lr=1.0, steps=20,
+    ...             teacher_lr=0.1, teacher_steps=50, n_test=200)
+    >>> s.n_student, s.model.d
+    (30, 20)
     """
 
     model: PatchModel
@@ -73,7 +93,30 @@ class Setting:
 
 
 def log_steps(steps: int, k: int = 25) -> np.ndarray:
-    """About *k* log-spaced integer steps in ``[0, steps]``, including both ends."""
+    """About *k* log-spaced integer steps in ``[0, steps]``, including both ends.
+
+    Parameters
+    ----------
+    steps : int >= 1
+        Last step.
+    k : int, optional
+        Number of log-spaced points before deduplication; default 25.
+
+    Returns
+    -------
+    ndarray of int
+        Sorted unique steps.
+
+    Raises
+    ------
+    ValueError
+        If steps < 1.
+
+    Examples
+    --------
+    >>> log_steps(100, k=5)
+    array([  0,   1,   3,  10,  32, 100])
+    """
     steps = _check_int("steps", steps, 1)
     return np.unique(np.concatenate([[0], np.geomspace(1, steps, k).round().astype(int)]))
 
@@ -84,6 +127,27 @@ def run(setting: Setting, seed, record=None) -> dict:
     Streams (teacher data, student data, test data, student init) are spawned
     from ``numpy.random.SeedSequence(seed)`` (*seed*: non-negative int, a
     sequence of them, or a SeedSequence).
+
+    Parameters
+    ----------
+    setting : Setting
+    seed : int >= 0, sequence of them, or SeedSequence
+        Root of the four random streams.
+    record : sequence of int, optional
+        Steps at which the student is evaluated (default: :func:`log_steps`).
+
+    Examples
+    --------
+    >>> from w2s_theory.cnn.data import PatchModel
+    >>> model = PatchModel(d=20, mu_norm=4.0, nu_norm=2.0, sigma_p=0.5,
+    ...                    p_easy=0.5, p_hard=0.2, p_both=0.3)
+    >>> s = Setting(model, n_teacher=40, n_student=30, m=2, sigma0=0.01, lr=1.0, steps=20,
+    ...             teacher_lr=0.1, teacher_steps=50, n_test=200)
+    >>> out = run(s, seed=0, record=[0, 20])
+    >>> [int(t) for t in out["steps"]], round(float(out["teacher_error"]), 4)
+    ([0, 20], 0.1)
+    >>> [round(float(e), 3) for e in out["test_error"]]
+    [0.595, 0.095]
 
     Returns
     -------

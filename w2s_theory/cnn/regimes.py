@@ -39,6 +39,32 @@ def scarce_setting(n_student: int, nu_norm: float, quick: bool = False, d=None) 
     ``n_st/d ≤ 0.1`` in the sweeps: at ``d = 1000`` with ``n_st = 200`` the
     transition already depends on ``n`` more weakly than ``Q`` says (fitted
     exponent of ``‖ν‖`` 8.4 instead of 4, see docs/theory/cnn.rst).
+
+    Parameters
+    ----------
+    n_student : int >= 1
+        Student sample size n_st.
+    nu_norm : float in (0, inf)
+        Hard signal strength ‖ν‖.
+    quick : bool, optional
+        Smaller d and test set.
+    d : int, optional
+        Override the dimension.
+
+    Returns
+    -------
+    Setting
+
+    Raises
+    ------
+    ValueError
+        If a parameter is out of range.
+
+    Examples
+    --------
+    >>> s = scarce_setting(100, 4.0, quick=True)
+    >>> s.model.d, s.lr, s.steps, round(s.model.snr_quantity(100), 4)
+    (1000, 0.5, 100, 9.216)
     """
     d = d if d is not None else (1000 if quick else 2000)
     model = PatchModel(d=d, mu_norm=3.0, nu_norm=nu_norm, sigma_p=1.0, **MIX)
@@ -51,7 +77,23 @@ def scarce_setting(n_student: int, nu_norm: float, quick: bool = False, d=None) 
 def abundant_setting(quick: bool = False) -> Setting:
     """Data-abundant setting: ``n_st = 25 d`` (``d = 30``, quick; ``d = 40`` full),
     ``‖μ‖ = ‖ν‖ = 3``, ``σ_p = 1``; student ``m = 10``, ``σ₀ = 0.01``, ``η = 2``,
-    200 steps (300 full); teacher: 500 labelled samples, 300 GD steps of 0.1."""
+    200 steps (300 full); teacher: 500 labelled samples, 300 GD steps of 0.1.
+
+    Parameters
+    ----------
+    quick : bool, optional
+        Smaller d and fewer steps.
+
+    Returns
+    -------
+    Setting
+
+    Examples
+    --------
+    >>> s = abundant_setting(quick=True)
+    >>> s.model.d, s.n_student, s.steps
+    (30, 750, 200)
+    """
     d = 30 if quick else 40
     model = PatchModel(d=d, mu_norm=3.0, nu_norm=3.0, sigma_p=1.0, **MIX)
     return Setting(model, n_teacher=500, n_student=25 * d, m=10, sigma0=0.01, lr=2.0,
@@ -65,6 +107,33 @@ def repeat(setting: Setting, n_seeds: int, seed, record=None, desc="", show=Fals
     Returns the per-seed outputs of :func:`w2s_theory.cnn.pipeline.run`
     stacked: arrays of shape ``(n_seeds, n_records)`` for the trajectories
     and ``(n_seeds,)`` for the teacher's numbers.
+
+    Parameters
+    ----------
+    setting : Setting
+    n_seeds : int >= 1
+    seed : int >= 0, sequence of them, or SeedSequence
+    record : sequence of int, optional
+        Steps at which the student is evaluated.
+    desc : str, optional
+        Progress-bar label.
+    show : bool, optional
+        Show a progress bar.
+
+    Raises
+    ------
+    ValueError
+        If n_seeds < 1 or the seed is invalid.
+
+    Examples
+    --------
+    >>> from w2s_theory.cnn.data import PatchModel
+    >>> model = PatchModel(d=20, mu_norm=4.0, nu_norm=2.0, sigma_p=0.5, **MIX)
+    >>> s = Setting(model, n_teacher=40, n_student=30, m=2, sigma0=0.01, lr=1.0, steps=10,
+    ...             teacher_lr=0.1, teacher_steps=50, n_test=100)
+    >>> res = repeat(s, 2, seed=0, record=[0, 10])
+    >>> res["test_error"].shape, res["teacher_error"].shape
+    ((2, 2), (2,))
     """
     n_seeds = _check_int("n_seeds", n_seeds, 1)
     root = seed_sequence(seed)
@@ -81,7 +150,25 @@ def repeat(setting: Setting, n_seeds: int, seed, record=None, desc="", show=Fals
 
 
 def mean_se(x, axis=0):
-    """Mean and standard error over seeds (ddof = 1)."""
+    """Mean and standard error over seeds (ddof = 1).
+
+    Parameters
+    ----------
+    x : array_like
+        Values; seeds along *axis* (at least 2).
+    axis : int, optional
+        Default 0.
+
+    Returns
+    -------
+    (mean, se) : ndarrays
+
+    Examples
+    --------
+    >>> m, se = mean_se([1.0, 2.0, 3.0])
+    >>> float(m), round(float(se), 12)
+    (2.0, 0.57735026919)
+    """
     x = np.asarray(x, dtype=float)
     return x.mean(axis=axis), x.std(axis=axis, ddof=1) / math.sqrt(x.shape[axis])
 
@@ -93,6 +180,27 @@ def abundant_summary(res: dict) -> dict:
     error (an oracle; with 1000+ fresh test points its selection bias is
     below the binomial SE).  Returns per-seed arrays ``t_early``, ``err_early``,
     ``corr_early``, ``err_end``, ``corr_end``, ``teacher``.
+
+    Parameters
+    ----------
+    res : dict
+        Output of :func:`repeat`.
+
+    Returns
+    -------
+    dict of str to ndarray, shape (n_seeds,)
+        Also ``fit_end``, the final training fit.
+
+    Examples
+    --------
+    >>> res = {"steps": np.array([0, 10, 100]),
+    ...        "test_error": np.array([[0.5, 0.1, 0.2], [0.5, 0.15, 0.12]]),
+    ...        "correction": np.array([[0.0, 0.8, 0.3], [0.0, 0.7, 0.6]]),
+    ...        "train_fit": np.array([[0.5, 0.9, 1.0], [0.5, 0.9, 1.0]]),
+    ...        "teacher_error": np.array([0.2, 0.2])}
+    >>> out = abundant_summary(res)
+    >>> out["t_early"], out["err_early"], out["err_end"]
+    (array([ 10, 100]), array([0.1 , 0.12]), array([0.2 , 0.12]))
     """
     err = res["test_error"]
     i = np.argmin(err, axis=1)
@@ -134,7 +242,28 @@ def sweep_nu(n_values, nu_values, n_seeds, seed, quick=False, show=False) -> dic
 
 def crossing(x, y, level: float) -> float:
     """First ``x`` where the curve ``y(x)`` falls through *level*, by linear
-    interpolation in ``(log x, y)``; NaN if it does not cross on the grid."""
+    interpolation in ``(log x, y)``; NaN if it does not cross on the grid.
+
+    Parameters
+    ----------
+    x : array_like
+        Increasing positive grid.
+    y : array_like
+        Curve values on the grid.
+    level : float
+        Level crossed from above.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(crossing([1.0, 100.0], [0.4, 0.0], 0.2), 12)     # geometric midpoint
+    10.0
+    >>> crossing([1.0, 100.0], [0.1, 0.0], 0.2)
+    nan
+    """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     for j in range(len(x) - 1):
@@ -152,6 +281,21 @@ def cell_center(hard):
     samples are unbalanced within a class), and a single failed seed moves a
     mean of 8 by ~0.05.  SE: ``1.2533 · 1.4826 · MAD / √S`` (the Gaussian
     efficiency of the median, with the MAD as a robust scale).
+
+    Parameters
+    ----------
+    hard : array_like
+        Values with seeds on the last axis.
+
+    Returns
+    -------
+    (median, se) : ndarrays
+
+    Examples
+    --------
+    >>> med, se = cell_center([0.0, 0.01, 0.02, 0.5])   # one failed seed barely moves it
+    >>> float(med), round(float(se), 6)
+    (0.015, 0.009291)
     """
     hard = np.asarray(hard, dtype=float)
     med = np.median(hard, axis=-1)
@@ -160,7 +304,24 @@ def cell_center(hard):
 
 
 def transition_curve(x, L, k, c):
-    """``L · expit(−k (x − c))``: the hard-only error as a logistic in ``x``."""
+    """``L · expit(−k (x − c))``: the hard-only error as a logistic in ``x``.
+
+    Parameters
+    ----------
+    x : array_like
+        Control variable (log n + α log ν).
+    L, k, c : float
+        Height, steepness and midpoint.
+
+    Returns
+    -------
+    ndarray or float
+
+    Examples
+    --------
+    >>> transition_curve(np.array([-100.0, 1.0, 100.0]), 0.5, 2.0, 1.0).round(12)
+    array([0.5 , 0.25, 0.  ])
+    """
     from scipy.special import expit
     return L * expit(-k * (x - c))
 

@@ -46,9 +46,36 @@ def hessian_bound(w, w_star, Sigma=None):
     when c = ±1/√3 and the extremal eigenvector of the reduced Hessian is a top
     eigenvector of Σ).
 
-    Parameters are as in :func:`~w2s_theory.cosine.calculus.cosine`.  Any
-    finite nonzero w is accepted (w is rescaled by an exact power of two);
-    FloatingPointError if the bound itself exceeds the float64 range.
+    Parameters
+    ----------
+    w, w_star, Sigma
+        As in :func:`~w2s_theory.cosine.calculus.cosine` (no *dps*).  Any
+        finite nonzero w is accepted (w is rescaled by an exact power of two).
+
+    Returns
+    -------
+    float or ndarray
+        The bound; an ndarray of shape ``w.shape[:-1]`` for a batch.
+
+    Raises
+    ------
+    ValueError
+        On invalid input, as in :func:`~w2s_theory.cosine.calculus.cosine`.
+    FloatingPointError
+        If the bound itself exceeds the float64 range.
+
+    Examples
+    --------
+    At c = 1/√3 the bound is attained (Σ = I, ‖w‖ = 1):
+
+    >>> w, w_star = np.array([1.0, 0.0]), np.array([1.0, np.sqrt(2.0)])
+    >>> round(hessian_bound(w, w_star), 12)
+    1.154700538379
+    >>> H = cosine_hessian(w, w_star)
+    >>> round(float(np.max(np.abs(np.linalg.eigvalsh(H)))), 12)
+    1.154700538379
+    >>> round(hessian_bound([2.0, 0.0], [1.0, 1.0], Sigma=np.diag([1.0, 4.0])), 12)   # 2/√3 · 4/4
+    1.154700538379
     """
     W, ws, S = check_pair(w, w_star, Sigma)
     Wh, e = pow2_scale(W)                     # exact: the bound is (−2)-homogeneous in w
@@ -65,7 +92,33 @@ def gradient_bound(w, w_star, Sigma=None):
               \le \frac{\sqrt{\lambda_{\max}(\Sigma)}}{\|w\|_\Sigma}.
 
     So c is √λmax/r-Lipschitz on {‖w‖_Σ ≥ r}.  Source: Geng, Hansen & Li (2026),
-    Lemma C.4.  Parameters and scaling as in :func:`hessian_bound`.
+    Lemma C.4.
+
+    Parameters
+    ----------
+    w, w_star, Sigma
+        As in :func:`hessian_bound`.
+
+    Returns
+    -------
+    float or ndarray
+        The bound; an ndarray of shape ``w.shape[:-1]`` for a batch.
+
+    Raises
+    ------
+    ValueError
+        On invalid input, as in :func:`~w2s_theory.cosine.calculus.cosine`.
+    FloatingPointError
+        If the bound itself exceeds the float64 range.
+
+    Examples
+    --------
+    For Σ = I the bound is an equality:
+
+    >>> round(gradient_bound([1.0, 0.0], [1.0, 1.0]), 12)
+    0.707106781187
+    >>> round(float(np.linalg.norm(cosine_gradient([1.0, 0.0], [1.0, 1.0]))), 12)
+    0.707106781187
     """
     W, ws, S = check_pair(w, w_star, Sigma)
     Wh, e = pow2_scale(W)                     # exact: the bound is (−1)-homogeneous in w
@@ -88,6 +141,26 @@ def params_to_case(theta, d, max_log_eig=4.0):
 
     A diagonal Σ loses no generality: c, ∇c, ∇²c, ‖·‖_Σ and λmax are all
     equivariant under w ↦ Qw, w* ↦ Qw*, Σ ↦ QΣQᵀ for orthogonal Q (tested).
+
+    Parameters
+    ----------
+    theta : ndarray, shape (3d,)
+        Unconstrained parameters.
+    d : int
+        Dimension.
+    max_log_eig : float, optional
+        Bound on the absolute log-eigenvalues of Σ; default 4.
+
+    Returns
+    -------
+    (w, w_star, Sigma) : ndarrays of shapes (d,), (d,), (d, d)
+
+    Examples
+    --------
+    >>> w, ws, S = params_to_case(np.zeros(6), 2)
+    >>> w, ws, S
+    (array([0., 0.]), array([0., 0.]), array([[1., 0.],
+           [0., 1.]]))
     """
     w, ws = theta[:d], theta[d:2 * d]
     ell = max_log_eig * np.tanh(theta[2 * d:3 * d])
@@ -95,6 +168,22 @@ def params_to_case(theta, d, max_log_eig=4.0):
 
 
 def n_params(d):
+    """Length 3d of the parameter vector of :func:`params_to_case`.
+
+    Parameters
+    ----------
+    d : int
+        Dimension.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> n_params(4)
+    12
+    """
     return 3 * d
 
 
@@ -109,7 +198,31 @@ def _safe(f):
 
 
 def hessian_ratio(w, ws, S, norm="euclid"):
-    """‖∇²c‖ / bound: Euclidean (λmax form) or Σ-geometry (‖Σ^{-1/2}HΣ^{-1/2}‖·a²·√3/2)."""
+    """‖∇²c‖ / bound: Euclidean (λmax form) or Σ-geometry (‖Σ^{-1/2}HΣ^{-1/2}‖·a²·√3/2).
+
+    A ratio above 1 would refute Lemma C.3 of Geng, Hansen & Li (2026).
+
+    Parameters
+    ----------
+    w, ws, S : ndarray
+        Classifier, ground truth and covariance (as in :func:`hessian_bound`).
+    norm : {"euclid", "sigma"}, optional
+        Which form of the bound; default "euclid" (any other value gives the
+        Σ-geometry form).
+
+    Returns
+    -------
+    float
+        The ratio, ≤ 1 when the bound holds.
+
+    Examples
+    --------
+    >>> w, ws = np.array([1.0, 0.0]), np.array([1.0, np.sqrt(2.0)])   # c = 1/√3: tight
+    >>> round(float(hessian_ratio(w, ws, np.eye(2))), 12)
+    1.0
+    >>> round(float(hessian_ratio(w, ws, np.diag([1.0, 5.0]), norm="sigma")), 6)
+    0.966539
+    """
     H = cosine_hessian(w, ws, S)
     if norm == "euclid":
         return np.max(np.abs(np.linalg.eigvalsh(H))) / hessian_bound(w, ws, S)
@@ -120,7 +233,28 @@ def hessian_ratio(w, ws, S, norm="euclid"):
 
 
 def gradient_ratio(w, ws, S):
-    """‖∇c‖ / (√λmax √(1−c²)/a)."""
+    """‖∇c‖ / (√λmax √(1−c²)/a).
+
+    A ratio above 1 would refute the gradient bound (Geng, Hansen & Li 2026,
+    Lemma C.4).
+
+    Parameters
+    ----------
+    w, ws, S : ndarray
+        Classifier, ground truth and covariance.
+
+    Returns
+    -------
+    float
+        The ratio (0 when the bound is 0, i.e. w ∥ w*).
+
+    Examples
+    --------
+    >>> round(float(gradient_ratio(np.array([1.0, 0.0]), np.array([1.0, 1.0]), np.eye(2))), 12)
+    1.0
+    >>> round(float(gradient_ratio(np.array([1.0, 0.0]), np.array([1.0, 1.0]), np.diag([1.0, 4.0]))), 6)
+    1.0
+    """
     g = cosine_gradient(w, ws, S)
     b = gradient_bound(w, ws, S)
     return np.linalg.norm(g) / b if b > 0 else 0.0
@@ -129,7 +263,31 @@ def gradient_ratio(w, ws, S):
 def adversarial_max(ratio, d, rng, restarts=4, maxiter=200):
     """Maximise ``ratio(w, w*, Σ)`` over (w, w*, Σ) with L-BFGS from random starts.
 
-    Returns ``(best_ratio, n_evaluations)``.
+    Parameters
+    ----------
+    ratio : callable
+        ``ratio(w, w_star, Sigma) -> float``, e.g. :func:`hessian_ratio`.
+    d : int
+        Dimension.
+    rng : numpy.random.Generator
+        Source of the starting points.
+    restarts : int, optional
+        Number of random starts; default 4.
+    maxiter : int, optional
+        L-BFGS iterations per start; default 200.
+
+    Returns
+    -------
+    (best_ratio, n_evaluations) : (float, int)
+
+    Examples
+    --------
+    The Hessian bound is tight (sup of the ratio = 1) and never exceeded:
+
+    >>> best, nev = adversarial_max(hessian_ratio, 2, np.random.default_rng(0), restarts=2,
+    ...                             maxiter=50)
+    >>> bool(best <= 1 + 1e-9), round(float(best), 3)
+    (True, 1.0)
     """
     f = _safe(lambda th: -ratio(*params_to_case(th, d)))
     best, nev = -np.inf, 0
@@ -186,10 +344,43 @@ def exact_step_limit(w, v, w_star, Sigma=None):
     valid if positive and N(η†) has the sign of c₀.  Requires a positive
     initial rate ⟨∇c, v⟩ > 0 (else returns 0).
 
+    Source: the line-search form of Geng, Hansen & Li (2026), Theorem 2.3 /
+    Lemma A.6 (exact, not a bound).
+
     Parameters
     ----------
-    w : (d,) nonzero;  v : (d,) finite direction;  w_star : (d,) nonzero
-    Sigma : (d, d) SPD, default identity
+    w : array_like, shape (d,)
+        Current student, nonzero.
+    v : array_like, shape (d,)
+        Finite step direction.
+    w_star : array_like, shape (d,)
+        Ground truth, nonzero.
+    Sigma : array_like, shape (d, d), optional
+        Symmetric positive-definite covariance; default identity.
+
+    Returns
+    -------
+    float
+        η̄ in [0, inf]: 0 if the initial rate is not positive, ``inf`` if the
+        cosine never returns to c(w) along the ray.
+
+    Raises
+    ------
+    ValueError
+        On invalid w, w_star, Σ, or if v is not finite or has another shape.
+    FloatingPointError
+        If η̄ overflows float64.
+
+    Examples
+    --------
+    With w = e₁, v = e₂, w* = (2, 1): (2 + η)² = 4(1 + η²) gives η̄ = 4/3.
+
+    >>> round(exact_step_limit([1.0, 0.0], [0.0, 1.0], [2.0, 1.0]), 12)
+    1.333333333333
+    >>> exact_step_limit([1.0, 0.0], [0.0, 1.0], [1.0, 1.0])   # never crossed
+    inf
+    >>> exact_step_limit([1.0, 0.0], [0.0, -1.0], [2.0, 1.0])  # initial rate < 0
+    0.0
     """
     w, v, ws, S, k = _step_setup(w, v, w_star, Sigma)
     if float(cosine_gradient(w, ws, S) @ v) <= 0:
@@ -215,7 +406,34 @@ def taylor_step_bound(w, v, w_star, Sigma=None):
               \frac{(2/\sqrt3)\,\|v\|_\Sigma^2}{(a-\eta\|v\|_\Sigma)^2},\qquad \dot c = \langle\nabla c, v\rangle,
 
     which is positive for η < η_B, the root of ċ(a − η‖v‖_Σ)² = η‖v‖²_Σ/√3.
-    Returns η_B (0 if ċ ≤ 0).  Parameters as in :func:`exact_step_limit`.
+    Source: Geng, Hansen & Li (2026), Theorem 2.3 / Lemma A.6 (Taylor argument)
+    with the Lemma C.3 constant.
+
+    Parameters
+    ----------
+    w, v, w_star, Sigma
+        As in :func:`exact_step_limit`.
+
+    Returns
+    -------
+    float
+        η_B ≥ 0 (0 if ċ ≤ 0); always below the exact limit
+        :func:`exact_step_limit`.
+
+    Raises
+    ------
+    ValueError
+        On invalid input, as in :func:`exact_step_limit`.
+    FloatingPointError
+        If η_B overflows float64.
+
+    Examples
+    --------
+    >>> eta_b = taylor_step_bound([1.0, 0.0], [0.0, 1.0], [2.0, 1.0])
+    >>> round(eta_b, 12)
+    0.338722142189
+    >>> eta_b < exact_step_limit([1.0, 0.0], [0.0, 1.0], [2.0, 1.0])
+    True
     """
     w, v, ws, S, k = _step_setup(w, v, w_star, Sigma)
     rate = float(cosine_gradient(w, ws, S) @ v)
@@ -231,8 +449,39 @@ def taylor_step_bound(w, v, w_star, Sigma=None):
 def sft_step_limits(w, t, w_star, Sigma=None, beta=1.0):
     """(exact limit, Taylor bound) for one population SFT step v = −E∇ℓ(w) on teacher t.
 
-    w : (d,) nonzero;  t : (d,) nonzero teacher;  w_star : (d,) nonzero;
-    Sigma : (d, d) SPD (default identity);  beta : float in (0, inf).
+    The step direction is :func:`~w2s_theory.cosine.sft.expected_gradient`
+    (Geng, Hansen & Li 2026, §1 with Stein's lemma); the two step sizes are
+    :func:`exact_step_limit` and :func:`taylor_step_bound` (Theorem 2.3 /
+    Lemma A.6).
+
+    Parameters
+    ----------
+    w : array_like, shape (d,)
+        Student, nonzero.
+    t : array_like, shape (d,)
+        Teacher, nonzero.
+    w_star : array_like, shape (d,)
+        Ground truth, nonzero.
+    Sigma : array_like, shape (d, d), optional
+        Symmetric positive-definite data covariance; default identity.
+    beta : float in (0, inf), optional
+        Inverse temperature of the logistic loss; default 1.
+
+    Returns
+    -------
+    (float, float)
+        ``(exact_limit, taylor_bound)``, with ``taylor_bound <= exact_limit``.
+
+    Raises
+    ------
+    ValueError
+        On invalid w, t, w_star, Σ or beta.
+
+    Examples
+    --------
+    >>> exact, taylor = sft_step_limits([1.0, 0.0], [1.0, 1.0], [0.0, 1.0])
+    >>> round(exact, 6), round(taylor, 6)
+    (inf, 1.609499)
     """
     v = -expected_gradient(w, t, Sigma, beta)
     return exact_step_limit(w, v, w_star, Sigma), taylor_step_bound(w, v, w_star, Sigma)

@@ -67,7 +67,37 @@ def _is_mp_input(*xs) -> bool:
 
 
 def as_real_array(x, name: str, ndim=None) -> np.ndarray:
-    """``x`` as a finite float64 array; ValueError naming *name* otherwise."""
+    """``x`` as a finite float64 array; ValueError naming *name* otherwise.
+
+    Parameters
+    ----------
+    x : array_like
+        Real numbers (bool, complex, strings and objects are rejected).
+    name : str
+        Argument name used in error messages.
+    ndim : int or tuple of int, optional
+        Allowed number(s) of dimensions.
+
+    Returns
+    -------
+    ndarray of float64
+        Non-empty and finite.
+
+    Raises
+    ------
+    ValueError
+        If x is None, bool, complex, non-numeric, empty, non-finite or of
+        another dimension.
+
+    Examples
+    --------
+    >>> as_real_array([1, 2], "w")
+    array([1., 2.])
+    >>> as_real_array([1.0, float("nan")], "w")
+    Traceback (most recent call last):
+    ...
+    ValueError: w must have finite entries in (-inf, inf); got NaN or inf
+    """
     if x is None:
         raise ValueError(f"{name} is required (got None)")
     if isinstance(x, (bool, np.bool_)):
@@ -91,6 +121,34 @@ def check_sigma(Sigma, d: int) -> np.ndarray:
     """Validate a covariance: shape (d, d), symmetric, positive definite, well conditioned.
 
     ``None`` means the identity.
+
+    Parameters
+    ----------
+    Sigma : array_like, shape (d, d), or None
+        Covariance.
+    d : int
+        Expected dimension.
+
+    Returns
+    -------
+    ndarray, shape (d, d)
+        The symmetrised covariance.
+
+    Raises
+    ------
+    ValueError
+        If Σ has another shape, is not symmetric, not positive definite, or
+        its condition number exceeds :data:`MAX_CONDITION`.
+
+    Examples
+    --------
+    >>> check_sigma(None, 2)
+    array([[1., 0.],
+           [0., 1.]])
+    >>> check_sigma([[1.0, 0.0], [0.0, 0.0]], 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: Sigma must be positive definite with condition number <= 1e+12; ...
     """
     if Sigma is None:
         return np.eye(d)
@@ -110,7 +168,40 @@ def check_sigma(Sigma, d: int) -> np.ndarray:
 
 
 def check_pair(w, w_star, Sigma=None, *, batch=True):
-    """Validate ``w`` (shape (d,) or (..., d) when *batch*), ``w_star`` (d,) and Σ."""
+    """Validate ``w`` (shape (d,) or (..., d) when *batch*), ``w_star`` (d,) and Σ.
+
+    Parameters
+    ----------
+    w : array_like, shape (d,) or (..., d)
+        Nonzero classifier(s).
+    w_star : array_like, shape (d,)
+        Nonzero ground truth.
+    Sigma : array_like, shape (d, d), optional
+        Covariance (see :func:`check_sigma`); default identity.
+    batch : bool, optional
+        Allow a batch of w (default True).
+
+    Returns
+    -------
+    (W, w_star, Sigma) : ndarrays
+        Validated float64 copies (Σ = I when None).
+
+    Raises
+    ------
+    ValueError
+        On a zero, non-finite or mismatched vector or an invalid Σ.
+
+    Examples
+    --------
+    >>> W, ws, S = check_pair([[1.0, 0.0]], [0.0, 2.0])
+    >>> W.shape, ws, S
+    ((1, 2), array([0., 2.]), array([[1., 0.],
+           [0., 1.]]))
+    >>> check_pair([0.0, 0.0], [1.0, 0.0])
+    Traceback (most recent call last):
+    ...
+    ValueError: w must be nonzero (‖w‖_Σ > 0); got the zero vector
+    """
     W = as_real_array(w, "w", ndim=None if batch else 1)
     if W.ndim == 0:
         raise ValueError(f"w must be a vector of shape (d,){' or (..., d)' if batch else ''}; got a scalar")
@@ -147,6 +238,19 @@ def gram(w, w_star, Sigma=None):
     row scales of w: c depends only on the normalised vectors (0-homogeneity in
     w and in w*), ∇c scales as 1/scale and ∇²c as 1/scale², so no intermediate
     under- or overflows for any finite nonzero input.
+
+    Parameters
+    ----------
+    w, w_star, Sigma
+        As in :func:`cosine`.
+
+    Examples
+    --------
+    >>> p_, q_, r_, (W, ws, S, scale) = gram([2.0, 0.0], [1.0, 1.0])
+    >>> float(p_), float(q_), r_, float(scale)
+    (1.0, 1.0, 2.0, 2.0)
+    >>> float(p_ / np.sqrt(q_ * r_))    # the cosine
+    0.7071067811865475
     """
     W0, ws0, S = check_pair(w, w_star, Sigma)
     W, ws, scale = _scaled(W0, ws0)
@@ -159,7 +263,31 @@ MIN_DPS = 5
 
 
 def check_dps(dps) -> int:
-    """``dps`` as an int >= :data:`MIN_DPS`; ValueError naming it otherwise (bool rejected)."""
+    """``dps`` as an int >= :data:`MIN_DPS`; ValueError naming it otherwise (bool rejected).
+
+    Parameters
+    ----------
+    dps : int >= 5
+        Decimal digits for mpmath.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ValueError
+        If dps is not an integer >= 5.
+
+    Examples
+    --------
+    >>> check_dps(30)
+    30
+    >>> check_dps(True)
+    Traceback (most recent call last):
+    ...
+    ValueError: dps must be an integer >= 5 (decimal digits for mpmath); got True
+    """
     if isinstance(dps, (bool, np.bool_)) or not isinstance(dps, (int, np.integer)) or dps < MIN_DPS:
         raise ValueError(f"dps must be an integer >= {MIN_DPS} (decimal digits for mpmath); got {dps!r}")
     return int(dps)
@@ -172,6 +300,28 @@ def pow2_scale(x, axis=-1):
     x gives bit-identical results on the scaled input (times ``2**(k e)``)
     whenever the unscaled one neither under- nor overflows, and stays in range
     when it would.
+
+    Parameters
+    ----------
+    x : array_like
+        Real numbers.
+    axis : int, optional
+        Axis along which the maximum is taken; default −1.
+
+    Returns
+    -------
+    (ndarray, int or ndarray)
+        The scaled array (max abs in [0.5, 1) per row) and the exponents.
+
+    Examples
+    --------
+    >>> x, e = pow2_scale([3.0, -1.0])
+    >>> x, int(e)
+    (array([ 0.75, -0.25]), 2)
+    >>> x, e = pow2_scale([[1e-300, 0.0], [8.0, 1.0]])
+    >>> x.round(6), e.tolist()
+    (array([[0.669693, 0.      ],
+           [0.5     , 0.0625  ]]), [-996, 4])
     """
     x = np.asarray(x, dtype=float)
     e = np.frexp(np.max(np.abs(x), axis=axis))[1]
@@ -247,8 +397,33 @@ def cosine_gradient(w, w_star, Sigma=None, *, dps=None):
     Generated as ``c_p Σw* + 2 c_q Σw`` from :data:`C_PQR`.
     Source: Geng, Hansen & Li (2026), Lemma C.1.
 
-    Parameters are as in :func:`cosine`.  Returns an array of shape ``w.shape``
-    (an ``mpmath.matrix`` column when *dps* is given).
+    Parameters
+    ----------
+    w, w_star, Sigma, dps
+        As in :func:`cosine`.
+
+    Returns
+    -------
+    ndarray or mpmath.matrix
+        ∇c of shape ``w.shape`` (an ``mpmath.matrix`` column when *dps* is
+        given).
+
+    Raises
+    ------
+    ValueError
+        On invalid input, as in :func:`cosine`.
+    FloatingPointError
+        If the result overflows float64 (‖w‖ tiny); use *dps* instead.
+
+    Examples
+    --------
+    The gradient is orthogonal to w (c is 0-homogeneous in w):
+
+    >>> g = cosine_gradient([1.0, 1.0], [1.0, 0.0])
+    >>> g.round(12)
+    array([ 0.35355339, -0.35355339])
+    >>> float(g @ [1.0, 1.0])
+    0.0
     """
     if dps is not None:
         Wm, wsm, Sm = _mp_setup(w, w_star, Sigma, dps)
@@ -272,7 +447,32 @@ def cosine_hessian(w, w_star, Sigma=None, *, dps=None):
     Generated as ``c_pp Σw*w*ᵀΣ + 2c_pq(Σw*wᵀΣ + Σww*ᵀΣ) + 4c_qq ΣwwᵀΣ + 2c_q Σ``.
     Source: Geng, Hansen & Li (2026), Lemma C.1 (Eq. 9).
 
-    Parameters are as in :func:`cosine`.  Returns shape ``w.shape + (d,)``.
+    Parameters
+    ----------
+    w, w_star, Sigma, dps
+        As in :func:`cosine`.
+
+    Returns
+    -------
+    ndarray or mpmath.matrix
+        ∇²c of shape ``w.shape + (d,)`` (an ``mpmath.matrix`` when *dps* is
+        given); symmetric.
+
+    Raises
+    ------
+    ValueError
+        On invalid input, as in :func:`cosine`.
+    FloatingPointError
+        If the result overflows float64 (‖w‖ tiny); use *dps* instead.
+
+    Examples
+    --------
+    At w = w* the cosine is maximal: ∇²c = −Σ/a² + Σw*w*ᵀΣ/a⁴ (negative
+    semi-definite, w* in its kernel).
+
+    >>> cosine_hessian([1.0, 0.0], [1.0, 0.0]).round(12)
+    array([[ 0.,  0.],
+           [ 0., -1.]])
     """
     if dps is not None:
         Wm, wsm, Sm = _mp_setup(w, w_star, Sigma, dps)
@@ -308,7 +508,25 @@ def zero_one_loss(c):
 
     Parameters
     ----------
-    c : float, array or mpf in [-1, 1]
+    c : float, array_like or mpmath.mpf
+        Σ-cosine(s), each in [-1, 1].
+
+    Returns
+    -------
+    float, ndarray or mpmath.mpf
+        The 0-1 loss arccos(c)/π in [0, 1], same type and shape as *c*.
+
+    Raises
+    ------
+    ValueError
+        If *c* lies outside [-1, 1] or is not finite.
+
+    Examples
+    --------
+    >>> float(zero_one_loss(0.0)), float(zero_one_loss(1.0)), float(zero_one_loss(-1.0))
+    (0.5, 0.0, 1.0)
+    >>> round(float(zero_one_loss(0.5)), 12)   # arccos(1/2)/π = 1/3
+    0.333333333333
     """
     return _ZERO_ONE(c)
 
@@ -324,7 +542,21 @@ def angle(w, w_star, Sigma=None):
 
     accurate to a few ulps for every angle.  w and w* are first rescaled to
     max-abs 1 (θ is scale invariant), so tiny or huge vectors do not underflow.
-    Parameters as in :func:`cosine`.
+
+    Parameters
+    ----------
+    w, w_star, Sigma
+        As in :func:`cosine` (no *dps*).
+
+    Returns
+    -------
+    float or ndarray
+        θ in [0, π]; an ndarray of shape ``w.shape[:-1]`` for a batch.
+
+    Raises
+    ------
+    ValueError
+        On invalid input, as in :func:`cosine`.
 
     Examples
     --------
@@ -347,12 +579,60 @@ def accuracy(w, w_star, Sigma=None):
 
     Equals ``1 - zero_one_loss(cosine(w, w_star, Sigma))`` but keeps full relative
     precision of the 0-1 loss ``θ/π`` when it is tiny.
+    Source: Geng, Hansen & Li (2026), Lemma 2.1.
+
+    Parameters
+    ----------
+    w, w_star, Sigma
+        As in :func:`cosine` (no *dps*).
+
+    Returns
+    -------
+    float or ndarray
+        Accuracy in [0, 1]; an ndarray of shape ``w.shape[:-1]`` for a batch.
+
+    Raises
+    ------
+    ValueError
+        On invalid input, as in :func:`cosine`.
+
+    Examples
+    --------
+    >>> round(accuracy([1.0, 1.0], [1.0, 0.0]), 12)
+    0.75
+    >>> accuracy([[1.0, 0.0], [-1.0, 0.0]], [1.0, 0.0])
+    array([1., 0.])
     """
     return 1.0 - angle(w, w_star, Sigma) / np.pi
 
 
 def zero_one_loss_of(w, w_star, Sigma=None):
-    """0-1 loss ``θ/π`` of sign⟨w, x⟩ against sign⟨w*, x⟩, elliptical x, via the stable :func:`angle`."""
+    """0-1 loss ``θ/π`` of sign⟨w, x⟩ against sign⟨w*, x⟩, elliptical x, via the stable :func:`angle`.
+
+    Source: Geng, Hansen & Li (2026), Lemma 2.1.
+
+    Parameters
+    ----------
+    w, w_star, Sigma
+        As in :func:`cosine` (no *dps*).
+
+    Returns
+    -------
+    float or ndarray
+        0-1 loss in [0, 1]; an ndarray of shape ``w.shape[:-1]`` for a batch.
+
+    Raises
+    ------
+    ValueError
+        On invalid input, as in :func:`cosine`.
+
+    Examples
+    --------
+    >>> round(zero_one_loss_of([1.0, 1.0], [1.0, 0.0]), 12)
+    0.25
+    >>> zero_one_loss_of([1.0, 1e-12], [1.0, 0.0])   # tiny loss, full relative precision
+    3.1830988618379067e-13
+    """
     return angle(w, w_star, Sigma) / np.pi
 
 
@@ -360,9 +640,37 @@ def zero_one_loss_of(w, w_star, Sigma=None):
 def symbolic_cosine(d: int):
     """Component form for a small symbolic dimension *d* (independent derivation).
 
-    Returns ``(c, w, w_star, Sigma)`` with SymPy symbols ``w_i``, ``s_i`` and a
-    symmetric symbolic matrix ``Sigma`` with entries ``S_ij``.  *d* is an int in
-    [1, 6] (bool rejected: ``True`` would hit the cache entry of ``d = 1``).
+    .. math:: c = \\frac{w^\\top S s}{\\sqrt{(w^\\top S w)(s^\\top S s)}}
+
+    written out in components (Geng, Hansen & Li 2026, §2.1).
+
+    Parameters
+    ----------
+    d : int in [1, 6]
+        Dimension (bool rejected: ``True`` would hit the cache entry of
+        ``d = 1``).
+
+    Returns
+    -------
+    c : sympy.Expr
+        The cosine in components.
+    w, w_star : sympy.Matrix, shape (d, 1)
+        Column vectors of real symbols ``w1..wd`` and ``s1..sd``.
+    Sigma : sympy.Matrix, shape (d, d)
+        Symmetric matrix of real symbols ``S_ij`` (i ≤ j).
+
+    Raises
+    ------
+    ValueError
+        If *d* is not an integer in [1, 6].
+
+    Examples
+    --------
+    >>> c, w, ws, S = symbolic_cosine(1)
+    >>> c
+    S11*s1*w1/(Abs(S11)*Abs(s1)*Abs(w1))
+    >>> S
+    Matrix([[S11]])
     """
     if isinstance(d, (bool, np.bool_)) or not isinstance(d, (int, np.integer)) or not 1 <= d <= 6:
         raise ValueError(f"d must be an integer in [1, 6] for the component form; got {d!r}")
@@ -379,10 +687,68 @@ def _symbolic_cosine(d: int):
 
 
 def symbolic_gradient(d: int):
+    """Gradient ∂c/∂w_i of the component form :func:`symbolic_cosine`, by SymPy.
+
+    Independent of the chain-rule route of :func:`cosine_gradient` (Geng,
+    Hansen & Li 2026, Lemma C.1), which the tests compare it with.
+
+    Parameters
+    ----------
+    d : int in [1, 6]
+        Dimension.
+
+    Returns
+    -------
+    sympy.Matrix, shape (d, 1)
+        The gradient in the symbols of :func:`symbolic_cosine`.
+
+    Raises
+    ------
+    ValueError
+        If *d* is not an integer in [1, 6].
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> g = symbolic_gradient(2)
+    >>> g.shape
+    (2, 1)
+    >>> c, w, ws, S = symbolic_cosine(2)
+    >>> sp.simplify((g.T * w)[0])   # Euler: c is 0-homogeneous in w
+    0
+    """
     c, w, ws, S = symbolic_cosine(d)
     return sp.Matrix([sp.diff(c, x) for x in w])
 
 
 def symbolic_hessian(d: int):
+    """Hessian ∂²c/∂w_i∂w_j of the component form :func:`symbolic_cosine`, by SymPy.
+
+    Independent of the chain-rule route of :func:`cosine_hessian` (Geng,
+    Hansen & Li 2026, Lemma C.1, Eq. 9).
+
+    Parameters
+    ----------
+    d : int in [1, 6]
+        Dimension.
+
+    Returns
+    -------
+    sympy.Matrix, shape (d, d)
+        The symmetric Hessian in the symbols of :func:`symbolic_cosine`.
+
+    Raises
+    ------
+    ValueError
+        If *d* is not an integer in [1, 6].
+
+    Examples
+    --------
+    >>> H = symbolic_hessian(2)
+    >>> H == H.T
+    True
+    >>> symbolic_hessian(2).shape
+    (2, 2)
+    """
     c, w, ws, S = symbolic_cosine(d)
     return sp.hessian(c, list(w))

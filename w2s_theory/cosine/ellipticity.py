@@ -95,6 +95,33 @@ def edgeworth_terms(u, v, kappa4, kappa6=None):
 
     u, v : unit vectors (d,);  kappa4, kappa6 : coordinate cumulants.  The
     second-order term (κ₆ and κ₄² parts) is returned only if *kappa6* is given.
+
+    Parameters
+    ----------
+    u, v : array_like, shape (d,)
+        Unit vectors with cosine in (−1, 1).
+    kappa4 : float
+        Fourth cumulant of the coordinates.
+    kappa6 : float, optional
+        Sixth cumulant; if given, the second-order term is computed too.
+
+    Returns
+    -------
+    (first, second) : (float, float or None)
+
+    Raises
+    ------
+    ValueError
+        If u or v is not a unit vector or their cosine is ±1.
+
+    Examples
+    --------
+    For a flat pair the first-order term is S₁(c) κ₄/d (:func:`flat_coefficient`):
+
+    >>> u, v = flat_pair(8, 0.5)
+    >>> first, _ = edgeworth_terms(u, v, -1.2)
+    >>> round(first, 12), round(flat_coefficient(0.5) * -1.2 / 8, 12)
+    (0.004594407462, 0.004594407462)
     """
     u = np.asarray(u, float)
     v = np.asarray(v, float)
@@ -115,7 +142,32 @@ def edgeworth_terms(u, v, kappa4, kappa6=None):
 
 
 def flat_pair(d: int, c: float, seed: int = 0):
-    """Unit vectors with all coordinates ±1/√d and cosine c (needs d(1+c)/2 integer)."""
+    """Unit vectors with all coordinates ±1/√d and cosine c (needs d(1+c)/2 integer).
+
+    Parameters
+    ----------
+    d : int >= 2
+        Dimension.
+    c : float
+        Cosine, with d(1 + c)/2 an integer.
+    seed : int, optional
+        Random signs and permutation.
+
+    Returns
+    -------
+    (u, v) : ndarrays, shape (d,)
+
+    Raises
+    ------
+    ValueError
+        If d(1 + c)/2 is not an integer or d < 2.
+
+    Examples
+    --------
+    >>> u, v = flat_pair(4, 0.5)
+    >>> float(u @ v), bool(np.allclose(np.abs(u), 0.5)), bool(np.allclose(np.abs(v), 0.5))
+    (0.5, True, True)
+    """
     agree = d * (1 + c) / 2
     if not (isinstance(d, int) and d >= 2 and abs(agree - round(agree)) < 1e-9):
         raise ValueError(f"d(1 + c)/2 must be an integer for a flat pair; got d={d}, c={c}")
@@ -128,7 +180,20 @@ def flat_pair(d: int, c: float, seed: int = 0):
 
 
 def flat_coefficient_expr():
-    """SymPy S₁(c) = [2J₄₀ + 6J₂₂ + 8cJ₃₁]/24, which simplifies to −c/(6π√(1−c²)) (tested)."""
+    """SymPy S₁(c) = [2J₄₀ + 6J₂₂ + 8cJ₃₁]/24, which simplifies to −c/(6π√(1−c²)) (tested).
+
+    Returns
+    -------
+    sympy.Expr
+        In the real symbol ``c``.
+
+    Examples
+    --------
+    >>> e = flat_coefficient_expr()
+    >>> c = sorted(e.free_symbols, key=str)[0]
+    >>> sp.simplify(e.subs(c, sp.Rational(1, 2)) + sp.Rational(1, 2) / (6 * sp.pi * sp.sqrt(sp.Rational(3, 4))))
+    0
+    """
     return (2 * wedge_integral(4, 0) + 6 * wedge_integral(2, 2) + 8 * _c * wedge_integral(3, 1)) / 24
 
 
@@ -139,6 +204,20 @@ def flat_coefficient(c):
               = -\frac{c}{6\pi\sqrt{1-c^2}} = -\frac{\cot\theta}{6\pi},
 
     so P(disagree) = θ/π − κ₄ cot θ/(6πd) + O(1/d²) for flat directions at angle θ.
+
+    Parameters
+    ----------
+    c : float or array_like in [-1, 1]
+        Cosine.
+
+    Returns
+    -------
+    float or ndarray
+
+    Examples
+    --------
+    >>> round(flat_coefficient(0.5), 12), round(-0.5 / (6 * math.pi * math.sqrt(0.75)), 12)
+    (-0.030629383079, -0.030629383079)
     """
     return (2 * _J(4, 0)(c) + 6 * _J(2, 2)(c) + 8 * c * _J(3, 1)(c)) / 24
 

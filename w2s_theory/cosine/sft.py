@@ -91,8 +91,32 @@ def kappa(a, beta=1.0):
 
     Parameters
     ----------
-    a : float, array or mpf in (0, inf)
-    beta : float, array or mpf in (0, inf)
+    a : float, array_like or mpmath.mpf in (0, inf)
+        Σ-norm ‖w‖_Σ of the student.
+    beta : float, array_like or mpmath.mpf in (0, inf), optional
+        Inverse temperature; default 1.
+
+    Returns
+    -------
+    float, ndarray or mpmath.mpf
+        κ(a, β) in (0, β/2); broadcast shape of *a* and *beta*, an ``mpf``
+        (at the current ``mpmath.mp.dps``) if either input is an ``mpf``.
+
+    Raises
+    ------
+    ValueError
+        If *a* or *beta* is not a finite number in (0, inf).
+
+    Examples
+    --------
+    >>> round(kappa(1e-8), 12)            # → β/2
+    0.5
+    >>> round(kappa(1e4) * 1e4, 6), round(math.sqrt(2 / math.pi), 6)   # ≈ √(2/π)/a
+    (0.797885, 0.797885)
+    >>> round(kappa(1.0, beta=2.0), 10)
+    0.6057055096
+    >>> print(mpmath.nstr(kappa(mpmath.mpf(1), mpmath.mpf(2)), 10))
+    0.6057055096
     """
     if isinstance(a, mpmath.mpf) or isinstance(beta, mpmath.mpf):
         av, bv = check_mp(_A, a), check_mp(_B, beta)
@@ -119,10 +143,35 @@ def expected_gradient(w, t, Sigma=None, beta=1.0):
 
     Parameters
     ----------
-    w : array_like, shape (d,) or (..., d), nonzero
-    t : array_like, shape (d,) or broadcastable to w, nonzero teacher(s)
-    Sigma : (d, d) symmetric positive definite, default identity
-    beta : float in (0, inf)
+    w : array_like, shape (d,) or (..., d)
+        Student(s), nonzero.
+    t : array_like, shape (d,) or broadcastable to w
+        Teacher(s), nonzero.
+    Sigma : array_like, shape (d, d), optional
+        Symmetric positive-definite data covariance; default identity.
+    beta : float in (0, inf), optional
+        Inverse temperature; default 1.
+
+    Returns
+    -------
+    ndarray
+        E∇ℓ(w), shape ``broadcast(w, t).shape``.
+
+    Raises
+    ------
+    ValueError
+        If w or t is zero, non-finite or of mismatched dimension, Σ is not
+        SPD, or beta is not a scalar in (0, inf).
+
+    Examples
+    --------
+    For w ∥ t the gradient is parallel to w (it vanishes at the norm a with
+    κ(a)·a = √(2/π)):
+
+    >>> expected_gradient([1.0, 0.0], [1.0, 0.0]).round(10)
+    array([-0.19232132, -0.        ])
+    >>> expected_gradient([1.0, 0.0], [0.0, 1.0], beta=2.0).round(10)
+    array([ 0.60570551, -0.79788456])
     """
     b = _check_beta(beta)
     W, T, S = _check_wt(w, t, Sigma)
@@ -196,9 +245,45 @@ def cosine_rate(w, t, w_star, Sigma=None, beta=1.0):
     B the confidence term ("unlearning"); B ≡ 0 when Σ ∝ I (Eq. 2 cancellation).
     Source: Geng, Hansen & Li (2026), §1 and §2.3 (Eq. 1/2; Eq. 3 for general Σ).
 
+    Parameters
+    ----------
+    w : array_like, shape (d,) or (..., d)
+        Student(s), nonzero.
+    t : array_like, shape (d,) or broadcastable to w
+        Teacher(s), nonzero.
+    w_star : array_like, shape (d,)
+        Ground truth, nonzero.
+    Sigma : array_like, shape (d, d), optional
+        Symmetric positive-definite data covariance; default identity.
+    beta : float in (0, inf), optional
+        Inverse temperature; default 1.
+
     Returns
     -------
     (rate, A, B) : floats or arrays of shape ``w.shape[:-1]``
+        ``rate = A - B``.
+
+    Raises
+    ------
+    ValueError
+        On invalid w, t, w_star, Σ or beta.
+    FloatingPointError
+        If the rate overflows float64 (‖w‖ tiny).
+
+    Examples
+    --------
+    For Σ = I the confidence term vanishes and the rate is
+    (β/2)√(2/π) R/‖w‖ with R = :func:`relative_correlation`:
+
+    >>> w, t, w_star = [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]
+    >>> rate, A, B = cosine_rate(w, t, w_star)
+    >>> round(float(rate), 12), round(float(B), 12)
+    (0.282094791774, 0.0)
+    >>> round(0.5 * math.sqrt(2 / math.pi) * relative_correlation(w, t, w_star), 12)
+    0.282094791774
+    >>> rate, A, B = cosine_rate([1.0, 0.5], t, w_star, Sigma=np.diag([1.0, 3.0]))
+    >>> round(float(B), 12)                 # anisotropic Σ: B ≠ 0 in general
+    0.13983211219
     """
     b = _check_beta(beta)
     W, T, S = _check_wt(w, t, Sigma)
@@ -226,8 +311,30 @@ def relative_correlation(w, t, w_star, Sigma=None):
 
     Parameters
     ----------
-    w, t : array_like (d,) or (..., d), nonzero;  w_star : (d,), nonzero
-    Sigma : (d, d) SPD, default identity
+    w, t : array_like, shape (d,) or (..., d)
+        Student(s) and teacher(s), nonzero, broadcastable.
+    w_star : array_like, shape (d,)
+        Ground truth, nonzero.
+    Sigma : array_like, shape (d, d), optional
+        Symmetric positive-definite covariance; default identity.
+
+    Returns
+    -------
+    float or ndarray
+        R in [-2, 2]; an ndarray of the broadcast batch shape for batches.
+
+    Raises
+    ------
+    ValueError
+        If w, t or w_star is zero, non-finite or of mismatched dimension, or
+        Σ is not SPD.
+
+    Examples
+    --------
+    >>> round(relative_correlation([1.0, 0.0], [1.0, 1.0], [0.0, 1.0]), 12)   # cos(t,w*) = 1/√2
+    0.707106781187
+    >>> relative_correlation([1.0, 0.0], [1.0, 0.0], [0.0, 1.0])   # t = w: no pull
+    0.0
     """
     W, T, S = _check_wt(w, t, Sigma)
     ws = as_real_array(w_star, "w_star", ndim=1)
@@ -266,6 +373,24 @@ def confidence_residual_bound(c, lam_min, lam_max):
     c : float, array or mpf in [-1, 1]
     lam_min, lam_max : floats, arrays or mpf with 0 < lam_min <= lam_max < inf
         Extreme eigenvalues of Σ.
+
+    Returns
+    -------
+    float, ndarray or mpmath.mpf
+        The bound (λmax − λmin)/2 · √(1 − c²) ≥ 0, broadcast over the inputs.
+
+    Raises
+    ------
+    ValueError
+        If c is outside [-1, 1], an eigenvalue is not in (0, inf), or
+        lam_min > lam_max.
+
+    Examples
+    --------
+    >>> round(confidence_residual_bound(0.6, 1.0, 3.0), 12)
+    0.8
+    >>> float(confidence_residual_bound(0.6, 2.0, 2.0))   # Σ ∝ I: exact cancellation
+    0.0
     """
     kind, (cv, lo, hi) = prepare(_RES_PARAMS, (c, lam_min, lam_max))
     if np.any(np.asarray(lo > hi) if kind != "mp" else lo > hi):
@@ -309,7 +434,24 @@ def sample_on_cone(rng, w_star, cos, norm, n, Sigma=None, ortho_to=None, rho=Non
     Sigma : (d, d) SPD, default identity
     ortho_to : (d,) not Σ-parallel to *w_star*, and rho : float in [-1, 1]; both or neither
 
-    Returns shape (n, d).
+    Returns
+    -------
+    ndarray, shape (n, d)
+        The sampled vectors.
+
+    Raises
+    ------
+    ValueError
+        If any parameter is outside the range above (the message names it).
+
+    Examples
+    --------
+    >>> from w2s_theory.cosine.calculus import cosine
+    >>> W = sample_on_cone(0, [1.0, 0.0, 0.0], cos=0.5, norm=2.0, n=3)
+    >>> W.shape
+    (3, 3)
+    >>> cosine(W, [1.0, 0.0, 0.0]).round(12), np.linalg.norm(W, axis=1).round(12)
+    (array([0.5, 0.5, 0.5]), array([2., 2., 2.]))
     """
     rng = rng_from(rng, "rng")
     ws = as_real_array(w_star, "w_star", ndim=1)
@@ -407,6 +549,29 @@ def simulate_sft(w0, teachers, w_star, lrs, steps, batch, *, beta=1.0, seed=0,
     cos : ndarray (len(lrs), K, steps + 1)
         Σ-cosine of the student to w* along each run (index 0 = start).
     (cos, inner, norm) if *full*: also ⟨w_k, w*⟩_Σ/‖w*‖_Σ and ‖w_k‖_Σ, same shape.
+
+    Raises
+    ------
+    ValueError
+        If an input is zero, non-finite, of the wrong shape, or out of range
+        (the message names it).
+    FloatingPointError
+        If the iterates overflow (step size too large).
+
+    Examples
+    --------
+    A weak student improves by SFT on a teacher with positive relative
+    correlation (population gradient, deterministic):
+
+    >>> cos = simulate_sft([1.0, 0.0], [[1.0, 1.0]], [0.0, 1.0], lrs=[0.5], steps=3,
+    ...                    batch=1, population=True)
+    >>> cos.shape
+    (1, 1, 4)
+    >>> cos[0, 0].round(6)
+    array([0.      , 0.13468 , 0.242072, 0.326248])
+    >>> simulate_sft([1.0, 0.0], [[1.0, 1.0]], [0.0, 1.0], lrs=[0.5], steps=2, batch=16,
+    ...              seed=1)[0, 0].round(3)
+    array([0.   , 0.069, 0.128])
     """
     b = _check_beta(beta)
     w0 = as_real_array(w0, "w0", ndim=1)

@@ -79,7 +79,29 @@ def xi_moments(w, t, w_star, beta=1.0, *, n=1_000_000, seed=0):
 
 
 def predicted_probability(rate, sigma, batch):
-    """Φ(√B ċ/σ): CLT probability that one small SGD step increases c."""
+    """Φ(√B ċ/σ): CLT probability that one small SGD step increases c.
+
+    Parameters
+    ----------
+    rate : float
+        Population rate ċ.
+    sigma : float > 0
+        Standard deviation of the per-sample change ξ.
+    batch : int >= 1
+        Batch size B.
+
+    Returns
+    -------
+    float
+        Probability in [0, 1].
+
+    Examples
+    --------
+    >>> predicted_probability(0.0, 1.0, 16)
+    0.5
+    >>> round(predicted_probability(0.1, 1.0, 100), 6)     # Φ(1)
+    0.841345
+    """
     return float(stats.norm.cdf(math.sqrt(batch) * rate / sigma))
 
 

@@ -92,10 +92,33 @@ def validate_generator(f) -> str:
     numeric check can miss non-convexity between grid points or outside the
     grid range; it is a screen, not a proof.
 
+    Parameters
+    ----------
+    f : sympy.Expr, str or callable
+        Generator in ``t`` (as accepted by :class:`FDivergence`).
+
+    Returns
+    -------
+    str
+        ``"symbolic"`` or ``"numeric"``: how convexity was established.
+
     Raises
     ------
     ValueError
         naming the violated requirement.
+
+    Examples
+    --------
+    >>> validate_generator(t * sp.log(t)), validate_generator(sp.Abs(t - 1))
+    ('symbolic', 'numeric')
+    >>> validate_generator(t**2)
+    Traceback (most recent call last):
+    ...
+    ValueError: f(1) must be 0 ...
+    >>> validate_generator(-(t - 1)**2)
+    Traceback (most recent call last):
+    ...
+    ValueError: f must be convex on (0, inf); ...
     """
     f = _as_generator(f)
     if not f.free_symbols:
@@ -162,7 +185,31 @@ TOL_MAX = 1e-2
 
 
 def check_tol(tol) -> float:
-    """Validate the sum-to-1 tolerance ``tol``: a finite real in ``(0, TOL_MAX]``."""
+    """Validate the sum-to-1 tolerance ``tol``: a finite real in ``(0, TOL_MAX]``.
+
+    Parameters
+    ----------
+    tol : float
+        Tolerance in (0, 1e-2].
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If tol is not a finite real number in (0, 1e-2] (bool rejected).
+
+    Examples
+    --------
+    >>> check_tol(1e-6)
+    1e-06
+    >>> check_tol(0.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: tol must be a finite real number in (0, 0.01]; got 0.5
+    """
     if (isinstance(tol, (bool, np.bool_)) or not isinstance(tol, (numbers.Real, np.floating,
                                                                   np.integer))
             or not (math.isfinite(tol) and 0 < tol <= TOL_MAX)):
@@ -175,8 +222,37 @@ def check_simplex(name: str, x, *, tol: float = 1e-9) -> np.ndarray:
 
     Entries must be finite reals in ``[0, 1]`` and each vector (last axis,
     length >= 2) must sum to 1 within ``tol`` (a finite real in
-    ``(0, 1e-2]``).  ``name`` (a non-empty str) names the argument in error
-    messages.  Returns a float64 array.
+    ``(0, 1e-2]``).
+
+    Parameters
+    ----------
+    name : str
+        Non-empty argument name used in error messages.
+    x : array_like, shape (..., k), k >= 2
+        Probability vectors along the last axis.
+    tol : float in (0, 1e-2], optional
+        Sum-to-1 tolerance; default 1e-9.
+
+    Returns
+    -------
+    ndarray
+        ``x`` as float64 (not renormalised).
+
+    Raises
+    ------
+    ValueError
+        If an entry is outside [0, 1] or not finite, a vector has fewer than 2
+        entries or does not sum to 1 within tol, or name/tol is invalid.
+
+    Examples
+    --------
+    >>> check_simplex("p", [[0.25, 0.75], [1, 0]])
+    array([[0.25, 0.75],
+           [1.  , 0.  ]])
+    >>> check_simplex("p", [0.5, 0.6])
+    Traceback (most recent call last):
+    ...
+    ValueError: p must sum to 1 along the last axis (within 1e-09); got a sum of ...
     """
     if not isinstance(name, str) or not name:
         raise ValueError(f"name must be a non-empty str (the argument name used in error "
@@ -246,6 +322,18 @@ class FDivergence:
         Short name used in reports.
     validate : bool
         Run :func:`validate_generator` (default ``True``).
+
+    Returns
+    -------
+    FDivergence
+        Callable as ``D(p, q)``; also has ``loss_and_grad``, ``conjugate`` and the
+        derived SymPy quantities (``perspective``, ``f_at_0``, ``slope_at_inf``,
+        ``grad_coefficient``, ``f2_at_1``).
+
+    Raises
+    ------
+    ValueError
+        If *validate* and f is not a valid generator (see :func:`validate_generator`).
 
     Notes
     -----
@@ -671,7 +759,34 @@ DIVERGENCES: dict[str, FDivergence] = {d.name: d for d in
 
 
 def get(name) -> FDivergence:
-    """Look up a standard divergence by name (or pass an :class:`FDivergence` through)."""
+    """Look up a standard divergence by name (or pass an :class:`FDivergence` through).
+
+    Parameters
+    ----------
+    name : str or FDivergence
+        One of ``"chi2"``, ``"hellinger2"``, ``"jeffreys"``, ``"js"``, ``"kl"``,
+        ``"reverse_kl"``, ``"tv"``, or an FDivergence (returned unchanged).
+
+    Returns
+    -------
+    FDivergence
+
+    Raises
+    ------
+    ValueError
+        If name is not a known divergence.
+
+    Examples
+    --------
+    >>> get("js")
+    FDivergence(js: f(t) = t*log(t)/2 - (t + 1)*log(t/2 + 1/2)/2)
+    >>> round(get("tv")([0.5, 0.5], [0.9, 0.1]), 12)
+    0.4
+    >>> get("kl2")
+    Traceback (most recent call last):
+    ...
+    ValueError: divergence must be one of ['chi2', 'hellinger2', 'jeffreys', 'js', 'kl', 'reverse_kl', 'tv'] or an FDivergence; got 'kl2'
+    """
     if isinstance(name, FDivergence):
         return name
     if not isinstance(name, str):
@@ -692,6 +807,36 @@ def cross_entropy(teacher, logits):
     ``teacher`` and ``logits`` are validated as in
     :meth:`FDivergence.loss_and_grad` (finite real logits with a float64
     spread; FloatingPointError if the loss itself exceeds float64).
+
+    Parameters
+    ----------
+    teacher : array_like, shape (..., k)
+        Soft teacher labels (probability vectors along the last axis).
+    logits : array_like, shape (..., k)
+        Student logits z.
+
+    Returns
+    -------
+    loss : float or ndarray, shape (...)
+        ``-sum_i p_i log softmax(z)_i``.
+    grad : ndarray, shape (..., k)
+        ``softmax(z) - p``, the gradient in z.
+
+    Raises
+    ------
+    ValueError
+        If teacher is not a probability vector or logits are invalid.
+    FloatingPointError
+        If the loss exceeds the float64 range.
+
+    Examples
+    --------
+    >>> loss, grad = cross_entropy([0.5, 0.5], [0.0, 0.0])
+    >>> round(float(loss), 12), grad         # log 2 and a zero gradient
+    (0.69314718056, array([0., 0.]))
+    >>> loss, grad = cross_entropy([1.0, 0.0], [2.0, 0.0])
+    >>> round(float(loss), 12), grad.round(12)
+    (0.126928011043, array([-0.11920292,  0.11920292]))
     """
     P = check_simplex("teacher", teacher)
     P, Z = _check_logits(P, logits)

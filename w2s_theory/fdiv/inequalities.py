@@ -44,7 +44,33 @@ def _log2(x):
 
 @dataclasses.dataclass(frozen=True)
 class Inequality:
-    """``lhs(P,Q) <= rhs(P,Q)``; ``source`` says where it is stated/proved."""
+    """``lhs(P,Q) <= rhs(P,Q)``; ``source`` says where it is stated/proved.
+
+    Parameters
+    ----------
+    name : str
+        Key in :data:`INEQUALITIES`.
+    statement : str
+        Human-readable form.
+    lhs, rhs : callable
+        ``f(P, Q)`` on probability vectors (numpy batches or mpmath lists).
+    source : str
+        Reference (paper, year, lemma/theorem).
+
+    Returns
+    -------
+    Inequality
+        A frozen record.
+
+    Examples
+    --------
+    >>> ineq = INEQUALITIES["pinsker"]
+    >>> ineq.statement, ineq.source
+    ('TV <= sqrt(KL/2)', "Pinsker's inequality (Tsybakov 2009, Lemma 2.5)")
+    >>> P, Q = np.array([0.5, 0.5]), np.array([0.9, 0.1])
+    >>> round(float(ineq.lhs(P, Q)), 6), round(float(ineq.rhs(P, Q)), 6)
+    (0.4, 0.505384)
+    """
 
     name: str
     statement: str
@@ -98,6 +124,26 @@ def random_pairs(rng, n: int, k: int):
     perturbations ``P ∝ Q exp(eps g)`` with ``eps`` log-uniform in
     ``[1e-3, 3]`` (the ``P -> Q`` regime where many constants are sharp), and
     a third mix a Dirichlet draw with a point mass (near-disjoint supports).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        Source of randomness.
+    n : int
+        Number of pairs.
+    k : int >= 2
+        Support size.
+
+    Returns
+    -------
+    (P, Q) : ndarrays, shape (n, k)
+        Rows are probability vectors (entries ≥ 1e-300).
+
+    Examples
+    --------
+    >>> P, Q = random_pairs(np.random.default_rng(0), 6, 3)
+    >>> P.shape, bool(np.allclose(P.sum(1), 1)), bool(np.allclose(Q.sum(1), 1))
+    ((6, 3), True, True)
     """
     m = n // 3
     alpha = np.exp(rng.uniform(np.log(0.03), np.log(30), (n, 1)))
@@ -135,6 +181,30 @@ def _to_mp(x):
 
 @dataclasses.dataclass
 class SearchResult:
+    """Outcome of :func:`search_ratio`.
+
+    Parameters
+    ----------
+    sup_ratio : float
+        Largest lhs/rhs found, re-evaluated at 50 digits.
+    points : int
+        Number of (P, Q) pairs evaluated.
+    argmax : tuple
+        (P, Q) at the sup.
+    float_max : float
+        Largest ratio over all float64 evaluations.
+
+    Returns
+    -------
+    SearchResult
+
+    Examples
+    --------
+    >>> r = SearchResult(sup_ratio=0.99, points=10, argmax=(None, None), float_max=0.99)
+    >>> r.sup_ratio <= 1
+    True
+    """
+
     sup_ratio: float        # largest lhs/rhs found, re-evaluated at 50 digits
     points: int             # number of (P, Q) pairs evaluated
     argmax: tuple           # (P, Q) at the sup
@@ -150,6 +220,37 @@ def search_ratio(lhs, rhs, rng, *, n: int = 3000, ks=(2, 3, 5, 8), refine: int =
     per ``k`` are improved by Nelder-Mead on softmax parametrisations of
     ``P`` and ``Q``.  The final maximiser is re-evaluated with mpmath at 50
     digits; ``sup_ratio`` is that value.
+
+    Parameters
+    ----------
+    lhs, rhs : callable
+        ``f(P, Q)`` for numpy batches (shape (n, k)) and mpmath lists.
+    rng : numpy.random.Generator
+        Source of randomness.
+    n : int, optional
+        Random pairs per support size.
+    ks : sequence of int, optional
+        Support sizes.
+    refine : int, optional
+        Nelder-Mead restarts per support size.
+    maxiter : int, optional
+        Nelder-Mead iterations per restart.
+    min_tv : float, optional
+        Pairs closer than this in TV are skipped.
+
+    Returns
+    -------
+    SearchResult
+
+    Examples
+    --------
+    Pinsker's inequality TV ≤ √(KL/2) is sharp (sup of the ratio = 1, as P → Q):
+
+    >>> ineq = INEQUALITIES["pinsker"]
+    >>> res = search_ratio(ineq.lhs, ineq.rhs, np.random.default_rng(0), n=300, ks=(2,),
+    ...                    refine=1, maxiter=200)
+    >>> bool(res.sup_ratio <= 1), round(res.sup_ratio, 2)
+    (True, 1.0)
     """
     best, best_pq, points, fmax = -np.inf, None, 0, -np.inf
     for k in ks:
@@ -192,6 +293,30 @@ def search_inequality(name: str, rng, *, scale: float = 1.0, **kw) -> SearchResu
     """:func:`search_ratio` for ``INEQUALITIES[name]`` with the rhs multiplied by ``scale``.
 
     ``scale < 1`` is the *perturbed* inequality used to show sharpness.
+
+    Parameters
+    ----------
+    name : str
+        Key in :data:`INEQUALITIES`.
+    rng : numpy.random.Generator
+        Source of randomness.
+    scale : float, optional
+        Factor on the rhs; default 1.
+    **kw
+        Passed to :func:`search_ratio`.
+
+    Returns
+    -------
+    SearchResult
+
+    Examples
+    --------
+    The perturbed Pinsker bound 0.9·√(KL/2) is violated (ratio > 1):
+
+    >>> rng = np.random.default_rng(0)
+    >>> res = search_inequality("pinsker", rng, scale=0.9, n=300, ks=(2,), refine=1, maxiter=200)
+    >>> bool(res.sup_ratio > 1), round(res.sup_ratio, 2)
+    (True, 1.11)
     """
     ineq = INEQUALITIES[name]
     return search_ratio(ineq.lhs, lambda P, Q: scale * ineq.rhs(P, Q), rng, **kw)
@@ -210,6 +335,30 @@ def joint_convexity_margin(div: FDivergence, rng, *, n: int = 2000, ks=(2, 3, 5)
     ``|lam D1 + (1-lam) D2| < 1e-6`` are skipped (float rounding dominates).
     The worst case is re-evaluated with mpmath at 50 digits.
     Returns ``(worst margin, points)``.
+
+    Parameters
+    ----------
+    div : FDivergence
+        The divergence.
+    rng : numpy.random.Generator
+        Source of randomness.
+    n, ks, refine, maxiter : optional
+        Sample size per support size, support sizes, Nelder-Mead restarts and
+        iterations.
+
+    Returns
+    -------
+    (worst, points) : (float, int)
+        The smallest margin found (≥ 0 for an f-divergence) and the number
+        of evaluations.
+
+    Examples
+    --------
+    >>> from w2s_theory.fdiv.divergences import KL
+    >>> worst, points = joint_convexity_margin(KL, np.random.default_rng(0), n=200, ks=(2,),
+    ...                                        refine=1, maxiter=100)
+    >>> bool(worst >= 0)
+    True
     """
     def margins(P1, Q1, P2, Q2, lam):
         with np.errstate(all="ignore"):
@@ -261,6 +410,30 @@ def min_ratio_to_tv2(div: FDivergence, rng, *, n: int = 3000, ks=(2, 3, 5, 8),
     """Smallest ``D_f(P||Q) / TV(P,Q)^2`` found (as ``1/sup(TV^2/D_f)``).
 
     A positive infimum means ``D_f(P||Q) > 0`` whenever ``P != Q``.
+
+    Parameters
+    ----------
+    div : FDivergence
+        The divergence.
+    rng : numpy.random.Generator
+        Source of randomness.
+    n, ks, refine, maxiter : optional
+        As in :func:`search_ratio`.
+
+    Returns
+    -------
+    SearchResult
+        For the ratio TV²/D_f; ``1 / sup_ratio`` is the smallest D_f/TV².
+
+    Examples
+    --------
+    For KL, Pinsker gives KL ≥ 2 TV², with equality approached as P → Q:
+
+    >>> from w2s_theory.fdiv.divergences import KL
+    >>> res = min_ratio_to_tv2(KL, np.random.default_rng(0), n=300, ks=(2,), refine=1,
+    ...                        maxiter=200)
+    >>> round(1 / res.sup_ratio, 2)
+    2.0
     """
     res = search_ratio(lambda P, Q: TV(P, Q) ** 2, lambda P, Q: div(P, Q), rng, n=n, ks=ks,
                        refine=refine, maxiter=maxiter)

@@ -57,6 +57,28 @@ class GaussianMixtureW2S:
     tau : float, >= 0
         Noise of the weak view.  ``tau = 0`` puts the teacher inside the
         student's function class.
+
+    Returns
+    -------
+    GaussianMixtureW2S
+        With ``mu``, ``sample(rng, n)``, the exact errors ``error(w, b)`` and
+        ``weak_error(w, b)``, and ``bayes_error``, ``restricted_error``.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range (the message names it).
+
+    Examples
+    --------
+    >>> model = GaussianMixtureW2S(d=4, d_weak=2, signal=2.0, tau=1.0)
+    >>> round(model.bayes_error, 6), round(model.restricted_error, 6)    # Φ(−2), Φ(−√2)
+    (0.02275, 0.07865)
+    >>> round(model.error(np.ones(4), 0.0), 6)                           # the Bayes rule
+    0.02275
+    >>> x, y, v = model.sample(np.random.default_rng(0), 3)
+    >>> x.shape, y, v.shape
+    ((3, 4), array([1., 1., 1.]), (3, 2))
     """
 
     d: int = 20
@@ -177,6 +199,24 @@ def fit_head(div, X, p, *, ridge: float = 0.0, theta0=None, gtol: float = 1e-10,
     -------
     theta : array, shape (d + 1,)
         ``(w, b)``.
+
+    Raises
+    ------
+    ValueError
+        If shapes disagree, X is not finite, p is not in [0, 1] (or (0, 1)
+        where the loss needs it).
+    RuntimeError
+        If the logits run off to infinity (no finite minimiser).
+
+    Examples
+    --------
+    Soft labels from a logistic model are recovered by the KL fit:
+
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.standard_normal((400, 2))
+    >>> p = 1 / (1 + np.exp(-(X @ [1.0, -2.0] + 0.5)))
+    >>> fit_head("kl", X, p).round(6)
+    array([ 1. , -2. ,  0.5])
     """
     div = get(div)
     X = np.asarray(X, float)
@@ -205,14 +245,53 @@ def fit_head(div, X, p, *, ridge: float = 0.0, theta0=None, gtol: float = 1e-10,
 
 
 def train_teacher(model: GaussianMixtureW2S, rng, n_weak: int, ridge: float = 1e-3):
-    """Logistic regression on ``n_weak`` labelled weak views (cross-entropy = KL with one-hot)."""
+    """Logistic regression on ``n_weak`` labelled weak views (cross-entropy = KL with one-hot).
+
+    Parameters
+    ----------
+    model : GaussianMixtureW2S
+    rng : numpy.random.Generator
+    n_weak : int
+        Labelled samples.
+    ridge : float, optional
+        L2 penalty; default 1e-3.
+
+    Returns
+    -------
+    ndarray, shape (d_weak + 1,)
+        The teacher head ``(w_T, b_T)`` on the weak view.
+
+    Examples
+    --------
+    >>> model = GaussianMixtureW2S(d=4, d_weak=2, signal=2.0, tau=1.0)
+    >>> th = train_teacher(model, np.random.default_rng(0), 200)
+    >>> th.shape, round(model.weak_error(th[:-1], th[-1]), 3)
+    ((3,), 0.163)
+    """
     _, y, v = model.sample(rng, n_weak)
     return fit_head(KL, v, (y > 0).astype(float), ridge=ridge)
 
 
 def embed_teacher(model: GaussianMixtureW2S, theta_T) -> np.ndarray:
     """The teacher's head as a head on ``x`` (zeros outside ``S``); with
-    ``tau = 0`` it produces exactly the teacher's soft labels."""
+    ``tau = 0`` it produces exactly the teacher's soft labels.
+
+    Parameters
+    ----------
+    model : GaussianMixtureW2S
+    theta_T : array_like, shape (d_weak + 1,)
+        Teacher head.
+
+    Returns
+    -------
+    ndarray, shape (d + 1,)
+
+    Examples
+    --------
+    >>> model = GaussianMixtureW2S(d=4, d_weak=2, signal=2.0, tau=1.0)
+    >>> embed_teacher(model, np.array([1.0, 2.0, 0.5]))
+    array([1. , 2. , 0. , 0. , 0.5])
+    """
     th = np.zeros(model.d + 1)
     th[:model.d_weak] = theta_T[:-1]
     th[-1] = theta_T[-1]
@@ -220,11 +299,53 @@ def embed_teacher(model: GaussianMixtureW2S, theta_T) -> np.ndarray:
 
 
 def teacher_probs(theta_T, v) -> np.ndarray:
+    """Teacher soft labels ``sigmoid(w_T . v + b_T)``.
+
+    Parameters
+    ----------
+    theta_T : array_like, shape (d_weak + 1,)
+        Teacher head ``(w_T, b_T)``.
+    v : array_like, shape (n, d_weak)
+        Weak views.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        Probabilities in (0, 1).
+
+    Examples
+    --------
+    >>> teacher_probs(np.array([1.0, 0.0]), np.array([[0.0], [np.log(3.0)]])).round(12)
+    array([0.5 , 0.75])
+    """
     return expit(v @ theta_T[:-1] + theta_T[-1])
 
 
 def flip(rng, p, eta: float) -> np.ndarray:
-    """Replace each soft label by ``1 - p`` with probability ``eta``."""
+    """Replace each soft label by ``1 - p`` with probability ``eta``.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+    p : array_like, shape (n,)
+        Soft labels.
+    eta : float in [0, 0.5)
+        Flip probability.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+
+    Raises
+    ------
+    ValueError
+        If eta is outside [0, 0.5).
+
+    Examples
+    --------
+    >>> flip(np.random.default_rng(0), np.array([0.9, 0.9, 0.9, 0.9]), 0.4)
+    array([0.9, 0.1, 0.1, 0.1])
+    """
     if not (0 <= eta < 0.5):
         raise ValueError(f"eta must be in [0, 0.5); got {eta!r}")
     return np.where(rng.random(len(p)) < eta, 1 - p, p)
@@ -313,7 +434,25 @@ def population_student(model: GaussianMixtureW2S, theta_T, div, *, nodes: int = 
 
 
 def pgr(err_weak: float, err_student: float, err_ceiling: float) -> float:
-    """Performance gap recovered (Burns et al. 2023)."""
+    """Performance gap recovered (Burns et al. 2023).
+
+    PGR = (err_weak − err_student) / (err_weak − err_ceiling): 0 when the
+    student only matches the teacher, 1 when it reaches the ceiling.
+
+    Parameters
+    ----------
+    err_weak, err_student, err_ceiling : float
+        Test errors of the teacher, the student and the strong ceiling.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(pgr(0.3, 0.2, 0.1), 12)
+    0.5
+    """
     return (err_weak - err_student) / (err_weak - err_ceiling)
 
 
@@ -329,6 +468,34 @@ def w2s_trial(model: GaussianMixtureW2S, divs, rng, *, n: int, n_weak: int, etas
     a fit whose logits run off to infinity (the empirical risk has no finite
     minimiser, seen for reverse KL with flipped near-0/1 labels at small n)
     is recorded with ``err = pgr = nan``.
+
+    Parameters
+    ----------
+    model : GaussianMixtureW2S
+    divs : sequence of FDivergence or str
+        Student losses.
+    rng : numpy.random.Generator
+    n, n_weak : int
+        Student (unlabelled) and teacher (labelled) sample sizes.
+    etas : sequence of float in [0, 0.5), optional
+        Label-flip probabilities.
+    warm : bool, optional
+        Warm-start non-KL fits from the KL fit.
+
+    Returns
+    -------
+    dict
+        ``err_weak``, ``err_ceiling``, ``theta_T`` and, per ``(loss name, eta)``,
+        ``{"err", "pgr", "theta"}``.
+
+    Examples
+    --------
+    >>> model = GaussianMixtureW2S(d=4, d_weak=2, signal=2.0, tau=1.0)
+    >>> out = w2s_trial(model, ["kl", "tv"], np.random.default_rng(0), n=200, n_weak=50)
+    >>> sorted(k for k in out if isinstance(k, tuple))
+    [('kl', 0.0), ('tv', 0.0)]
+    >>> round(out["err_weak"], 3), round(out[("kl", 0.0)]["err"], 3), round(out["err_ceiling"], 3)
+    (0.171, 0.122, 0.023)
     """
     theta_T = train_teacher(model, rng, n_weak) if theta_T is None else np.asarray(theta_T, float)
     err_w = model.weak_error(theta_T[:-1], theta_T[-1])
@@ -356,6 +523,25 @@ def fit_rate(ns, values):
 
     ``values`` has shape (seeds, len(ns)); seeds are independent, so the
     per-seed slopes are i.i.d. and the t-interval is exact for normal slopes.
+
+    Parameters
+    ----------
+    ns : array_like, shape (k,)
+        Sample sizes.
+    values : array_like, shape (seeds, k)
+        Positive values per seed and n.
+
+    Returns
+    -------
+    (rate, se, ci95) : (float, float, (float, float))
+
+    Examples
+    --------
+    >>> ns = np.array([100, 200, 400])
+    >>> vals = np.array([1.0 / ns, 1.1 / ns, 0.9 / ns ** 1.1])
+    >>> rate, se, ci = fit_rate(ns, vals)
+    >>> round(rate, 4), round(se, 4)
+    (1.0333, 0.0333)
     """
     from scipy.stats import t as student_t
     ln = np.log(np.asarray(ns, float))
@@ -375,6 +561,39 @@ def excess_risk_curve(model: GaussianMixtureW2S, div, rng, *, ns, seeds: int, n_
     for the population: ``excess(n) = R_ref(theta_n) - R_ref(theta_ref)``
     with ``theta_ref`` the minimiser of ``R_ref`` (so excess >= 0 up to
     optimiser tolerance).  Returns an array (seeds, len(ns)).
+
+    Parameters
+    ----------
+    model : GaussianMixtureW2S
+    div : FDivergence or str
+        Student loss.
+    rng : numpy.random.Generator
+        Must carry a SeedSequence (``numpy.random.default_rng(seed)``).
+    ns : sequence of int
+        Sample sizes.
+    seeds : int
+        Independent repetitions.
+    n_ref : int
+        Size of the reference sample standing in for the population.
+    eta : float in [0, 0.5), optional
+        Label-flip probability.
+    theta_T : array_like, optional
+        Teacher head (trained on 500 samples if None).
+    progress : callable, optional
+        Wrapper of the seed loop (e.g. tqdm).
+
+    Returns
+    -------
+    ndarray, shape (seeds, len(ns))
+        Excess risks (≥ 0 up to optimiser tolerance).
+
+    Examples
+    --------
+    >>> model = GaussianMixtureW2S(d=4, d_weak=2, signal=2.0, tau=1.0)
+    >>> ex = excess_risk_curve(model, "kl", np.random.default_rng(0), ns=[50, 400], seeds=2,
+    ...                        n_ref=2000)
+    >>> ex.shape, bool(np.all(ex > -1e-8)), bool(np.all(ex[:, 1] < ex[:, 0]))
+    ((2, 2), True, True)
     """
     div = get(div)
     seeds_rng = [np.random.default_rng(s) for s in rng.bit_generator.seed_seq.spawn(seeds + 1)]

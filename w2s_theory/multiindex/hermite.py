@@ -128,7 +128,31 @@ def _pieces(expr):
 
 
 def is_piecewise_polynomial(f) -> bool:
-    """Whether ``f`` (a SymPy expression in :data:`Z`) takes the exact route."""
+    """Whether ``f`` (a SymPy expression in :data:`Z`) takes the exact route.
+
+    Parameters
+    ----------
+    f : sympy.Expr in :data:`Z`, sympy.Lambda, or callable
+        As in :func:`hermite_coefficient`.
+
+    Returns
+    -------
+    bool
+        True for polynomials and piecewise polynomials (``Abs``, ``Max``, ``Min``,
+        ``Heaviside``, ``sign``, ``Piecewise``), False otherwise (callables included).
+
+    Raises
+    ------
+    ValueError
+        If f is not a valid expression in z or a callable.
+
+    Examples
+    --------
+    >>> is_piecewise_polynomial(sp.Max(Z, 0) - Z**2), is_piecewise_polynomial(sp.tanh(Z))
+    (True, False)
+    >>> is_piecewise_polynomial(lambda t: t)
+    False
+    """
     e = _as_expr(f)
     return e is not None and _pieces(e) is not None
 
@@ -172,6 +196,26 @@ def gaussian_expectation(f):
     f : sympy.Expr in :data:`Z` (no other free symbol), or callable
         Gaussian-integrable; on the quadrature route a quadrature that does not converge
         (``exp(z**2)``, ``1/z``) raises ValueError naming f.
+
+    Returns
+    -------
+    sympy.Expr or mpmath.mpf
+        Exact SymPy number for (piecewise) polynomials; an ``mpf`` at the current
+        ``mpmath.mp.dps`` otherwise.
+
+    Raises
+    ------
+    ValueError
+        If f has another free symbol, is not finite and real, or its quadrature diverges.
+
+    Examples
+    --------
+    >>> gaussian_expectation(Z**4)
+    3
+    >>> gaussian_expectation(sp.Max(Z, 0))
+    sqrt(2)/(2*sqrt(pi))
+    >>> print(mpmath.nstr(gaussian_expectation(sp.cos(Z)), 12))   # exp(-1/2)
+    0.606530659713
     """
     return _coefficient_expr(f, None)
 
@@ -299,17 +343,60 @@ def hermite_coefficient(f, k: int, *, dps: int | None = None):
     -------
     sympy.Expr (exact route) or mpmath.mpf (quadrature route)
 
+    Raises
+    ------
+    ValueError
+        If k is not a non-negative integer, f is invalid (see
+        :func:`gaussian_expectation`) or not square-integrable, or dps < 5.
+
     Notes
     -----
     Source of the convention: Moniri & Hassani 2025, App. A.1 (probabilists' Hermite
     polynomials, orthogonal in L^2 of the Gaussian measure); we normalise them.
+
+    Examples
+    --------
+    >>> hermite_coefficient(Z**3, 1), hermite_coefficient(Z**3, 3)   # z³ = 3 h_1 + √6 h_3
+    (3, sqrt(6))
+    >>> hermite_coefficient(sp.Abs(Z), 2)
+    1/sqrt(pi)
+    >>> print(mpmath.nstr(hermite_coefficient(sp.tanh(Z), 1, dps=15), 12))   # E tanh'(z)
+    0.605705509602
     """
     k = _check_order(k)
     return _coefficient_expr(f, k, dps)
 
 
 def hermite_coefficients(f, kmax: int, *, dps: int | None = None) -> list:
-    """``[c_0(f), ..., c_kmax(f)]`` (see :func:`hermite_coefficient`)."""
+    """``[c_0(f), ..., c_kmax(f)]`` (see :func:`hermite_coefficient`).
+
+    Parameters
+    ----------
+    f : sympy.Expr in :data:`Z`, sympy.Lambda, or callable
+        As in :func:`hermite_coefficient`.
+    kmax : int >= 0
+        Largest order.
+    dps : int >= 5, optional
+        Decimal digits of the quadrature route.
+
+    Returns
+    -------
+    list
+        ``kmax + 1`` coefficients (SymPy numbers or ``mpf``), so that
+        E f² ≥ Σ_k c_k² (Parseval, equality in the limit kmax → ∞).
+
+    Raises
+    ------
+    ValueError
+        As :func:`hermite_coefficient`, naming ``kmax`` for a bad order.
+
+    Examples
+    --------
+    >>> hermite_coefficients(Z**2, 3)   # z² = h_0 + √2 h_2
+    [1, 0, sqrt(2), 0]
+    >>> hermite_coefficients(sp.Max(Z, 0), 4)
+    [sqrt(2)/(2*sqrt(pi)), 1/2, 1/(2*sqrt(pi)), 0, -sqrt(3)/(12*sqrt(pi))]
+    """
     kmax = _check_order(kmax, "kmax")
     return [hermite_coefficient(f, k, dps=dps) for k in range(kmax + 1)]
 
@@ -345,6 +432,13 @@ def information_exponent(f, *, kmax: int = 20, dps: int | None = None, rtol: flo
     ValueError
         If no non-zero coefficient of order 1..kmax exists (e.g. f constant: the
         information exponent is then infinite, or larger than kmax).
+
+    Examples
+    --------
+    >>> information_exponent(Z**2 - 1), information_exponent(Z**3), information_exponent(sp.Abs(Z))
+    (2, 1, 2)
+    >>> information_exponent(sp.cos(Z), dps=15)   # even: c_1 = 0, c_2 = -exp(-1/2)/√2
+    2
     """
     kmax = _check_order(kmax, "kmax")
     if kmax < 1:
@@ -390,6 +484,28 @@ def relu_hermite_coefficient(k: int) -> sp.Expr:
     c_{2m} = (-1)^(m+1) (2m-3)!! / sqrt(2 pi (2m)!).  Derivation: c_k = E[f^{(k)}(z)]/sqrt(k!)
     in the distributional sense; for k >= 2, ReLU^{(k)} = delta^{(k-2)}, and
     E[delta^{(j)}(z)] = (-1)^j phi^{(j)}(0) = He_j(0) phi(0).
+
+    Parameters
+    ----------
+    k : int >= 0
+        Order.
+
+    Returns
+    -------
+    sympy.Expr
+        The exact coefficient.
+
+    Raises
+    ------
+    ValueError
+        If k is not a non-negative integer.
+
+    Examples
+    --------
+    >>> [relu_hermite_coefficient(k) for k in range(5)]
+    [sqrt(2)/(2*sqrt(pi)), 1/2, 1/(2*sqrt(pi)), 0, -sqrt(3)/(12*sqrt(pi))]
+    >>> [relu_hermite_coefficient(k) - hermite_coefficient(sp.Max(Z, 0), k) for k in range(5)]
+    [0, 0, 0, 0, 0]
     """
     k = _check_order(k)
     if k == 0:

@@ -123,6 +123,31 @@ class MultiIndexSetting:
         Teacher / student step sizes (Theta(1) scale; see module docstring).
     beta : float in [0, inf)
         Strength (operator norm) of the student's pre-trained spike along u2.
+
+    Returns
+    -------
+    MultiIndexSetting
+        A frozen, validated setting (links and activation resolved to SymPy expressions).
+
+    Raises
+    ------
+    ValueError
+        If a link or activation is unknown or violates its condition (sigma1 easy, sigma2
+        hard, activation centred with c_1 != 0), or a ratio/step is outside its range.
+
+    Examples
+    --------
+    >>> s = MultiIndexSetting(sigma1="he1", sigma2="he2", activation="relu-centred")
+    >>> s.activation
+    Max(0, z) - sqrt(2)/(2*sqrt(pi))
+    >>> round(s.hermite["mu1"], 12)            # c_1(relu) = 1/2
+    0.5
+    >>> s.replace(psi_T=2.0).psi_T
+    2.0
+    >>> MultiIndexSetting(sigma2="he1", activation="relu-centred")
+    Traceback (most recent call last):
+    ...
+    ValueError: sigma2 must be a hard link (information exponent >= 2, c_1(sigma2) = 0); got c_1 = 1
     """
 
     sigma1: object = "he1"

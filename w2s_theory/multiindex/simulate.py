@@ -76,6 +76,23 @@ def top_right_singular(W: np.ndarray, r: int, rng):
     (V, s) : (d, r) orthonormal columns and the r singular values, largest first.  For
     W = 0 every unit vector is a singular vector: V are the first r standard basis vectors
     and s = 0.
+
+    Raises
+    ------
+    ValueError
+        If W is not a finite real (N, d) array with d >= 2, r is outside [1, d - 1], or rng
+        is not a valid generator/seed.
+
+    Examples
+    --------
+    >>> W = np.diag([3.0, 2.0, 1.0])
+    >>> V, s = top_right_singular(W, 2, rng=0)
+    >>> s.round(12)
+    array([3., 2.])
+    >>> np.abs(V).round(12)
+    array([[1., 0.],
+           [0., 1.],
+           [0., 0.]])
     """
     W = _real_matrix("W", W)
     N, d = W.shape
@@ -123,7 +140,36 @@ def _forward(W, a, X, act):
 
 def one_run(setting: MultiIndexSetting, d: int, rng: np.random.Generator, *,
             step: str = "fixed", student: bool = True) -> dict:
-    """One draw of the teacher/student pipeline at dimension d; returns the metrics."""
+    """One draw of the teacher/student pipeline at dimension d; returns the metrics.
+
+    Model of Moniri & Hassani (2025), §3 (see :mod:`~w2s_theory.multiindex.model`);
+    :func:`simulate` repeats it with independent seeds.
+
+    Parameters
+    ----------
+    setting : MultiIndexSetting
+    d : int
+        Input dimension.
+    rng : numpy.random.Generator
+        Source of all randomness of this draw.
+    step : {"fixed", "large"}
+        As in :func:`simulate`.
+    student : bool
+        Also run the student.
+
+    Returns
+    -------
+    dict of str to float
+        The metrics listed in the module docstring.
+
+    Examples
+    --------
+    >>> out = one_run(MultiIndexSetting(activation="relu-centred"), 8, np.random.default_rng(0),
+    ...               student=False)
+    >>> sorted(out)
+    ['cv_g0_data', 'cv_g0_norm2', 'data_norm2', 'teacher_Ey2', 'teacher_grad_u1', 'teacher_grad_u2',
+     'teacher_noise2', 'teacher_opnorm_u1', 'teacher_opnorm_u2', 'teacher_u1', 'teacher_u2']
+    """
     s1, s2, act, dact = setting.numpy_functions
     N = max(1, round(setting.alpha * d))
     n = max(1, round(d / setting.psi_T))
@@ -181,7 +227,31 @@ def one_run(setting: MultiIndexSetting, d: int, rng: np.random.Generator, *,
 
 @dataclasses.dataclass
 class SimResult:
-    """Per-repetition metrics at one dimension: ``values[name]`` has shape (reps,)."""
+    """Per-repetition metrics at one dimension: ``values[name]`` has shape (reps,).
+
+    Returned by :func:`simulate`; the metrics are listed in the module docstring.
+
+    Parameters
+    ----------
+    d : int
+        Input dimension.
+    reps : int
+        Number of repetitions.
+    values : dict of str to ndarray, shape (reps,)
+        Per-repetition value of each metric.
+
+    Returns
+    -------
+    SimResult
+        :meth:`mean` and :meth:`se` summarise a metric (ValueError naming the recorded
+        metrics for an unknown name).
+
+    Examples
+    --------
+    >>> r = SimResult(d=8, reps=3, values={"teacher_u1": np.array([0.5, 0.6, 0.7])})
+    >>> round(r.mean("teacher_u1"), 12), round(r.se("teacher_u1"), 12)
+    (0.6, 0.057735026919)
+    """
 
     d: int
     reps: int
@@ -224,6 +294,29 @@ def simulate(setting: MultiIndexSetting, d: int, reps: int, seed=0, *, step: str
         ``"large"`` multiplies both step sizes by sqrt(N) (Ba et al. 2022 large step).
     student : bool
         Also run the student (otherwise only teacher metrics are returned).
+
+    Returns
+    -------
+    SimResult
+        ``values[name]`` of shape (reps,) for every metric of the module docstring.
+
+    Raises
+    ------
+    ValueError
+        If setting is not a MultiIndexSetting, d < 8, reps < 1, the seed is invalid or
+        step is not "fixed"/"large".
+
+    Examples
+    --------
+    Tiny sizes; the finite-d alignments fluctuate around the limits of
+    :func:`~w2s_theory.multiindex.theory.limits`:
+
+    >>> s = MultiIndexSetting(activation="relu-centred")
+    >>> r = simulate(s, d=8, reps=2, seed=0)
+    >>> r.values["teacher_u1"].shape
+    (2,)
+    >>> round(r.mean("teacher_u1"), 3), round(r.mean("student_u2"), 3)
+    (0.413, 0.93)
     """
     if not isinstance(setting, MultiIndexSetting):
         raise ValueError(f"setting must be a MultiIndexSetting; got {type(setting).__name__}")

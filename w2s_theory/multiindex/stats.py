@@ -12,7 +12,32 @@ from .._stats import small_sample_factor  # noqa: F401  (public here for the CLI
 
 @dataclasses.dataclass
 class Agreement:
-    """Result of ``abs(mean - theory) <= z * SE + C / d`` at every point."""
+    """Result of ``abs(mean - theory) <= z * SE + C / d`` at every point.
+
+    Parameters
+    ----------
+    passed : bool
+        Whether every point is within its tolerance.
+    worst_abs : float
+        Largest abs(mean − theory).
+    worst_ratio : float
+        Largest abs(mean − theory) / (z SE + C/d); ≤ 1 passes.
+    points : int
+        Number of points compared.
+    detail : str
+        One-line description of the worst point.
+
+    Returns
+    -------
+    Agreement
+        Made by :func:`agreement`.
+
+    Examples
+    --------
+    >>> a = agreement([0.51, 0.49], [0.01, 0.01], [0.5, 0.5], [64, 128], z=3.0, C=0.0)
+    >>> a.passed, a.points, round(a.worst_ratio, 6)
+    (True, 2, 0.333333)
+    """
 
     passed: bool
     worst_abs: float      # largest abs(mean - theory)
@@ -28,6 +53,39 @@ def agreement(means, ses, theory, ds, *, z: float, C: float, label: str = "", re
     description of the worst point.  With ``reps`` given, z is replaced per
     point by the Student-t quantile of the same level (the claims use >= 16
     repetitions; the CLI study has as few as 3 at d = 4096).
+
+    Parameters
+    ----------
+    means, ses, theory, ds : array_like
+        Simulated means, their standard errors, the limits and the dimensions
+        (broadcast together).
+    z : float
+        Normal quantile of the band.
+    C : float
+        Finite-size allowance, C/d.
+    label : str, optional
+        Prefix of the detail line.
+    reps : int or array_like, optional
+        Repetitions per point (switches to Student-t quantiles).
+
+    Returns
+    -------
+    Agreement
+
+    Raises
+    ------
+    ValueError
+        On invalid inputs (see :func:`w2s_theory._stats.agreement`).
+
+    Examples
+    --------
+    >>> a = agreement([0.52, 0.49], [0.005, 0.01], [0.5, 0.5], [64, 128], z=3.0, C=0.5)
+    >>> a.passed
+    True
+    >>> print(a.detail)
+    worst at d=64: sim 0.5200 +- 0.0050 vs theory 0.5000 (|diff| 0.0200 <= 0.0228 = 3 SE + 0.5/d)
+    >>> agreement([0.52], [0.005], [0.5], [64], z=3.0, C=0.0).passed   # 4 SE off
+    False
     """
     a = _stats.agreement(means, ses, theory, ds, z=z, C=C, reps=reps)
     means, ses, theory, ds = np.broadcast_arrays(*(np.atleast_1d(np.asarray(v, float))
@@ -44,7 +102,30 @@ def agreement(means, ses, theory, ds, *, z: float, C: float, label: str = "", re
 
 @dataclasses.dataclass
 class Rate:
-    """Fitted exponent b of mean ~ A d^b with a normal-theory confidence interval."""
+    """Fitted exponent b of mean ~ A d^b with a normal-theory confidence interval.
+
+    Parameters
+    ----------
+    slope : float
+        The fitted exponent b.
+    se : float
+        Its standard error.
+    z : float
+        Normal quantile of the interval ``ci = slope ± z se``.
+
+    Returns
+    -------
+    Rate
+        With ``ci`` and ``contains(b)``.
+
+    Examples
+    --------
+    >>> r = Rate(slope=-1.02, se=0.03, z=2.0)
+    >>> r.contains(-1.0), r.contains(-0.5)
+    (True, False)
+    >>> print(r)
+    b = -1.020 +- 0.030 (CI [-1.080, -0.960], z=2)
+    """
 
     slope: float
     se: float
@@ -69,6 +150,34 @@ def fit_rate(ds, means, ses, *, z: float, reps=None) -> Rate:
     Each d contributes an independent mean, so var(b) = 1 / sum_i w_i (x_i - xbar_w)^2 with
     w_i = (mean_i / SE_i)^2.  With ``reps`` given, each SE is first widened by
     :func:`small_sample_factor`.
+
+    Parameters
+    ----------
+    ds, means, ses : array_like
+        Dimensions, positive means and their positive standard errors (≥ 3
+        points).
+    z : float
+        Normal quantile of the confidence interval.
+    reps : int or array_like, optional
+        Repetitions per point (widens the SEs by the t/z factor).
+
+    Returns
+    -------
+    Rate
+
+    Raises
+    ------
+    ValueError
+        With fewer than 3 points or a non-positive d, mean or SE.
+
+    Examples
+    --------
+    Exact power law 3/d recovers b = −1:
+
+    >>> ds = np.array([64.0, 128.0, 256.0, 512.0])
+    >>> r = fit_rate(ds, 3.0 / ds, 0.01 * 3.0 / ds, z=2.0)
+    >>> round(r.slope, 12), r.contains(-1.0)
+    (-1.0, True)
     """
     ds, means, ses = (np.asarray(v, float) for v in (ds, means, ses))
     if reps is not None:

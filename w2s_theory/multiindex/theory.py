@@ -77,7 +77,31 @@ P = {
 
 
 def spike_overlap_expr(t2, a):
-    """BGN right-singular-vector overlap of N(0,1/d) N x d noise + t b v^T (t2 = t^2)."""
+    """BGN right-singular-vector overlap of N(0,1/d) N x d noise + t b v^T (t2 = t^2).
+
+    Squared overlap ⟨v̂, v⟩² → 1 − (α + t²)/(t²(t² + 1)) above the threshold
+    t⁴ > α, and 0 below (α = N/d), by Benaych-Georges & Nadakuditi (2012),
+    "The singular values and vectors of low rank perturbations of large
+    rectangular random matrices", rectangular spiked model.
+
+    Parameters
+    ----------
+    t2 : sympy.Expr
+        Squared spike strength t² ≥ 0.
+    a : sympy.Expr
+        Aspect ratio α = N/d > 0.
+
+    Returns
+    -------
+    sympy.Piecewise
+
+    Examples
+    --------
+    >>> spike_overlap_expr(sp.Integer(2), sp.Integer(1))    # 1 − 3/6
+    1/2
+    >>> spike_overlap_expr(sp.Rational(1, 2), sp.Integer(1))   # below threshold
+    0
+    """
     return sp.Piecewise((1 - (a + t2) / (t2 * (t2 + 1)), t2**2 > a), (0, True))
 
 
@@ -151,6 +175,14 @@ del _f
 def limits(setting) -> dict:
     """All limits of this module at a :class:`~w2s_theory.multiindex.model.MultiIndexSetting`.
 
+    Sources: Moniri & Hassani (2025), Proposition 10 (teacher) and Theorem 11 (student);
+    the formulas are in the module docstring.
+
+    Parameters
+    ----------
+    setting : MultiIndexSetting
+        The model parameters.
+
     Returns
     -------
     dict with ``teacher_u1`` (Prop 10, easy), ``teacher_grad_u1`` (= rho_T^2, top right
@@ -162,6 +194,13 @@ def limits(setting) -> dict:
     ------
     ValueError
         If ``setting`` is not a MultiIndexSetting.
+
+    Examples
+    --------
+    >>> from w2s_theory.multiindex.model import MultiIndexSetting
+    >>> L = limits(MultiIndexSetting(activation="relu-centred"))
+    >>> {k: round(L[k], 6) for k in ("teacher_u1", "student_u1", "student_u2")}
+    {'teacher_u1': 0.388889, 'student_u1': 0.210586, 'student_u2': 0.75}
     """
     if not isinstance(setting, MultiIndexSetting):
         raise ValueError(f"setting must be a MultiIndexSetting; got {type(setting).__name__}")

@@ -133,6 +133,23 @@ def optimality_quartic(h=None):
 def over_one(expr, var=None, name=None):
     """Substitute ``var = 1 + ε`` with ε > 0 (the regime var > 1); return ``(expr, ε)``.
 
+    SymPy cannot state ψ > 1 as an assumption; writing ψ = 1 + ε with a
+    positive ε lets it simplify ``sqrt((psi - 1)**2)`` and similar.
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+        Expression to rewrite.
+    var : sympy.Symbol, optional
+        The variable > 1; default ``S.psi``.
+    name : str, optional
+        Name of the new symbol; default ``"epsilon_<var>"``.
+
+    Returns
+    -------
+    (sympy.Expr, sympy.Symbol)
+        The simplified expression in ε and the positive symbol ε.
+
     Examples
     --------
     >>> import sympy as sp
@@ -147,6 +164,20 @@ def over_one(expr, var=None, name=None):
 
 def under_one(expr, var=None, name=None):
     """Substitute ``var = 1/(1 + ε)`` with ε > 0 (the regime 0 < var < 1); return ``(expr, ε)``.
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+        Expression to rewrite.
+    var : sympy.Symbol, optional
+        The variable in (0, 1); default ``S.psi``.
+    name : str, optional
+        Name of the new symbol; default ``"epsilon_<var>"``.
+
+    Returns
+    -------
+    (sympy.Expr, sympy.Symbol)
+        The simplified expression in ε and the positive symbol ε.
 
     Examples
     --------

@@ -42,6 +42,26 @@ class OptimalStudent:
         m_ψ(−λ_S*) (0 for λ_S = ∞).
     where : {"interior", "lam_S->0", "lam_S->inf"}
         Whether the minimum is attained at a finite positive λ_S or only approached.
+
+    Parameters
+    ----------
+    lam_S, error, u, where
+        The attributes above.
+
+    Returns
+    -------
+    OptimalStudent
+        A frozen record.
+
+    Examples
+    --------
+    A direct ``scipy.optimize`` minimisation of E_S at φ = 0.5, ψ = 2,
+    λ_T = 0.1, σ² = 0.5, r² = 1 gives λ_S* = 0.13667933447 and
+    E_S = 1.1509855266897746:
+
+    >>> res = optimal_student_lambda(0.5, 2.0, 0.1, 0.5, 1.0)
+    >>> res.where, round(res.lam_S, 9), round(res.error, 12)
+    ('interior', 0.136679334, 1.15098552669)
     """
 
     lam_S: object

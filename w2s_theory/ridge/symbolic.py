@@ -91,6 +91,34 @@ def instantiate(expr, teacher="ridge", student="ridge"):
     ``"ridge"``: the stable MP functionals at λ > 0; ``"ridgeless"``: their
     λ → 0⁺ limits (τ1 = τ2 = min(1, 1/γ), p = b = max(0, 1 - 1/γ), λv → 0,
     φv_φ → φ/(1-φ) or 1/(φ-1)), with λ set to 0.
+
+    Parameters
+    ----------
+    expr : sympy.Expr
+        Expression in the moment symbols of this module (e.g. an entry of
+        the formula tables).
+    teacher, student : {"ridge", "ridgeless"}, optional
+        How each side's moments are substituted; default "ridge".
+
+    Returns
+    -------
+    sympy.Expr
+        The expression in (φ, ψ, λ_T, λ_S, σ², r²).
+
+    Raises
+    ------
+    ValueError
+        If a mode is not "ridge" or "ridgeless".
+
+    Examples
+    --------
+    >>> teacher_error_moments
+    V_T*sigma2 + b_T*r2 + sigma2
+    >>> E_T = instantiate(teacher_error_moments, teacher="ridgeless")
+    >>> sp.simplify(E_T.subs(phi, sp.Rational(1, 2)))      # σ² + σ²φ/(1-φ) at φ = 1/2
+    2*sigma2
+    >>> sp.simplify(E_T.subs(phi, 2))                      # σ² + r²(1 - 1/φ) + σ²/(φ - 1)
+    r2/2 + 2*sigma2
     """
     sub = {}
     for who, how, syms in (("T", teacher, _T), ("S", student, _S)):

@@ -54,6 +54,40 @@ def teacher_error(phi, lam_T, sigma2, r2):
     (bias r²λ²m', variance σ²φv, plus the irreducible noise σ²), with m_φ
     the MP Stieltjes transform of ratio φ = d/n.  Stable for
     λ_T ∈ [1e-12, 1e6], φ ∈ [1e-3, 1e3] (relative error ~1e-14).
+
+    Parameters
+    ----------
+    phi : float, array_like or mpmath.mpf in (0, inf)
+        Teacher aspect ratio φ = d/n.
+    lam_T : float, array_like or mpmath.mpf in (0, inf)
+        Teacher ridge penalty λ_T.
+    sigma2 : float, array_like or mpmath.mpf in [0, inf)
+        Label-noise variance σ².
+    r2 : float, array_like or mpmath.mpf in (0, inf)
+        Signal strength r² = ‖β‖².
+
+    Returns
+    -------
+    float, ndarray or mpmath.mpf
+        E_T, broadcast over the inputs, of the inputs' kind.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range (the message names it).
+
+    Examples
+    --------
+    >>> round(teacher_error(0.5, 0.25, 0.5, 1.0), 12)
+    0.780776406404
+    >>> round(teacher_error(0.5, 1e-10, 0.5, 1.0), 8), round(ridgeless_teacher_error(0.5, 0.5, 1.0), 8)
+    (1.0, 1.0)
+    >>> teacher_error([0.5, 2.0], 0.25, 0.5, 1.0).round(6)
+    array([0.780776, 1.280869])
+    >>> teacher_error(0.5, -1.0, 0.5, 1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: lam_T ...
     """
     return _teacher(phi, lam_T, sigma2, r2)
 
@@ -67,6 +101,38 @@ def student_error(phi, psi, lam_T, lam_S, sigma2, r2):
     (φ, λ_T) for the teacher.  Evaluated as the equivalent sum of
     non-negative terms (see :mod:`w2s_theory.ridge.symbolic`), so no cancellation even when
     the student copies the teacher (λ_S → 0, ψ < 1).
+
+    Parameters
+    ----------
+    phi : float, array_like or mpmath.mpf in (0, inf)
+        Teacher aspect ratio φ = d/n.
+    psi : float, array_like or mpmath.mpf in (0, inf)
+        Student aspect ratio ψ = d/m.
+    lam_T : float, array_like or mpmath.mpf in (0, inf)
+        Teacher ridge penalty λ_T.
+    lam_S : float, array_like or mpmath.mpf in (0, inf)
+        Student ridge penalty λ_S.
+    sigma2 : float, array_like or mpmath.mpf in [0, inf)
+        Label-noise variance σ².
+    r2 : float, array_like or mpmath.mpf in (0, inf)
+        Signal strength r² = ‖β‖².
+
+    Returns
+    -------
+    float, ndarray or mpmath.mpf
+        E_S, broadcast over the inputs, of the inputs' kind.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range (the message names it).
+
+    Examples
+    --------
+    >>> round(student_error(0.5, 2.0, 1.0, 0.5, 0.5, 1.0), 12)
+    1.26063939351
+    >>> round(student_error(0.5, 0.5, 1.0, 1e-10, 0.5, 1.0), 8), round(teacher_error(0.5, 1.0, 0.5, 1.0), 8)
+    (0.90204422, 0.90204422)
     """
     return _student(phi, psi, lam_T, lam_S, sigma2, r2)
 
@@ -77,13 +143,74 @@ def error_gap(phi, psi, lam_T, lam_S, sigma2, r2):
         E_S - E_T = b_ψ K - 2 p_ψ v_φ (σ²φ - r²λ_T) = p_ψ K (h - g_ψ(λ_S)),
 
     with K = r²τ2_φ + σ²φv_φ, p = λm, b = λ²m'.  Negative means the student
-    wins (weak-to-strong generalisation).
+    wins (weak-to-strong generalisation).  Source: Moniri & Hassani (2025),
+    Thm 4 and Thm 5.
+
+    Parameters
+    ----------
+    phi : float, array_like or mpmath.mpf in (0, inf)
+        Teacher aspect ratio φ = d/n.
+    psi : float, array_like or mpmath.mpf in (0, inf)
+        Student aspect ratio ψ = d/m.
+    lam_T : float, array_like or mpmath.mpf in (0, inf)
+        Teacher ridge penalty λ_T.
+    lam_S : float, array_like or mpmath.mpf in (0, inf)
+        Student ridge penalty λ_S.
+    sigma2 : float, array_like or mpmath.mpf in [0, inf)
+        Label-noise variance σ².
+    r2 : float, array_like or mpmath.mpf in (0, inf)
+        Signal strength r² = ‖β‖².
+
+    Returns
+    -------
+    float, ndarray or mpmath.mpf
+        E_S − E_T, broadcast over the inputs, of the inputs' kind.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range (the message names it).
+
+    Examples
+    --------
+    >>> g = error_gap(0.5, 2.0, 1.0, 0.5, 0.5, 1.0)
+    >>> round(g, 12), round(student_error(0.5, 2.0, 1.0, 0.5, 0.5, 1.0) - teacher_error(0.5, 1.0, 0.5, 1.0), 12)
+    (0.358595174587, 0.358595174587)
     """
     return _gap(phi, psi, lam_T, lam_S, sigma2, r2)
 
 
 def optimal_lambda(phi, sigma2, r2):
-    """λ* = φσ²/r², the minimiser of E_T over λ_T (Dobriban & Wager 2018, Thm 2.1)."""
+    """λ* = φσ²/r², the minimiser of E_T over λ_T (Dobriban & Wager 2018, Thm 2.1).
+
+    Parameters
+    ----------
+    phi : float, array_like or mpmath.mpf in (0, inf)
+        Teacher aspect ratio φ = d/n.
+    sigma2 : float, array_like or mpmath.mpf in [0, inf)
+        Label-noise variance σ².
+    r2 : float, array_like or mpmath.mpf in (0, inf)
+        Signal strength r² = ‖β‖².
+
+    Returns
+    -------
+    float, ndarray or mpmath.mpf
+        λ*, broadcast over the inputs, of the inputs' kind.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range (the message names it).
+
+    Examples
+    --------
+    >>> optimal_lambda(0.5, 0.5, 1.0)
+    0.25
+    >>> from scipy.optimize import minimize_scalar
+    >>> res = minimize_scalar(lambda x: teacher_error(0.5, x, 0.5, 1.0), bounds=(0.01, 2), method='bounded')
+    >>> round(float(res.x), 4)
+    0.25
+    """
     return _lam_star(phi, sigma2, r2)
 
 
@@ -92,6 +219,30 @@ def gain_g(psi, lam_S):
 
     ψ < 1: decreases from 2 (λ_S → 0) to 1 (λ_S → ∞).  ψ > 1: rises from 1 to
     :func:`c_max` and falls back to 1, g > 1 throughout.
+
+    Parameters
+    ----------
+    psi : float, array_like or mpmath.mpf in (0, inf)
+        Student aspect ratio ψ = d/m.
+    lam_S : float, array_like or mpmath.mpf in (0, inf)
+        Student ridge penalty λ_S.
+
+    Returns
+    -------
+    float, ndarray or mpmath.mpf
+        g_ψ(λ_S), broadcast over the inputs, of the inputs' kind.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range (the message names it).
+
+    Examples
+    --------
+    >>> [round(gain_g(0.5, x), 6) for x in (1e-8, 1.0, 1e8)]       # 2 → 1
+    [2.0, 1.378732, 1.0]
+    >>> [round(gain_g(2.0, x), 6) for x in (1e-8, 1.0, 1e8)], round(c_max(2.0), 6)
+    ([1.0, 1.146447, 1.0], 1.146447)
     """
     return _g(psi, lam_S)
 
@@ -101,6 +252,34 @@ def level_h(phi, lam_T, sigma2, r2):
 
     h < 2 ⟺ λ_T < λ* (under-regularised teacher); the student beats the
     teacher at λ_S iff g_ψ(λ_S) > h.
+
+    Parameters
+    ----------
+    phi : float, array_like or mpmath.mpf in (0, inf)
+        Teacher aspect ratio φ = d/n.
+    lam_T : float, array_like or mpmath.mpf in (0, inf)
+        Teacher ridge penalty λ_T.
+    sigma2 : float, array_like or mpmath.mpf in [0, inf)
+        Label-noise variance σ².
+    r2 : float, array_like or mpmath.mpf in (0, inf)
+        Signal strength r² = ‖β‖².
+
+    Returns
+    -------
+    float, ndarray or mpmath.mpf
+        h, broadcast over the inputs, of the inputs' kind.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range (the message names it).
+
+    Examples
+    --------
+    >>> round(level_h(0.5, 0.25, 0.5, 1.0), 12)                # λ_T = λ*
+    2.0
+    >>> round(level_h(0.5, 0.1, 0.5, 1.0), 6), round(level_h(0.5, 1.0, 0.5, 1.0), 6)
+    (1.666048, 3.143683)
     """
     return _h(phi, lam_T, sigma2, r2)
 
@@ -111,6 +290,29 @@ def c_max(psi):
     ψ > 1: (3 - √(1 - 1/ψ))/2, attained at m_ψ(-λ_S) = 1/√(ψ(ψ-1)).
     ψ < 1: 2 (approached as λ_S → 0, not attained).  ψ = 1: 3/2 (as λ_S → 0).
     The student can beat the teacher for some λ_S iff h < c_max(ψ).
+    Source: Moniri & Hassani (2025), Thm 5.
+
+    Parameters
+    ----------
+    psi : float, array_like or mpmath.mpf in (0, inf)
+        Student aspect ratio ψ = d/m.
+
+    Returns
+    -------
+    float, ndarray or mpmath.mpf
+        c_max(ψ) in (1, 2], broadcast over the inputs, of the inputs' kind.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range (the message names it).
+
+    Examples
+    --------
+    >>> c_max(0.5), c_max(1.0)
+    (2.0, 1.5)
+    >>> round(c_max(2.0), 12), round((3 - (1 - 1 / 2) ** 0.5) / 2, 12)
+    (1.146446609407, 1.146446609407)
     """
     return _c_max(psi)
 
@@ -128,6 +330,25 @@ def ridgeless_teacher_error(phi, sigma2, r2):
 
     φ < 1: σ² + σ²φ/(1-φ);  φ > 1: σ² + r²(1 - 1/φ) + σ²/(φ - 1).
     At φ = 1 it is infinite when σ² > 0 (interpolation peak): ValueError.
+
+    Parameters
+    ----------
+    phi : float, array_like or mpmath.mpf in (0, inf)
+        Teacher aspect ratio φ = d/n.
+    sigma2 : float, array_like or mpmath.mpf in [0, inf)
+        Label-noise variance σ².
+    r2 : float, array_like or mpmath.mpf in (0, inf)
+        Signal strength r² = ‖β‖².
+
+    Returns
+    -------
+    float, ndarray or mpmath.mpf
+        lim E_T as λ_T → 0⁺, broadcast over the inputs, of the inputs' kind.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range, or φ = 1 with σ² > 0.
 
     Examples
     --------
@@ -160,6 +381,25 @@ class WinRegion:
         ((0, λ₊): ψ ≤ 1, 1 < h < c_max) or ``"band"`` ((λ₋, λ₊): ψ > 1,
         1 < h < c_max).
     h, c_max : the teacher level and the student's sup of g.
+
+    Parameters
+    ----------
+    lower, upper, case, h, c_max
+        The attributes above.
+
+    Returns
+    -------
+    WinRegion
+        Made by :func:`student_win_region`; supports ``lam_S in region``,
+        ``region.contains(array)``, ``empty`` and ``bounded``.
+
+    Examples
+    --------
+    >>> r = student_win_region(1.0, 2.0, 0.2, 1.0, 1.0)
+    >>> r
+    WinRegion((0.103073, 9.70187), case='band', h=1.06788, c_max=1.14645)
+    >>> 0.5 in r, r.contains([0.01, 0.5, 100.0]), r.empty, r.bounded
+    (True, array([False,  True, False]), False, True)
     """
 
     lower: object
@@ -354,6 +594,39 @@ class RidgeW2S:
     'band'
 
     Parameters are validated once, here; methods take the penalties only.
+    Source: Moniri & Hassani (2025), §2.1 (Prop 3, Thm 4, Thm 5).
+
+    Parameters
+    ----------
+    phi, psi : float in (0, inf)
+        Aspect ratios d/n and d/m.
+    sigma2 : float in [0, inf)
+        Label-noise variance.
+    r2 : float in (0, inf)
+        ‖β‖².
+
+    Returns
+    -------
+    RidgeW2S
+        Methods ``teacher_error(lam_T)``, ``student_error(lam_T, lam_S)``,
+        ``error_gap(lam_T, lam_S)``, ``h(lam_T)``, ``g(lam_S)``,
+        ``win_region(lam_T)``, and properties ``lambda_star``, ``c_max``.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range (the message names it).
+
+    Examples
+    --------
+    >>> s.lambda_star, round(s.c_max, 6)
+    (1.0, 1.146447)
+    >>> bool(s.error_gap(0.2, 1.0) == error_gap(1.0, 2.0, 0.2, 1.0, 1.0, 1.0))
+    True
+    >>> RidgeW2S(phi=-1.0, psi=2.0, sigma2=1.0, r2=1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: phi ...
     """
 
     phi: float

@@ -47,6 +47,25 @@ class shift(sp.Function):
     floats (λ - γ) + 1 loses all digits of λ ≈ 1e-12 when γ = 1, while
     (1 - γ) + λ is exact up to one rounding (Sterbenz).  Mathematically it is
     just ``a``; ``.rewrite(sp.Add)`` or ``.doit()`` give the plain expression.
+
+    Parameters
+    ----------
+    gamma, lam : sympy.Expr
+        The two arguments γ and λ.
+
+    Returns
+    -------
+    shift
+        An unevaluated SymPy function with derivative (−1, 1) in (γ, λ).
+
+    Examples
+    --------
+    >>> a = shift(gamma, lam)
+    >>> a.doit(), sp.diff(a, gamma), sp.diff(a, lam)
+    (-gamma + lam + 1, -1, 1)
+    >>> f = sp.lambdify((gamma, lam), a, modules="math")
+    >>> f(1.0, 1e-12)                      # exact; -gamma + lam + 1 would round
+    1e-12
     """
 
     nargs = 2
@@ -122,6 +141,36 @@ def functional(name: str, gamma_, lam_, stable: bool = False):
     default the textbook form (nicer for ``diff``/``simplify``); pass
     ``stable=True`` for the form used for code generation (it contains the
     :class:`shift` function; ``.doit()`` turns it into plain arithmetic).
+    Definitions: Moniri & Hassani (2025), Definition 2 (table in
+    :func:`w2s_theory.rmt.marchenko_pastur.mp_functional`).
+
+    Parameters
+    ----------
+    name : str
+        One of ``m, m_prime, tau1, tau2, v, p, b, b_over_p``.
+    gamma_, lam_ : sympy.Expr or number
+        Values substituted for γ and λ.
+    stable : bool, optional
+        Return the cancellation-free form (default False).
+
+    Returns
+    -------
+    sympy.Expr
+
+    Raises
+    ------
+    ValueError
+        If name is unknown.
+
+    Examples
+    --------
+    >>> functional("p", gamma, lam)
+    (gamma - lam + sqrt(4*gamma*lam + (-gamma + lam + 1)**2) - 1)/(2*gamma)
+    >>> sp.nsimplify(functional("m", 1, 1))    # 2/(1 + √5)
+    -1/2 + sqrt(5)/2
+    >>> diff = functional("m", gamma, lam, stable=True) - functional("m", gamma, lam)
+    >>> sp.N(diff.subs({gamma: 2, lam: sp.Rational(1, 3)}).doit(), 30)   # same function
+    0
     """
     table = STABLE if stable else TEXTBOOK
     if name not in table:
@@ -131,7 +180,34 @@ def functional(name: str, gamma_, lam_, stable: bool = False):
 
 
 def narayana_moment(gamma_, k_: int):
-    """k-th moment of the MP law: Σ_{j<k} γ^j/(j+1) C(k,j) C(k-1,j) (Narayana polynomial)."""
+    """k-th moment of the MP law: Σ_{j<k} γ^j/(j+1) C(k,j) C(k-1,j) (Narayana polynomial).
+
+    Source: Bai & Silverstein (2010), §3.1.
+
+    Parameters
+    ----------
+    gamma_ : sympy.Expr or number
+        The ratio γ.
+    k_ : int >= 0
+        Order.
+
+    Returns
+    -------
+    sympy.Expr
+        A polynomial in γ of degree k − 1 (1 for k = 0).
+
+    Raises
+    ------
+    ValueError
+        If k is not a non-negative integer.
+
+    Examples
+    --------
+    >>> [narayana_moment(gamma, j) for j in range(4)]
+    [1, 1, gamma + 1, gamma**2 + 3*gamma + 1]
+    >>> narayana_moment(1, 4)                 # Catalan number C_4
+    14
+    """
     if int(k_) != k_ or k_ < 0:
         raise ValueError(f"k must be a non-negative integer; got {k_!r}")
     k_ = int(k_)
@@ -142,7 +218,30 @@ def narayana_moment(gamma_, k_: int):
 
 
 def density(gamma_, x_):
-    """Continuous part of the MP density on [(1-√γ)², (1+√γ)²]."""
+    """Continuous part of the MP density on [(1-√γ)², (1+√γ)²].
+
+    ρ_γ(x) = √((λ₊ − x)(x − λ₋)) / (2πγx) (Marchenko & Pastur 1967; Bai &
+    Silverstein 2010, Ch. 3).
+
+    Parameters
+    ----------
+    gamma_, x_ : sympy.Expr or number
+        Ratio γ and point x.
+
+    Returns
+    -------
+    sympy.Expr
+        The density expression (valid for x inside the support).
+
+    Examples
+    --------
+    >>> density(1, x)
+    sqrt(4 - x)/(2*pi*sqrt(x))
+    >>> import mpmath
+    >>> f = sp.lambdify(x, density(1, x), "mpmath")
+    >>> round(float(mpmath.quad(f, [0, 4])), 8)     # total mass 1 (1/√x edge limits quad)
+    1.0
+    """
     lo, hi = (1 - sp.sqrt(gamma_)) ** 2, (1 + sp.sqrt(gamma_)) ** 2
     return sp.sqrt((hi - x_) * (x_ - lo)) / (2 * sp.pi * gamma_ * x_)
 
@@ -153,6 +252,32 @@ def stieltjes_derivative_expr(order: int):
     Built by the chain rule from dm/dλ = -m(1+γm)/s and ds/dλ = (a+2γ)/s,
     so that every order is a rational function of the stable m and s:
     ∫ (x+λ)^-(k+1) dμ = (-1)^k/k! · d^k m/dλ^k.
+
+    Parameters
+    ----------
+    order : int >= 0
+        Derivative order k.
+
+    Returns
+    -------
+    sympy.Expr
+        In the symbols :data:`gamma`, :data:`lam` (with :class:`shift`).
+
+    Raises
+    ------
+    ValueError
+        If order is not a non-negative integer.
+
+    Examples
+    --------
+    >>> e = stieltjes_derivative_expr(1)
+    >>> val = float(e.subs({gamma: sp.Rational(1, 2), lam: sp.Rational(1, 5)}).doit())
+    >>> round(val, 12)                   # m'_{1/2}(-1/5)
+    2.074970850087
+    >>> stieltjes_derivative_expr(-1)
+    Traceback (most recent call last):
+    ...
+    ValueError: order must be a non-negative integer; got -1
     """
     if int(order) != order or order < 0:
         raise ValueError(f"order must be a non-negative integer; got {order!r}")

@@ -39,6 +39,30 @@ class RidgeSimulation:
     ``teacher_*`` have shape ``(len(lam_T),)``; ``student_*`` and ``gap_*``
     have shape ``(len(lam_T), len(lam_S))``.  ``gap`` is E_S - E_T computed
     within each trial (paired), so its SE is much smaller than the errors'.
+
+    Parameters
+    ----------
+    d, n, m, trials : int
+        Dimension, teacher and student sample sizes, repetitions.
+    lam_T, lam_S : ndarray
+        The penalty grids.
+    teacher_mean, teacher_se, student_mean, student_se, gap_mean, gap_se : ndarray
+        Means and standard errors over trials.
+    teacher_trials : ndarray, shape (trials, len(lam_T))
+    student_trials : ndarray, shape (trials, len(lam_T), len(lam_S))
+        Per-trial errors.
+
+    Returns
+    -------
+    RidgeSimulation
+        Made by :func:`simulate_ridge`; a plain dataclass.
+
+    Examples
+    --------
+    >>> sim = simulate_ridge(d=20, phi=0.5, psi=2.0, lam_T=[0.1, 1.0], lam_S=[0.5],
+    ...                      sigma2=0.5, r2=1.0, trials=3)
+    >>> sim.n, sim.m, sim.teacher_mean.shape, sim.student_mean.shape
+    (40, 10, (2,), (2, 1))
     """
 
     d: int
@@ -64,6 +88,32 @@ def gram_spectrum(X: np.ndarray):
     For rows < d, XXᵀ/rows = U diag(e) Uᵀ and V = XᵀU/√(rows·e) over the
     k ≤ rows eigenvalues above rounding level (a rank-deficient X, e.g. with
     repeated rows, keeps only its range; the dropped directions have e = 0).
+
+    Parameters
+    ----------
+    X : array_like, shape (rows, d)
+        Non-empty, finite, real design matrix.
+
+    Returns
+    -------
+    e : ndarray, shape (k,)
+        Eigenvalues of XᵀX/rows (ascending, ≥ 0).
+    V : ndarray, shape (d, k)
+        Orthonormal eigenvectors.
+
+    Raises
+    ------
+    ValueError
+        If X is not a non-empty finite real 2-d array.
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 0.0, 0.0], [0.0, 2.0, 0.0]])   # rows < d: k = 2
+    >>> e, V = gram_spectrum(X)
+    >>> e, V.shape
+    (array([0.5, 2. ]), (3, 2))
+    >>> bool(np.allclose(V @ np.diag(e) @ V.T, X.T @ X / 2))
+    True
     """
     X = np.asarray(X)
     if X.ndim != 2 or X.dtype == object or not np.issubdtype(X.dtype, np.number) \
@@ -162,6 +212,30 @@ def simulate_ridge(d, phi, psi, lam_T, lam_S, sigma2, r2, trials=10, seed=0, ave
         Root seed; trial i uses ``SeedSequence(seed).spawn(trials)[i]``.
     average : {"design", "sample"}
         Integrate β and ε out exactly given the designs (default), or draw them.
+
+    Returns
+    -------
+    RidgeSimulation
+        Means, standard errors and per-trial errors on the grid.
+
+    Raises
+    ------
+    ValueError
+        If d < 2, a ratio/penalty/variance is outside its range, trials < 2,
+        average is unknown, or d/phi or d/psi rounds to 0 samples.
+
+    Examples
+    --------
+    The teacher's mean error approaches the limit of Moniri & Hassani (2025),
+    Theorem 4 (:func:`w2s_theory.ridge.theory.teacher_error`) as d grows:
+
+    >>> from w2s_theory.ridge.theory import teacher_error
+    >>> sim = simulate_ridge(d=100, phi=0.5, psi=2.0, lam_T=0.1, lam_S=[0.1, 1.0],
+    ...                      sigma2=0.5, r2=1.0, trials=4, seed=0)
+    >>> round(float(sim.teacher_mean[0]), 3), round(float(teacher_error(0.5, 0.1, 0.5, 1.0)), 3)
+    (0.821, 0.819)
+    >>> sim.gap_mean.round(3), sim.gap_se.round(4)
+    (array([[0.331, 0.375]]), array([[0.001 , 0.0013]]))
     """
     if average not in ("design", "sample"):
         raise ValueError(f"average must be 'design' or 'sample'; got {average!r}")
@@ -189,6 +263,33 @@ def simulate_ridge_naive(d, phi, psi, lam_T, lam_S, sigma2, r2, seed=0):
 
     Same random draws as one trial of :func:`simulate_ridge` (``average="sample"``)
     with the same seed's first child, so the two agree to rounding error.
+
+    Parameters
+    ----------
+    d, phi, psi, lam_T, lam_S, sigma2, r2, seed
+        As in :func:`simulate_ridge`.
+
+    Returns
+    -------
+    ET : ndarray, shape (len(lam_T),)
+        Teacher test errors σ² + ‖β_T − β‖².
+    ES : ndarray, shape (len(lam_T), len(lam_S))
+        Student test errors σ² + ‖β_S − β‖².
+
+    Raises
+    ------
+    ValueError
+        As :func:`simulate_ridge`.
+
+    Examples
+    --------
+    >>> ET, ES = simulate_ridge_naive(20, 0.5, 2.0, [0.1, 1.0], [0.5], 0.5, 1.0, seed=3)
+    >>> sim = simulate_ridge(20, 0.5, 2.0, [0.1, 1.0], [0.5], 0.5, 1.0, trials=2, seed=3,
+    ...                      average="sample")
+    >>> bool(np.allclose(ET, sim.teacher_trials[0])), bool(np.allclose(ES, sim.student_trials[0]))
+    (True, True)
+    >>> ET.round(4)
+    array([1.1379, 0.9569])
     """
     phi, psi, sigma2, r2, n, m = _check_setting(d, phi, psi, sigma2, r2)
     lam_T, lam_S = _check_grid("lam_T", lam_T), _check_grid("lam_S", lam_S)

@@ -87,6 +87,29 @@ def weighted_ridge(X, y, lam, Gamma):
     lam : float in (0, inf) (a 0-d array is accepted)
     Gamma : (d, d) symmetric positive definite array
         (symmetric to 1e-10 relative; smallest eigenvalue > 1e-12·largest).
+
+    Returns
+    -------
+    ndarray, shape (d,)
+        The estimate b̂.
+
+    Raises
+    ------
+    ValueError
+        Bad shapes/values, Γ not symmetric positive definite, or overflow of
+        the normal equations.
+
+    Examples
+    --------
+    It matches the normal-equation form (Γ = I gives plain ridge):
+
+    >>> rng = np.random.default_rng(0)
+    >>> X, y = rng.standard_normal((8, 3)), rng.standard_normal(8)
+    >>> G = spiked_gamma([1.0, 0.0, 0.0], 3.0)
+    >>> b = weighted_ridge(X, y, 0.5, G)
+    >>> b_ref = np.linalg.solve(X.T @ X / 8 + 0.5 * np.linalg.inv(G), X.T @ y / 8)
+    >>> bool(np.allclose(b, b_ref)), b.round(4)
+    (True, array([ 0.0239, -0.1472,  0.2135]))
     """
     X, y, m, d = _design(X, y)
     lam = _positive("lam", lam)
@@ -117,10 +140,26 @@ def two_layer_ridge(X, y, lam, F):
     X : (m, d) array;  y : (m,) array;  lam : float in (0, inf) (or a 0-d array)
     F : (N, d) array, the fixed first-layer weights (any N ≥ 1).
 
+    Returns
+    -------
+    ndarray, shape (d,)
+        The end-to-end weight b̂ = Fᵀâ.
+
     Raises
     ------
     ValueError
         Bad shapes/values, N = 0, or overflow of the normal equations.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X, y = rng.standard_normal((8, 3)), rng.standard_normal(8)
+    >>> F = spiked_first_layer([1.0, 0.0, 0.0], 3.0)
+    >>> bool(np.allclose(two_layer_ridge(X, y, 0.5, F),
+    ...                  weighted_ridge(X, y, 0.5, spiked_gamma([1.0, 0.0, 0.0], 3.0))))
+    True
+    >>> two_layer_ridge(X, y, 0.5, [[1.0, 0.0, 0.0]]).round(4)   # N = 1 < d: row space of F
+    array([0.0341, 0.    , 0.    ])
     """
     X, y, m, d = _design(X, y)
     lam = _positive("lam", lam)
@@ -145,6 +184,26 @@ def spiked_gamma(theta, kappa):
     ----------
     theta : (d,) array with ‖θ‖ = 1 (to 1e-10)
     kappa : float in (-1, inf)
+
+    Returns
+    -------
+    ndarray, shape (d, d)
+        Γ.
+
+    Raises
+    ------
+    ValueError
+        If θ is not a finite unit vector or κ is not a finite real > −1.
+
+    Examples
+    --------
+    >>> spiked_gamma([0.6, 0.8], 1.0)
+    array([[1.36, 0.48],
+           [0.48, 1.64]])
+    >>> spiked_gamma([1.0, 1.0], 1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: theta must be a unit vector; got norm 1.41421
     """
     theta = _matrix("theta", theta, (None,))
     if abs(np.linalg.norm(theta) - 1) > 1e-10:
@@ -163,6 +222,31 @@ def spiked_first_layer(theta, kappa):
 
     The student then is ridge on the features Fx, whose covariance is the
     spiked matrix Γ (the Γ^{1/2} change of variables of the derivation).
+    Source: Moniri & Hassani (2025), Remark 6.
+
+    Parameters
+    ----------
+    theta : (d,) array with ‖θ‖ = 1 (to 1e-10)
+    kappa : float in (-1, inf)
+
+    Returns
+    -------
+    ndarray, shape (d, d)
+        The symmetric square root F of Γ.
+
+    Raises
+    ------
+    ValueError
+        As :func:`spiked_gamma`.
+
+    Examples
+    --------
+    >>> F = spiked_first_layer([0.6, 0.8], 3.0)
+    >>> F.round(12)
+    array([[1.36, 0.48],
+           [0.48, 1.64]])
+    >>> bool(np.allclose(F.T @ F, spiked_gamma([0.6, 0.8], 3.0)))
+    True
     """
     G = spiked_gamma(theta, kappa)
     theta = np.asarray(theta, dtype=float)

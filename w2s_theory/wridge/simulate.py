@@ -34,6 +34,29 @@ class WRidgeSimulation:
     ``teacher_*``: shape ``(len(lam_T),)``; ``student_*`` and ``gap_*``:
     ``(len(lam_T), len(lam_S), len(rho), len(omega))``.  ``gap`` = E_S - E_T within each
     trial (paired).  ``*_trials`` hold the per-trial values.
+
+    Parameters
+    ----------
+    d, n, m, trials : int
+        Dimension, teacher and student sample sizes, repetitions.
+    lam_T, lam_S, rho, omega : ndarray
+        The grids.
+    teacher_mean, teacher_se, student_mean, student_se, gap_mean, gap_se : ndarray
+        Means and standard errors over trials.
+    teacher_trials, student_trials : ndarray
+        Per-trial errors (leading axis: trial).
+
+    Returns
+    -------
+    WRidgeSimulation
+        Made by :func:`simulate_wridge`; a plain dataclass.
+
+    Examples
+    --------
+    >>> sim = simulate_wridge(20, 0.5, 2.0, [0.1, 1.0], [0.5], 0.5, 1.0, rho=[0.0, 0.9],
+    ...                       omega=[0.0, 1.0], trials=2)
+    >>> sim.n, sim.m, sim.student_mean.shape, sim.student_trials.shape
+    (40, 10, (2, 1, 2, 2), (2, 2, 1, 2, 2))
     """
 
     d: int

@@ -80,7 +80,31 @@ error_gap = error_gap_ridge + delta
 def raw_delta(m, m_prime, lam, tau1_teacher, omega_=omega, rho_=rho, r2_=r2):
     """Δ as it comes out of the derivation, 2αst + α²s²m'_ψ, in the student's m, m'.
 
-    Used by the symbolic proof that it equals the signed form :data:`delta`.
+    Used by the symbolic proof that it equals the signed form :data:`delta`
+    (Moniri & Hassani 2025, Thm 8; derivation in ``docs/theory/wridge.rst``).
+
+    Parameters
+    ----------
+    m, m_prime : sympy.Expr
+        Student's m_ψ(−λ_S) and m'_ψ(−λ_S).
+    lam : sympy.Expr
+        Student penalty λ_S.
+    tau1_teacher : sympy.Expr
+        Teacher's τ1_φ.
+    omega_, rho_, r2_ : sympy.Expr, optional
+        Default: the module symbols ω, ρ, r².
+
+    Returns
+    -------
+    sympy.Expr
+
+    Examples
+    --------
+    >>> M, Mp, L, T1 = sp.symbols("M Mp L T1", positive=True)
+    >>> sp.simplify(raw_delta(M, Mp, L, T1) - delta_in_m(M, Mp, L, T1))
+    0
+    >>> raw_delta(M, Mp, L, T1, omega_=1)                # plain ridge: Δ = 0
+    0
     """
     tau1 = 1 - lam * m
     v = m - lam * m_prime
@@ -92,7 +116,27 @@ def raw_delta(m, m_prime, lam, tau1_teacher, omega_=omega, rho_=rho, r2_=r2):
 
 
 def delta_in_m(m, m_prime, lam, tau1_teacher):
-    """The signed form :data:`delta` rewritten in (m, m', λ_S, τ1_φ) (p_φ = 1 - τ1_φ)."""
+    """The signed form :data:`delta` rewritten in (m, m', λ_S, τ1_φ) (p_φ = 1 - τ1_φ).
+
+    Parameters
+    ----------
+    m, m_prime : sympy.Expr
+        Student's m_ψ(−λ_S) and m'_ψ(−λ_S).
+    lam : sympy.Expr
+        Student penalty λ_S.
+    tau1_teacher : sympy.Expr
+        Teacher's τ1_φ.
+
+    Returns
+    -------
+    sympy.Expr
+
+    Examples
+    --------
+    >>> M, Mp, L, T1 = sp.symbols("M Mp L T1", positive=True)
+    >>> delta_in_m(M, Mp, L, T1).subs(rho, 0)
+    0
+    """
     sub = {S["tau1"]: 1 - lam * m, S["p"]: lam * m, S["b"]: lam**2 * m_prime,
            S["W"]: lam * (m - lam * m_prime), T["tau1"]: tau1_teacher, T["p"]: 1 - tau1_teacher}
     return delta.xreplace(sub)

@@ -67,7 +67,29 @@ _rho_lim = Formula(sp.Piecewise((0, S.r2 * S.lam_T <= S.sigma2 * S.phi), (sp.sqr
 def omega_from_kappa(kappa):
     """ω = 1/(1+κ) for Γ = I + κθθᵀ; ``kappa = inf`` gives 0.
 
-    κ must be in (-1, inf] (Γ positive definite); the result is float or mpf.
+    Parameters
+    ----------
+    kappa : float, int or mpmath.mpf in (-1, inf]
+        Spike of Γ (Γ positive definite).
+
+    Returns
+    -------
+    float or mpmath.mpf
+        ω in [0, inf).
+
+    Raises
+    ------
+    ValueError
+        If kappa is not a real number in (-1, inf].
+
+    Examples
+    --------
+    >>> omega_from_kappa(1.0), omega_from_kappa(math.inf), omega_from_kappa(-0.5)
+    (0.5, 0.0, 2.0)
+    >>> omega_from_kappa(-1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: kappa must be a real number in (-1, inf] ...
     """
     if isinstance(kappa, np.ndarray) and kappa.ndim == 0:
         kappa = kappa[()]  # a 0-d array is a scalar
@@ -93,6 +115,45 @@ def student_error(phi, psi, lam_T, lam_S, sigma2, r2, rho, omega=0.0):
     with E_S^ridge the §2.1 student error (Thm 4), p = λm, b = λ²m',
     τ1 = 1 - λm, v = ∫x/(x+λ)²dμ at (ψ, λ_S) for the student and (φ, λ_T)
     for the teacher.  Γ = I + κθθᵀ with ω = 1/(1+κ), ⟨θ, β/‖β‖⟩ = ρ.
+
+    Parameters
+    ----------
+    phi : float, array_like or mpmath.mpf in (0, inf)
+        Teacher aspect ratio φ = d/n.
+    psi : float, array_like or mpmath.mpf in (0, inf)
+        Student aspect ratio ψ = d/m.
+    lam_T : float, array_like or mpmath.mpf in (0, inf)
+        Teacher ridge penalty λ_T.
+    lam_S : float, array_like or mpmath.mpf in (0, inf)
+        Student ridge penalty λ_S.
+    sigma2 : float, array_like or mpmath.mpf in [0, inf)
+        Label-noise variance σ².
+    r2 : float, array_like or mpmath.mpf in (0, inf)
+        Signal strength r² = ‖β‖².
+    rho : float, array_like or mpmath.mpf in [-1, 1]
+        Feature quality ρ = ⟨θ, β/‖β‖⟩ (Assumption 7).
+    omega : float, array_like or mpmath.mpf in [0, inf), optional
+        Relative penalty along θ, ω = 1/(1+κ); default 0 (κ = ∞).
+
+    Returns
+    -------
+    float, ndarray or mpmath.mpf
+        E_S^w, broadcast over the inputs, of the inputs' kind.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range (the message names it).
+
+    Examples
+    --------
+    >>> round(student_error(0.5, 0.5, 1.0, 1.0, 0.5, 1.0, rho=0.0), 12)   # ρ = 0: §2.1 student
+    1.178503832657
+    >>> from w2s_theory.ridge.theory import student_error as ridge_student_error
+    >>> round(ridge_student_error(0.5, 0.5, 1.0, 1.0, 0.5, 1.0), 12)
+    1.178503832657
+    >>> round(student_error(0.5, 0.5, 1.0, 1.0, 0.5, 1.0, rho=0.8), 12)
+    0.958607836843
     """
     return _student(phi, psi, lam_T, lam_S, sigma2, r2, rho, omega)
 
@@ -102,6 +163,44 @@ def delta(phi, psi, lam_T, lam_S, sigma2, r2, rho, omega=0.0):
 
     Δ ≤ 0 for ω ∈ [0, 1] (κ ≥ 0) with equality iff ρ = 0 or ω = 1; Δ > 0 for
     ω > 1, ρ ≠ 0.  Formula in :func:`student_error`.
+
+    Parameters
+    ----------
+    phi : float, array_like or mpmath.mpf in (0, inf)
+        Teacher aspect ratio φ = d/n.
+    psi : float, array_like or mpmath.mpf in (0, inf)
+        Student aspect ratio ψ = d/m.
+    lam_T : float, array_like or mpmath.mpf in (0, inf)
+        Teacher ridge penalty λ_T.
+    lam_S : float, array_like or mpmath.mpf in (0, inf)
+        Student ridge penalty λ_S.
+    sigma2 : float, array_like or mpmath.mpf in [0, inf)
+        Label-noise variance σ².
+    r2 : float, array_like or mpmath.mpf in (0, inf)
+        Signal strength r² = ‖β‖².
+    rho : float, array_like or mpmath.mpf in [-1, 1]
+        Feature quality ρ = ⟨θ, β/‖β‖⟩ (Assumption 7).
+    omega : float, array_like or mpmath.mpf in [0, inf), optional
+        Relative penalty along θ, ω = 1/(1+κ); default 0 (κ = ∞).
+
+    Returns
+    -------
+    float, ndarray or mpmath.mpf
+        Δ, broadcast over the inputs, of the inputs' kind.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range (the message names it).
+
+    Examples
+    --------
+    >>> round(delta(0.5, 0.5, 1.0, 1.0, 0.5, 1.0, rho=0.8), 12)
+    -0.219895995814
+    >>> round(delta(0.5, 0.5, 1.0, 1.0, 0.5, 1.0, rho=0.8, omega=2.0), 12)   # ω > 1: Δ > 0
+    0.077177009359
+    >>> abs(delta(0.5, 0.5, 1.0, 1.0, 0.5, 1.0, rho=0.8, omega=1.0))        # plain ridge
+    0.0
     """
     return _delta(phi, psi, lam_T, lam_S, sigma2, r2, rho, omega)
 
@@ -112,6 +211,43 @@ def error_gap(phi, psi, lam_T, lam_S, sigma2, r2, rho, omega=0.0):
     The §2.1 part equals :func:`w2s_theory.ridge.error_gap`; here both parts
     are formed from non-negative MP moments, so the result has absolute
     accuracy ~1e-15·(r² + σ²φv_φ).  Negative means the student wins.
+
+    Parameters
+    ----------
+    phi : float, array_like or mpmath.mpf in (0, inf)
+        Teacher aspect ratio φ = d/n.
+    psi : float, array_like or mpmath.mpf in (0, inf)
+        Student aspect ratio ψ = d/m.
+    lam_T : float, array_like or mpmath.mpf in (0, inf)
+        Teacher ridge penalty λ_T.
+    lam_S : float, array_like or mpmath.mpf in (0, inf)
+        Student ridge penalty λ_S.
+    sigma2 : float, array_like or mpmath.mpf in [0, inf)
+        Label-noise variance σ².
+    r2 : float, array_like or mpmath.mpf in (0, inf)
+        Signal strength r² = ‖β‖².
+    rho : float, array_like or mpmath.mpf in [-1, 1]
+        Feature quality ρ = ⟨θ, β/‖β‖⟩ (Assumption 7).
+    omega : float, array_like or mpmath.mpf in [0, inf), optional
+        Relative penalty along θ, ω = 1/(1+κ); default 0 (κ = ∞).
+
+    Returns
+    -------
+    float, ndarray or mpmath.mpf
+        E_S^w − E_T, broadcast over the inputs, of the inputs' kind.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range (the message names it).
+
+    Examples
+    --------
+    >>> from w2s_theory.ridge.theory import error_gap as ridge_gap
+    >>> g = error_gap(0.5, 0.5, 1.0, 1.0, 0.5, 1.0, rho=0.8)
+    >>> d = delta(0.5, 0.5, 1.0, 1.0, 0.5, 1.0, rho=0.8)
+    >>> round(g, 12), round(ridge_gap(0.5, 0.5, 1.0, 1.0, 0.5, 1.0) + d, 12)
+    (0.05656361792, 0.05656361792)
     """
     return _gap(phi, psi, lam_T, lam_S, sigma2, r2, rho, omega)
 
@@ -124,6 +260,40 @@ def student_error_ridgeless_teacher(phi, psi, lam_S, sigma2, r2, rho=0.0, omega=
     φv_φ = φ/(1-φ) (φ < 1), 1/(φ-1) (φ > 1).  It diverges at φ = 1 when
     σ² > 0 (the teacher's interpolation peak), so φ = 1 with σ² > 0 raises.
     Defaults (ρ = 0, ω = 1) give the §2.1 ridge student of Figs 6–7.
+
+    Parameters
+    ----------
+    phi : float, array_like or mpmath.mpf in (0, inf)
+        Teacher aspect ratio φ = d/n.
+    psi : float, array_like or mpmath.mpf in (0, inf)
+        Student aspect ratio ψ = d/m.
+    lam_S : float, array_like or mpmath.mpf in (0, inf)
+        Student ridge penalty λ_S.
+    sigma2 : float, array_like or mpmath.mpf in [0, inf)
+        Label-noise variance σ².
+    r2 : float, array_like or mpmath.mpf in (0, inf)
+        Signal strength r² = ‖β‖².
+    rho : float, array_like or mpmath.mpf in [-1, 1], optional
+        Feature quality ρ (Assumption 7); default 0.
+    omega : float, array_like or mpmath.mpf in [0, inf), optional
+        Relative penalty along θ, ω = 1/(1+κ); default 1 (plain ridge student).
+
+    Returns
+    -------
+    float, ndarray or mpmath.mpf
+        The limiting student error, broadcast over the inputs, of the inputs' kind.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range, or φ = 1 with σ² > 0.
+
+    Examples
+    --------
+    >>> round(student_error_ridgeless_teacher(0.5, 0.5, 1.0, 0.5, 1.0), 12)
+    0.961759218632
+    >>> round(student_error(0.5, 0.5, 1e-9, 1.0, 0.5, 1.0, 0.0, 1.0), 8)   # λ_T → 0⁺
+    0.96175922
     """
     kind, args = prepare(_P_RT, (phi, psi, lam_S, sigma2, r2, rho, omega))
     ph, s2 = args[0], args[3]
@@ -140,6 +310,41 @@ def student_error_ridgeless_student(phi, psi, lam_T, sigma2, r2, rho=0.0, omega=
     λ_S v_ψ → 0.  Finite and continuous at ψ = 1: the student's labels are
     noiseless, so there is no interpolation peak along ψ.  For ψ ≤ 1 and
     ω = 1 it equals the teacher's error (the student reproduces β_T).
+
+    Parameters
+    ----------
+    phi : float, array_like or mpmath.mpf in (0, inf)
+        Teacher aspect ratio φ = d/n.
+    psi : float, array_like or mpmath.mpf in (0, inf)
+        Student aspect ratio ψ = d/m.
+    lam_T : float, array_like or mpmath.mpf in (0, inf)
+        Teacher ridge penalty λ_T.
+    sigma2 : float, array_like or mpmath.mpf in [0, inf)
+        Label-noise variance σ².
+    r2 : float, array_like or mpmath.mpf in (0, inf)
+        Signal strength r² = ‖β‖².
+    rho : float, array_like or mpmath.mpf in [-1, 1], optional
+        Feature quality ρ (Assumption 7); default 0.
+    omega : float, array_like or mpmath.mpf in [0, inf), optional
+        Relative penalty along θ, ω = 1/(1+κ); default 1 (plain ridge student).
+
+    Returns
+    -------
+    float, ndarray or mpmath.mpf
+        The limiting student error, broadcast over the inputs, of the inputs' kind.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range (the message names it).
+
+    Examples
+    --------
+    >>> from w2s_theory.ridge.theory import teacher_error
+    >>> round(student_error_ridgeless_student(0.5, 0.5, 1.0, 0.5, 1.0), 12)   # ψ ≤ 1, ω = 1
+    0.902044218923
+    >>> round(teacher_error(0.5, 1.0, 0.5, 1.0), 12)
+    0.902044218923
     """
     return _student_rs(phi, psi, lam_T, sigma2, r2, rho, omega)
 
@@ -152,7 +357,43 @@ def rho_threshold(phi, psi, lam_T, lam_S, sigma2, r2, omega=0.0):
     (closed form, from E_S^w - E_T = G - ρ²r²D and D > 0 for ω < 1).  The
     student wins iff ``abs(ρ) > ρ_th``; ρ_th > 1 means no feature quality suffices
     at this λ_S, ρ_th = 0 means the §2.1 student already wins.  Requires
-    ω ∈ [0, 1) (for ω ≥ 1 the spike cannot help).
+    ω ∈ [0, 1) (for ω ≥ 1 the spike cannot help).  Source: rearranged from
+    Moniri & Hassani (2025), Thm 8.
+
+    Parameters
+    ----------
+    phi : float, array_like or mpmath.mpf in (0, inf)
+        Teacher aspect ratio φ = d/n.
+    psi : float, array_like or mpmath.mpf in (0, inf)
+        Student aspect ratio ψ = d/m.
+    lam_T : float, array_like or mpmath.mpf in (0, inf)
+        Teacher ridge penalty λ_T.
+    lam_S : float, array_like or mpmath.mpf in (0, inf)
+        Student ridge penalty λ_S.
+    sigma2 : float, array_like or mpmath.mpf in [0, inf)
+        Label-noise variance σ².
+    r2 : float, array_like or mpmath.mpf in (0, inf)
+        Signal strength r² = ‖β‖².
+    omega : float, array_like or mpmath.mpf in [0, 1), optional
+        Relative penalty along θ, ω = 1/(1+κ); default 0 (κ = ∞).
+
+    Returns
+    -------
+    float, ndarray or mpmath.mpf
+        ρ_th ≥ 0, broadcast over the inputs, of the inputs' kind.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range (the message names it).
+
+    Examples
+    --------
+    >>> th = rho_threshold(0.5, 0.5, 1.0, 1.0, 0.5, 1.0)
+    >>> round(th, 12)
+    0.897009773225
+    >>> abs(float(error_gap(0.5, 0.5, 1.0, 1.0, 0.5, 1.0, rho=th))) < 1e-12   # the gap vanishes at ρ_th
+    True
     """
     kind, args = prepare(_P_TH, (phi, psi, lam_T, lam_S, sigma2, r2, omega))
     if kind == "mp":
@@ -196,7 +437,40 @@ def rho_threshold_limit(phi, lam_T, sigma2, r2, omega=0.0):
     ``wridge.rho-threshold-psi-below-1``) it is the infimum of ρ_th over λ_S
     whenever that infimum is below 1: an over-regularised teacher is beaten by
     some λ_S iff ``abs(ρ) > ρ₀``.  (The win then happens at small λ_S, where
-    the margin is small.)  ω ∈ [0, 1).
+    the margin is small.)  ω ∈ [0, 1).  Source: limit of Moniri & Hassani
+    (2025), Thm 8, derived here.
+
+    Parameters
+    ----------
+    phi : float, array_like or mpmath.mpf in (0, inf)
+        Teacher aspect ratio φ = d/n.
+    lam_T : float, array_like or mpmath.mpf in (0, inf)
+        Teacher ridge penalty λ_T.
+    sigma2 : float, array_like or mpmath.mpf in [0, inf)
+        Label-noise variance σ².
+    r2 : float, array_like or mpmath.mpf in (0, inf)
+        Signal strength r² = ‖β‖².
+    omega : float, array_like or mpmath.mpf in [0, 1), optional
+        Relative penalty along θ, ω = 1/(1+κ); default 0 (κ = ∞).
+
+    Returns
+    -------
+    float, ndarray or mpmath.mpf
+        ρ₀ ≥ 0, broadcast over the inputs, of the inputs' kind.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range (the message names it).
+
+    Examples
+    --------
+    >>> round(rho_threshold_limit(0.5, 1.0, 0.5, 1.0), 10)
+    0.8048928986
+    >>> round(rho_threshold(0.5, 0.5, 1.0, 1e-7, 0.5, 1.0), 6)   # λ_S → 0⁺, ψ < 1
+    0.804893
+    >>> rho_threshold_limit(0.5, 0.2, 0.5, 1.0)                   # λ_T ≤ λ* = φσ²/r²
+    0.0
     """
     return _rho_lim(phi, lam_T, sigma2, r2, omega)
 
@@ -225,6 +499,33 @@ def best_rho_threshold(phi, psi, lam_T, sigma2, r2, omega=0.0, lam_range=(1e-6, 
     ``lam_S`` at an end of ``lam_range`` means the infimum is approached in
     the limit λ_S → 0 or ∞.  Scalar float arguments only; ``lam_range`` is a
     pair ``(low, high)`` of finite floats with 0 < low < high.
+
+    Parameters
+    ----------
+    phi, psi, lam_T, sigma2, r2 : float
+        As in :func:`rho_threshold` (scalars).
+    omega : float in [0, 1), optional
+        Default 0.
+    lam_range : (float, float), optional
+        Search interval for λ_S; default (1e-6, 1e6).
+
+    Returns
+    -------
+    (rho_min, lam_S) : (float, float)
+        The infimum and where it is attained.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is not a scalar in its range, or lam_range is invalid.
+
+    Examples
+    --------
+    >>> rho_min, lam = best_rho_threshold(0.5, 2.0, 1.0, 0.5, 1.0)
+    >>> round(rho_min, 6), round(lam, 4)
+    (0.921191, 1.0)
+    >>> [round(rho_threshold(0.5, 2.0, 1.0, x, 0.5, 1.0), 6) for x in (0.5, 1.0, 2.0)]
+    [0.922169, 0.921191, 0.922169]
     """
     args = []
     for p, v in zip((PHI, PSI, LAM_T, SIGMA2, R2, _P_TH[-1]), (phi, psi, lam_T, sigma2, r2, omega)):
@@ -257,6 +558,39 @@ class WeightedRidgeW2S:
 
     ``kappa`` (default ∞) is the spike of Γ = I + κθθᵀ; ``omega`` = 1/(1+κ).
     Parameters are validated once, here; methods take the penalties only.
+    Source: Moniri & Hassani (2025), §2.2, Thm 8.
+
+    Parameters
+    ----------
+    phi, psi : float in (0, inf)
+        Aspect ratios d/n and d/m.
+    sigma2 : float in [0, inf)
+        Label-noise variance.
+    r2 : float in (0, inf)
+        ‖β‖².
+    rho : float in [-1, 1]
+        Feature quality (Assumption 7).
+    kappa : float in (-1, inf], optional
+        Spike of Γ; default ∞.
+
+    Returns
+    -------
+    WeightedRidgeW2S
+        Methods ``student_error``, ``delta``, ``error_gap``, ``rho_threshold``
+        (taking λ_T, λ_S), ``rho_threshold_limit``, ``best_rho_threshold``
+        (taking λ_T), and properties ``omega``, ``lambda_star``.
+
+    Raises
+    ------
+    ValueError
+        If a parameter is outside its range (the message names it).
+
+    Examples
+    --------
+    >>> s.omega, s.lambda_star
+    (0.0, 0.25)
+    >>> bool(s.delta(1.0, 1.0) == delta(0.5, 0.5, 1.0, 1.0, 0.5, 1.0, 1.0))
+    True
     """
 
     phi: float
