@@ -328,7 +328,7 @@ def joint_convexity_margin(div: FDivergence, rng, *, n: int = 2000, ks=(2, 3, 5)
                            refine: int = 3, maxiter: int = 600) -> tuple[float, int]:
     """Smallest relative joint-convexity margin found.
 
-    margin = (lam D(P1||Q1) + (1-lam) D(P2||Q2) - D(Pm||Qm)) / |lam D1 + (1-lam) D2|
+    margin = (lam D(P1||Q1) + (1-lam) D(P2||Q2) - D(Pm||Qm)) / abs(lam D1 + (1-lam) D2)
     with ``Pm = lam P1 + (1-lam) P2`` (same for Q).  Joint convexity of
     ``(P, Q) -> D_f(P||Q)`` (perspective of a convex function) says margin >= 0.
     Random draws, then Nelder-Mead descent from the worst ones; cases with

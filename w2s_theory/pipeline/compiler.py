@@ -355,7 +355,7 @@ class Limit:
                  d=800, trials=4, C=None, z=4.0, register=True, mutate=1.0):
         """Turn this limit into a proofs_check claim: theory vs simulation of the same pipeline.
 
-        The claim passes when |mean − limit| ≤ z·t·SE + C/d (:func:`w2s_theory._stats.agreement`,
+        The claim passes when ``|mean − limit|`` ≤ z·t·SE + C/d (:func:`w2s_theory._stats.agreement`,
         t the Student-t widening for ``trials``) at ``params``; quick mode uses ``(d, trials)``,
         full mode ``(max(d, 1200), 2·trials)``.
 
@@ -369,7 +369,7 @@ class Limit:
         d, trials : int
         C : float, optional
             Finite-size allowance; default (σ² + r²)/2 as for the ridge claims.  Measure
-            |mean − limit|·d for your pipeline and check sharpness (``mutate``).
+            ``|mean − limit|·d`` for your pipeline and check sharpness (``mutate``).
         z : float
         register : bool
             Add the claim to the registry (``w2s-check`` runs it if its module is imported

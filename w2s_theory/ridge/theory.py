@@ -478,9 +478,9 @@ def _polish(lam0, psi, target, kind):
 
 
 #: Float decisions closer than these to a case boundary of Thm 5 are redone at
-#: :data:`WIN_REGION_DPS` digits: |h - 1| (also where the endpoints, ~1/(h-1) and
-#: ~(h-1)(ψ-1)², inherit the relative rounding error of h - 1), |c_max - h| (double
-#: root: endpoints ~ √(c_max - h)) and |σ²φ - r²λ_T| relative to σ²φ (λ_T = λ*, h = 2).
+#: :data:`WIN_REGION_DPS` digits: ``|h - 1|`` (also where the endpoints, ~1/(h-1) and
+#: ~(h-1)(ψ-1)², inherit the relative rounding error of h - 1), ``|c_max - h|`` (double
+#: root: endpoints ~ √(c_max - h)) and ``|σ²φ - r²λ_T|`` relative to σ²φ (λ_T = λ*, h = 2).
 WIN_REGION_NEAR = 1e-3
 WIN_REGION_DPS = 50
 
@@ -535,13 +535,13 @@ def student_win_region(phi, psi, lam_T, sigma2, r2) -> WinRegion:
     then polished by Newton's method on the stable form of g (a few steps, to
     full working precision, also where λ_S(u) cancels).
 
-    Float input near a case boundary -- |h - 1|, |c_max - h| or
-    |σ²φ - r²λ_T|/(σ²φ) below :data:`WIN_REGION_NEAR` = 1e-3 -- or with a
+    Float input near a case boundary -- ``|h - 1|``, ``|c_max - h|`` or
+    ``|σ²φ - r²λ_T|/(σ²φ)`` below :data:`WIN_REGION_NEAR` = 1e-3 -- or with a
     parameter outside [1e-30, 1e30] is decided and solved at
     :data:`WIN_REGION_DPS` = 50 digits and returned as floats: the case is then
     the exact one for the given binary floats, and the endpoints (~1/(h-1)
     and ~(h-1)(ψ-1)² as h → 1⁺) are correctly rounded to ~1e-15 relative
-    instead of inheriting the float rounding of h - 1 (1e-16/|h - 1|
+    instead of inheriting the float rounding of h - 1 (1e-16/``|h - 1|``
     relative).  mpmath input is solved at the caller's precision.
 
     Parameters
