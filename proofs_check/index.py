@@ -83,11 +83,22 @@ def _is_claim_call(node: ast.AST) -> bool:
         (isinstance(f, ast.Attribute) and f.attr == "claim")
 
 
+def _is_other_claim_factory(node: ast.AST) -> bool:
+    """A call of some ``*claim*`` helper other than ``claim`` itself (it may register claims)."""
+    if not isinstance(node, ast.Call):
+        return False
+    f = node.func
+    name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+    return "claim" in name and name != "claim"
+
+
 def index_module(path: pathlib.Path, module: str, prefix: str) -> ModuleIndex:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     consts = _string_constants(tree)
     claims, dynamic = [], False
     for node in ast.walk(tree):
+        if _is_other_claim_factory(node):   # e.g. @certified_claim(...): registers via code
+            dynamic = True
         if not _is_claim_call(node):
             continue
         kw = {k.arg: k.value for k in node.keywords if k.arg}
@@ -96,7 +107,8 @@ def index_module(path: pathlib.Path, module: str, prefix: str) -> ModuleIndex:
             dynamic = True
             continue
         claims.append(IndexedClaim(module=module, **values))
-    return ModuleIndex(module, prefix, claims, dynamic)
+    # a module that yields no readable claim is imported to find out what it registers
+    return ModuleIndex(module, prefix, claims, dynamic or not claims)
 
 
 def build_index(package_dir: pathlib.Path | None = None,
