@@ -128,6 +128,12 @@ def worker_failed(c: Claim, exc: BaseException) -> dict:
                 traceback="".join(traceback.format_exception(exc)))
 
 
+def _run_batch(claim_ids: list[str], ctx: Context, modules: tuple[str, ...],
+               blas_threads: int | None = 1) -> list[dict]:
+    """Worker entry point for several claims (of one module), run in order."""
+    return [_run_by_id(cid, ctx, modules, blas_threads) for cid in claim_ids]
+
+
 def _pool_context():
     # fork reuses the parent's imported modules (SymPy sources are costly to rebuild);
     # where fork is unavailable the worker imports what it needs (_run_by_id).
@@ -227,18 +233,27 @@ def run(patterns: list[str] | None = None, ctx: Context | None = None,
         for c in todo:
             store(run_claim(c, ctx, blas_threads), c)
     else:
-        pool = concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(todo)),
+        # One task per claims module: claims of a module share cached simulations and
+        # compiled evaluators, which a worker then computes once instead of once per claim.
+        batches: dict[str, list[Claim]] = {}
+        for c in todo:                     # todo is already longest-first
+            batches.setdefault(c.module, []).append(c)
+        last = cache.timings() if cache is not None else {}
+        order_b = sorted(batches.values(), key=lambda cs: -sum(
+            last.get(f"{c.id}|{int(ctx.quick)}", 1.0) for c in cs))
+        pool = concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(order_b)),
                                                       mp_context=_pool_context())
         try:
-            futures = {pool.submit(_run_by_id, c.id, ctx, modules, blas_threads): c
-                       for c in todo}
+            futures = {pool.submit(_run_batch, [c.id for c in cs], ctx, modules, blas_threads): cs
+                       for cs in order_b}
             for fut in concurrent.futures.as_completed(futures):
-                c = futures[fut]
+                cs = futures[fut]
                 try:
-                    rec = fut.result()
+                    recs = fut.result()
                 except Exception as exc:
-                    rec = worker_failed(c, exc)
-                store(rec, c)
+                    recs = [worker_failed(c, exc) for c in cs]
+                for c, rec in zip(cs, recs):
+                    store(rec, c)
         except BaseException:
             # Ctrl-C (or any error here): stop the workers now instead of waiting for them
             workers = getattr(pool, "_processes", None) or {}
