@@ -235,9 +235,12 @@ def run(patterns: list[str] | None = None, ctx: Context | None = None,
     else:
         # One task per claims module: claims of a module share cached simulations and
         # compiled evaluators, which a worker then computes once instead of once per claim.
+        # (Only the package's own modules are batched: a user's claims run one task each, so
+        # that Ctrl-C reports every claim that had finished.)
         batches: dict[str, list[Claim]] = {}
         for c in todo:                     # todo is already longest-first
-            batches.setdefault(c.module, []).append(c)
+            key = c.module if c.module.startswith("w2s_theory.") else c.id
+            batches.setdefault(key, []).append(c)
         last = cache.timings() if cache is not None else {}
         order_b = sorted(batches.values(), key=lambda cs: -sum(
             last.get(f"{c.id}|{int(ctx.quick)}", 1.0) for c in cs))
