@@ -96,7 +96,9 @@ def mutated_copy(m: SourceMutant, dest: pathlib.Path, root: pathlib.Path = ROOT)
 def run_claims_on_copy(copy_root: pathlib.Path, patterns, *, quick: bool = True,
                        seed: int | None = None, timeout: float = 900.0) -> list[dict]:
     """Run ``python -m proofs_check --json`` on the package in *copy_root*; return its claim records."""
-    cmd = [sys.executable, "-m", "proofs_check", "--json"]
+    # no result cache (mutation runs never read or write it) and one process: the mutation
+    # run already parallelises over mutants
+    cmd = [sys.executable, "-m", "proofs_check", "--json", "--no-cache", "-j", "1"]
     if quick:
         cmd.append("--quick")
     if seed is not None:
