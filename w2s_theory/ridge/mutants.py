@@ -196,10 +196,11 @@ MUTANTS = [
         description="stable m takes the negative root where 1 - γ + λ < 0",
         claims=("rmt.quadratic-root",)),
     SourceMutant(
-        id="rmt.derivative-chain-rule", file=MPSYM,
-        old="dS = (_a + 2 * gamma) / S", new="dS = (_a + gamma) / S",
-        description="ds/dλ wrong in the generated higher derivatives (orders ≥ 2)",
-        claims=("rmt.density-quadrature",)),
+        id="rmt.derivative-recurrence-sign", file=MP,
+        old="acc = acc - g * lam * sum(M[i] * M[n - i] for i in range(1, n))",
+        new="acc = acc + g * lam * sum(M[i] * M[n - i] for i in range(1, n))",
+        description="resolvent-moment recurrence with the wrong sign of the γλ term (orders ≥ 2)",
+        claims=("rmt.density-quadrature", "rmt.evaluators-vs-quadrature")),
     SourceMutant(
         id="rmt.moment-order-off-by-one", file=MP,
         old="c = _narayana_coefficients(k)",
