@@ -127,6 +127,10 @@ def _run_task(func, point, trial, root_seed):
     return clean
 
 
+def _run_tasks(func, tasks, root_seed):
+    return [_run_task(func, p, t, root_seed) for p, t in tasks]
+
+
 def _open_store(store, spec):
     store = pathlib.Path(store)
     store.mkdir(parents=True, exist_ok=True)
@@ -237,10 +241,16 @@ def sweep(func: Callable[[dict, np.random.SeedSequence], Mapping[str, float]],
                     finish(*futs[fut], fut.result())
         elif hasattr(executor, "submit") and hasattr(executor, "gather"):   # a Dask client
             from distributed import as_completed
-            futs = {executor.submit(_run_task, func, p, t, root_seed, pure=False): (p, t)
-                    for p, t in todo}
+            # one Dask task per grid point (its unfinished trials): the scheduler's per-task
+            # overhead is paid once per point, not once per trial; seeds are unchanged
+            groups: dict[str, list] = {}
+            for p, t in todo:
+                groups.setdefault(json.dumps(p, sort_keys=True), []).append((p, t))
+            futs = {executor.submit(_run_tasks, func, grp, root_seed, pure=False): grp
+                    for grp in groups.values()}
             for fut in as_completed(list(futs)):
-                finish(*futs[fut], fut.result())
+                for (p, t), out in zip(futs[fut], fut.result()):
+                    finish(p, t, out)
         else:
             raise ValueError("executor must be 'process', 'serial' or a dask.distributed.Client; "
                              f"got {executor!r}")
