@@ -441,3 +441,45 @@ def _ridgeless(ctx: Context) -> Outcome:
                    f"at 50 digits {worst:.2g} (tol 1e-20); float64 ridgeless_teacher_error vs 50 digits "
                    f"{worst_f:.2g} (tol 1e-14); (σ², r²) ∈ {{(0.5, 1.3), (2, 0.4)}}; worst = max ratio to tolerance")
 
+
+
+@claim(id="ridge.optimal-student-lambda",
+       title="optimal_student_lambda returns the minimiser of E_S over λ_S (an admissible root of "
+             "the optimality quartic in u = m_ψ(−λ_S), or an end of the λ_S range)",
+       source=f"{SRC}, Thm 4 (E_S); the quartic is derived here (docs/cookbook.rst)",
+       method="search",
+       domain="φ, ψ ∈ {0.3, 0.8, 1.5, 4} (both sides of 1), λ_T ∈ {0.2, 1, 5}·λ*, "
+              "(σ², r²) ∈ {(0.5, 1), (1, 2.5)}; quick: ψ ∈ {0.3, 1.5, 4}, λ_T ∈ {0.2, 5}·λ*")
+def _optimal_student(ctx: Context) -> Outcome:
+    # independent check: a log-grid scan of the public student_error, refined by bounded Brent;
+    # the returned error must not exceed that minimum and must match it to 1e-10 (relative)
+    from scipy.optimize import minimize_scalar
+    from .optimal import optimal_student_lambda
+    phis = (0.3, 0.8, 1.5, 4.0)
+    psis = (0.3, 1.5, 4.0) if ctx.quick else (0.3, 0.8, 1.5, 4.0)
+    scales = (0.2, 5.0) if ctx.quick else (0.2, 1.0, 5.0)
+    grid = np.linspace(-25.0, 25.0, 201)
+    worst, pts, interior = 0.0, 0, 0
+    for phi, psi, sc, (s2, r2) in itertools.product(phis, psis, scales, ((0.5, 1.0), (1.0, 2.5))):
+        lam_T = sc * phi * s2 / r2
+        opt = optimal_student_lambda(phi, psi, lam_T, s2, r2)
+
+        def f(t):
+            return T.student_error(phi, psi, lam_T, float(np.exp(t)), s2, r2)
+        vals = [f(t) for t in grid]
+        i = int(np.argmin(vals))
+        r = minimize_scalar(f, bounds=(grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]),
+                            method="bounded", options=dict(xatol=1e-10))
+        best = min(r.fun, vals[i])
+        # above the search's minimum is an error; below it only by rounding
+        worst = max(worst, (opt.error - best) / best / 1e-10, (best - opt.error) / best / 1e-10)
+        if opt.where == "interior":
+            interior += 1
+            # it is the value of E_S at the returned λ_S (no separate bookkeeping)
+            direct = T.student_error(phi, psi, lam_T, opt.lam_S, s2, r2)
+            worst = max(worst, abs(direct - opt.error) / opt.error / 1e-12)
+        pts += 1
+    return Outcome(pts, worst, worst <= 1,
+                   f"max over settings of |E_S(returned) − min E_S (grid + Brent)| / (1e-10·E_S) "
+                   f"and of the returned error vs E_S at the returned λ_S (tol 1e-12): {worst:.3g}; "
+                   f"{interior}/{pts} minima interior")

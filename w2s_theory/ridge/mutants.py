@@ -212,4 +212,23 @@ MUTANTS = [
         old="return f\"((1 - ({g})) + ({l}))\"", new="return f\"((({l}) - ({g})) + 1)\"",
         description="1 - γ + λ printed as (λ - γ) + 1: loses λ = 1e-12 at γ = 1 in floats",
         claims=("rmt.quadratic-root",)),
+    # ------------------------------------------------------------------ optimal student penalty
+    SourceMutant(
+        id="ridge.optimal-student-quartic-sign", file="w2s_theory/ridge/derive.py",
+        old="stationary = sp.together(h * sp.diff(t1, u) - sp.diff(t2, u))",
+        new="stationary = sp.together(h * sp.diff(t1, u) - 2 * sp.diff(t2, u))",
+        description="optimality condition h τ1' = 2 τ2' (a factor 2 slip) in the quartic",
+        claims=("ridge.optimal-student-lambda",)),
+    SourceMutant(
+        id="ridge.optimal-student-end-value", file="w2s_theory/ridge/optimal.py",
+        old="t_end = 1 if psi <= 1 else 1 / psi",
+        new="t_end = 1",
+        description="λ_S → 0⁺ end: τ1_ψ = τ2_ψ = 1 also for ψ > 1 (min(1, 1/ψ) forgotten)",
+        claims=("ridge.optimal-student-lambda",)),
+    SourceMutant(
+        id="ridge.optimal-student-lam-of-u", file="w2s_theory/ridge/optimal.py",
+        old="lam = (1 - (1 - psi) * x) / (x * (1 + psi * x))",
+        new="lam = (1 - (1 - psi) * x) / (x * (1 + x))",
+        description="λ_S(u) with 1 + u instead of 1 + ψu when mapping the root back",
+        claims=("ridge.optimal-student-lambda",)),
 ]
