@@ -63,6 +63,19 @@ def environment() -> dict:
             **{dist: version(dist) for dist in ("numpy", "scipy", "sympy", "mpmath")}}
 
 
+def _atomic_write_json(path: pathlib.Path, data) -> None:
+    """Write *data* as JSON to a temporary file beside *path*, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            json.dump(data, fh)
+        os.replace(tmp, path)
+    except BaseException:
+        pathlib.Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def _checksum(record: dict) -> str:
     return hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()
 
@@ -132,15 +145,7 @@ class ResultCache:
         key = self.key(claim_id, quick=quick, seed=seed)
         entry = {"key": key, "record": record, "checksum": _checksum(record)}
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(fd, "w") as fh:
-                    json.dump(entry, fh)
-                os.replace(tmp, self._path(key))
-            except BaseException:
-                pathlib.Path(tmp).unlink(missing_ok=True)
-                raise
+            _atomic_write_json(self._path(key), entry)
         except (OSError, TypeError, ValueError):
             return False  # a read-only or full cache directory (or an odd record) only costs speed
         return True
@@ -168,11 +173,7 @@ class ResultCache:
         entry = {"key": self.key("<index>", quick=False, seed=0), "rows": data,
                  "checksum": _checksum(data)}
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "w") as fh:
-                json.dump(entry, fh)
-            os.replace(tmp, self._index_path())
+            _atomic_write_json(self._index_path(), entry)
         except OSError:
             pass
 
@@ -192,10 +193,6 @@ class ResultCache:
         data.update({f"{r['id']}|{int(quick)}": float(r["seconds"]) for r in records
                      if not r.get("cached")})
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "w") as fh:
-                json.dump(data, fh)
-            os.replace(tmp, self._timings_path())
+            _atomic_write_json(self._timings_path(), data)
         except OSError:
             pass

@@ -5,20 +5,18 @@ Importing every mechanism costs seconds (SymPy expressions are built at import);
 This module parses each ``claims``/``claims_*`` module with :mod:`ast` and reads the
 keyword arguments of its ``@claim(...)`` decorators: string literals, module-level
 string constants and f-strings made of them.  Nothing is evaluated.  A module whose
-claims cannot be read this way (ids built in a loop, say) is marked *dynamic* and is
-imported whenever a pattern could select one of its claims; by convention every
-claim id of ``w2s_theory.<mechanism>`` starts with ``<mechanism>.`` (a test checks it),
-which is what makes that decision possible without importing.
+claims cannot be read this way (ids built in a loop, claims registered through another
+factory such as ``certified_claim``) is marked *dynamic*: :func:`catalogue` imports it,
+unless the result cache already holds the index of this exact source tree.  Modules
+whose claims must run are imported by the runner, only then.
 """
 from __future__ import annotations
 
 import ast
 import dataclasses
-import fnmatch
 import pathlib
 
 FIELDS = ("id", "title", "source", "method", "domain")
-GLOB_CHARS = "*?["
 
 
 @dataclasses.dataclass(frozen=True)
@@ -124,34 +122,6 @@ def build_index(package_dir: pathlib.Path | None = None,
         mech = path.parent.name
         out.append(index_module(path, f"{package}.{mech}.{stem}", f"{mech}."))
     return out
-
-
-from .patterns import matches  # noqa: E402  (pattern semantics live in one place)
-
-
-def could_match(pattern: str, prefix: str) -> bool:
-    """Whether a glob could select some id that starts with *prefix* (conservative)."""
-    head = pattern
-    for ch in GLOB_CHARS:
-        i = head.find(ch)
-        if i >= 0:
-            head = head[:i]
-    if head.startswith(prefix) or prefix.startswith(head):
-        return True
-    return fnmatch.fnmatchcase(prefix, pattern)  # e.g. a pattern that is itself a bare prefix glob
-
-
-def modules_for(patterns: list[str] | None, index: list[ModuleIndex]) -> list[str]:
-    """The claims modules that must be imported to resolve *patterns* (all if none)."""
-    if not patterns:
-        return [m.module for m in index]
-    need = []
-    for m in index:
-        ids = [c.id for c in m.claims]
-        if any(matches(i, p) for i in ids for p in patterns) or \
-                (m.dynamic and any(could_match(p, m.prefix) for p in patterns)):
-            need.append(m.module)
-    return need
 
 
 def _registry_rows() -> dict[str, IndexedClaim]:

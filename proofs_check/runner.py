@@ -215,8 +215,8 @@ def run(patterns: list[str] | None = None, ctx: Context | None = None,
             raise RuntimeError(f"claim {row.id!r} is indexed in {row.module} but not registered "
                                "there (the static index and the decorators disagree)")
         todo.append(registry[row.id])
+    last = cache.timings() if cache is not None else {}   # scheduling only, never results
     if cache is not None:   # longest first: the slowest claim should not start last
-        last = cache.timings()
         todo.sort(key=lambda c: -last.get(f"{c.id}|{int(ctx.quick)}", 0.0))
     modules = tuple(sorted({c.module for c in todo}))
 
@@ -241,7 +241,6 @@ def run(patterns: list[str] | None = None, ctx: Context | None = None,
         for c in todo:                     # todo is already longest-first
             key = c.module if c.module.startswith("w2s_theory.") else c.id
             batches.setdefault(key, []).append(c)
-        last = cache.timings() if cache is not None else {}
         order_b = sorted(batches.values(), key=lambda cs: -sum(
             last.get(f"{c.id}|{int(ctx.quick)}", 1.0) for c in cs))
         pool = concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(order_b)),
