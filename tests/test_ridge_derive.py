@@ -83,6 +83,20 @@ def test_end_minima_are_reported_as_limits():
     assert opt.error == pytest.approx(ridge.teacher_error(phi, lam_star, s2, r2), rel=1e-13)
 
 
+
+@pytest.mark.parametrize("phi, psi", [(0.8, 1.5), (0.8, 4.0), (1.5, 1.5), (1.5, 4.0)])
+def test_teacher_within_rounding_of_optimal(phi, psi):
+    # λ_T = φσ²/r² in float is λ* up to rounding: h = 2 − O(1e-17), the quartic's leading
+    # coefficient is ~1e-17 and its admissible root u ~ 1e17 (λ_S ~ 1e-18).  findroot's
+    # absolute residual test used to raise here; the answer must match a direct scan
+    s2, r2 = 1.0, 2.5
+    lam_T = phi * s2 / r2
+    opt = ridge.optimal_student_lambda(phi, psi, lam_T, s2, r2)
+    grid = np.logspace(-30, 6, 721)
+    scan = min(ridge.student_error(phi, psi, lam_T, lam, s2, r2) for lam in grid)
+    assert opt.error <= scan * (1 + 1e-12)
+    assert opt.error == pytest.approx(scan, rel=1e-9)
+
 def test_mpmath_path_and_validation():
     with mpmath.workdps(50):
         opt = ridge.optimal_student_lambda(mpmath.mpf("0.5"), 2, mpmath.mpf("0.1"),
