@@ -82,7 +82,21 @@ def seed_arg(text: str) -> int:
 
 
 def silence_stdout() -> None:
-    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again.
+
+    Called after a ``BrokenPipeError`` (see :func:`cli_entry`); a stdout without a
+    file descriptor (e.g. captured by pytest) is left alone.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    Not run here: it would silence the doctest's own output for good.
+
+    >>> silence_stdout()  # doctest: +SKIP
+    """
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -98,6 +112,27 @@ def cli_entry(prog: str):
     recommended by the Python documentation for SIGPIPE; a ``KeyboardInterrupt``
     not handled by *main* itself prints ``interrupted`` to stderr and returns
     :data:`EXIT_INTERRUPTED`.  *prog* names the tool in that message.
+
+    Parameters
+    ----------
+    prog : str
+        The tool's name, e.g. ``"w2s-check"``.
+
+    Returns
+    -------
+    callable
+        A decorator turning ``main(argv) -> int`` into ``wrapper(argv=None) -> int``.
+
+    Examples
+    --------
+    >>> @cli_entry("demo")
+    ... def main(argv):
+    ...     raise KeyboardInterrupt
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stderr(io.StringIO()) as err:
+    ...     status = main([])
+    >>> status, err.getvalue().strip()
+    (130, 'demo: interrupted')
     """
     def decorate(main):
         @functools.wraps(main)

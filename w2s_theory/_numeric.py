@@ -46,7 +46,29 @@ ON_CREATE: list = []
 class Param:
     """A real parameter with an interval domain ``(low, high)``.
 
-    ``low_closed``/``high_closed`` say whether the endpoints belong to it.
+    Every public formula declares its arguments as ``Param`` s; :func:`check_np`
+    and :func:`check_mp` reject values outside the domain with a ``ValueError``
+    naming the parameter and the interval.
+
+    Parameters
+    ----------
+    name : str
+        The name used in error messages (the keyword a user passes).
+    low, high : float, default 0 and inf
+        Endpoints of the domain, ``-inf <= low < high <= inf``.
+    low_closed, high_closed : bool, default False
+        Whether ``low`` / ``high`` belong to the domain (infinite endpoints never do:
+        values must be finite).
+
+    Examples
+    --------
+    >>> Param("lam").describe()
+    '(0, inf)'
+    >>> rho = Param("rho", -1, 1, low_closed=True, high_closed=True)
+    >>> rho.describe()
+    '[-1, 1]'
+    >>> print(rho.error(2.0))
+    rho must be a finite real number in [-1, 1]; got 2.0
     """
 
     name: str
@@ -130,15 +152,81 @@ def _to_float(p: Param, x) -> float:
 
 
 def is_mp(x) -> bool:
+    """Whether *x* is an mpmath number (``mpf`` or ``mpc``).
+
+    Parameters
+    ----------
+    x : object
+        Any value.
+
+    Returns
+    -------
+    bool
+        ``True`` for ``mpmath.mpf`` / ``mpmath.mpc`` (the values that select the mpmath path).
+
+    Examples
+    --------
+    >>> import mpmath
+    >>> is_mp(mpmath.mpf(1)), is_mp(1.0)
+    (True, False)
+    """
     return isinstance(x, (mpmath.mpf, mpmath.mpc))
 
 
 def any_mp(values) -> bool:
+    """Whether any of *values* is an mpmath number (then a formula evaluates in mpmath).
+
+    Parameters
+    ----------
+    values : iterable
+        The arguments of one call.
+
+    Returns
+    -------
+    bool
+        ``True`` if :func:`is_mp` holds for at least one value.
+
+    Examples
+    --------
+    >>> import mpmath
+    >>> any_mp([1.0, mpmath.mpf(2)]), any_mp([1.0, 2.0])
+    (True, False)
+    """
     return any(is_mp(v) for v in values)
 
 
 def check_mp(p: Param, x) -> mpmath.mpf:
-    """Validate one value for the mpmath path and return it as ``mpf``."""
+    """Validate one value for the mpmath path and return it as ``mpf``.
+
+    Parameters
+    ----------
+    p : Param
+        The parameter's name and domain.
+    x : float, int, mpmath.mpf, fractions.Fraction, decimal.Decimal or SymPy number
+        One real scalar (an ``mpc`` with zero imaginary part is accepted); exact
+        types are converted at the working precision plus :data:`GUARD_DIGITS`.
+
+    Returns
+    -------
+    mpmath.mpf
+        *x* as an mpmath number.
+
+    Raises
+    ------
+    ValueError
+        If *x* is complex, an array, a bool, not a number, not finite, or outside
+        ``p``'s domain; the message names ``p.name`` and the interval.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> check_mp(Param("lam"), Fraction(1, 4))
+    mpf('0.25')
+    >>> check_mp(Param("lam"), -1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: lam must be a finite real number in (0, inf); got -1.0
+    """
     if isinstance(x, mpmath.mpc) or isinstance(x, complex) or np.iscomplexobj(x):
         if isinstance(x, mpmath.mpc) and x.imag == 0:
             x = x.real
@@ -166,7 +254,35 @@ def check_mp(p: Param, x) -> mpmath.mpf:
 
 
 def check_np(p: Param, x) -> np.ndarray:
-    """Validate one value for the numpy path and return it as a float64 array."""
+    """Validate one value for the numpy path and return it as a float64 array.
+
+    Parameters
+    ----------
+    p : Param
+        The parameter's name and domain.
+    x : float, int, array_like or exact scalar
+        A scalar or a rectangular array of reals (see :func:`real_array`).
+
+    Returns
+    -------
+    numpy.ndarray
+        *x* as float64 (0-d for a scalar).
+
+    Raises
+    ------
+    ValueError
+        If *x* is not real numbers or any entry is not finite or outside ``p``'s
+        domain; the message gives the first bad value, its index and how many are bad.
+
+    Examples
+    --------
+    >>> check_np(Param("lam"), [1, 2])
+    array([1., 2.])
+    >>> check_np(Param("lam"), [1, -2])
+    Traceback (most recent call last):
+    ...
+    ValueError: lam must be a finite real number in (0, inf); got -2.0 at index (1,) (1 invalid value(s))
+    """
     if isinstance(x, (bool, np.bool_)):
         raise ValueError(f"{p.name} must be a real number; got bool {x!r}")
     arr = real_array(x, p.name)
@@ -191,6 +307,28 @@ def real_array(x, name: str) -> np.ndarray:
     are rejected; exact scalars (:data:`EXACT_TYPES`) are rounded to float64,
     also inside lists.  Sequences of ``mpf`` are rejected (mpmath evaluation
     takes scalars).
+
+    Parameters
+    ----------
+    x : scalar or array_like
+        The value to convert.
+    name : str
+        The parameter name used in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 array of the same shape (0-d for a scalar).
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> real_array([1, Fraction(1, 4)], "x")
+    array([1.  , 0.25])
+    >>> real_array([[1], [1, 2]], "x")
+    Traceback (most recent call last):
+    ...
+    ValueError: x must be a scalar or a rectangular array of real numbers (nested lists of equal lengths); got [[1], [1, 2]]
     """
     p = Param(name)
     if isinstance(x, (bool, np.bool_)):
@@ -221,6 +359,38 @@ def prepare(params, values):
 
     ``kind`` is ``"mp"``, ``"scalar"`` or ``"array"``.  For the numpy kinds the
     arguments are broadcast together (shape mismatch -> ValueError naming them).
+
+    Parameters
+    ----------
+    params : sequence of Param
+        The formula's parameters, in call order.
+    values : sequence
+        The caller's arguments, one per parameter.  Any ``mpmath`` number selects
+        the mpmath path (all values are then validated by :func:`check_mp`);
+        otherwise each is validated by :func:`check_np`.
+
+    Returns
+    -------
+    kind : {"mp", "scalar", "array"}
+        ``"scalar"`` when every value was a scalar (then :func:`finish` returns a float).
+    args : list of mpmath.mpf or tuple of numpy.ndarray
+        The validated arguments (broadcast to one shape on the numpy path).
+
+    Raises
+    ------
+    TypeError
+        If the number of values differs from the number of parameters.
+    ValueError
+        For an invalid value or shapes that cannot be broadcast.
+
+    Examples
+    --------
+    >>> ps = (Param("a"), Param("b"))
+    >>> kind, args = prepare(ps, ([1.0, 2.0], 3.0))
+    >>> kind, args[1]
+    ('array', array([3., 3.]))
+    >>> prepare(ps, (1.0, 2.0))[0]
+    'scalar'
     """
     if len(params) != len(values):
         raise TypeError(f"expected {len(params)} arguments, got {len(values)}")
@@ -237,7 +407,27 @@ def prepare(params, values):
 
 
 def finish(kind, result):
-    """Return *result* in the kind the caller passed in."""
+    """Return *result* in the kind the caller passed in.
+
+    Parameters
+    ----------
+    kind : {"mp", "scalar", "array"}
+        As returned by :func:`prepare`.
+    result : number or array_like
+        The raw value of the evaluator.
+
+    Returns
+    -------
+    mpmath.mpf, float or numpy.ndarray
+        ``mpf`` rounded to the caller's ``mp.dps`` for ``"mp"``; a Python float for
+        ``"scalar"``; a float64 array for ``"array"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> finish("scalar", np.array(0.5)), finish("array", [1, 2])
+    (0.5, array([1., 2.]))
+    """
     if kind == "mp":
         # mpmathify: a constant Piecewise branch evaluates to a Python int (mpf in, mpf out)
         return +mpmath.mpmathify(result)  # round to the caller's precision
@@ -315,6 +505,23 @@ class Formula:
         Domain of each argument, in call order.  Their names must match the
         free symbols of *expr* (``symbols`` lists them in the same order).
     symbols : sequence of sympy.Symbol
+    name : str, optional
+        Name used in messages and in the registry key ``"<module>:<name>"``.
+
+    Examples
+    --------
+    >>> import mpmath, numpy as np, sympy as sp
+    >>> x, y = sp.symbols("x y", positive=True)
+    >>> f = Formula(x / (1 + y), (Param("x"), Param("y")), (x, y), name="ratio")
+    >>> f(1.0, 3.0), f(np.array([1.0, 2.0]), 3.0)
+    (0.25, array([0.25, 0.5 ]))
+    >>> with mpmath.workdps(30):
+    ...     print(f(mpmath.mpf(1), 3) * 3)
+    0.75
+    >>> f(-1.0, 3.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: x must be a finite real number in (0, inf); got -1.0 (1 invalid value(s))
     """
 
     #: Re-evaluate points outside [SAFE_LOW, SAFE_HIGH] in mpmath (subclasses whose float form
@@ -481,6 +688,27 @@ def seed_sequence(seed, name: str = "seed") -> np.random.SeedSequence:
 
     ``None`` (fresh OS entropy), ``bool``, negative or non-integral numbers
     raise ValueError naming the parameter.
+
+    Parameters
+    ----------
+    seed : int, sequence of int, numpy.random.SeedSequence or numpy.random.Generator
+        See above.
+    name : str, default "seed"
+        The parameter name used in the error message.
+
+    Returns
+    -------
+    numpy.random.SeedSequence
+        Spawn child sequences from it for independent repetitions.
+
+    Examples
+    --------
+    >>> seed_sequence(7).entropy, seed_sequence([7, 1]).entropy
+    (7, [7, 1])
+    >>> seed_sequence(-1)
+    Traceback (most recent call last):
+    ...
+    ValueError: seed must be a non-negative integer, a sequence of them, a numpy.random.SeedSequence or a numpy.random.Generator; got -1
     """
     if isinstance(seed, np.random.SeedSequence):
         return seed
@@ -498,7 +726,30 @@ def seed_sequence(seed, name: str = "seed") -> np.random.SeedSequence:
 
 
 def rng_from(seed, name: str = "seed") -> np.random.Generator:
-    """``numpy.random.Generator`` from a validated seed (a Generator passes through)."""
+    """``numpy.random.Generator`` from a validated seed (a Generator passes through).
+
+    Parameters
+    ----------
+    seed : int, sequence of int, numpy.random.SeedSequence or numpy.random.Generator
+        As for :func:`seed_sequence`.
+    name : str, default "seed"
+        The parameter name used in the error message.
+
+    Returns
+    -------
+    numpy.random.Generator
+        ``numpy.random.default_rng(seed_sequence(seed))``, or *seed* itself if it is
+        already a Generator.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng_from(7).integers(0, 100, 3).tolist() == rng_from(7).integers(0, 100, 3).tolist()
+    True
+    >>> g = np.random.default_rng(0)
+    >>> rng_from(g) is g
+    True
+    """
     if isinstance(seed, np.random.Generator):
         return seed
     return np.random.default_rng(seed_sequence(seed, name))

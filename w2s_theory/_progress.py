@@ -5,7 +5,30 @@ import sys
 
 
 def progress(iterable, total=None, desc="", disable=False):
-    """Wrap *iterable* in a progress bar written to stderr."""
+    """Wrap *iterable* in a progress bar written to stderr.
+
+    Parameters
+    ----------
+    iterable : iterable
+        The loop to wrap.
+    total : int, optional
+        Number of items, if *iterable* has no ``len`` (shown as ``?`` otherwise).
+    desc : str, default ""
+        Label in front of the bar.
+    disable : bool, default False
+        Return *iterable* itself (no output), e.g. for ``--quiet`` or tests.
+
+    Returns
+    -------
+    iterable
+        A ``tqdm`` bar if tqdm is installed, else a generator printing ``desc: i/total``
+        lines; either yields the items of *iterable* unchanged.
+
+    Examples
+    --------
+    >>> list(progress(range(3), desc="demo", disable=True))
+    [0, 1, 2]
+    """
     if disable:
         return iterable
     try:
