@@ -237,12 +237,24 @@ def gram(w, w_star, Sigma=None):
     Returns ``p, q, r, (W, ws, S, scale)`` with W, ws normalised and ``scale`` the
     row scales of w: c depends only on the normalised vectors (0-homogeneity in
     w and in w*), ∇c scales as 1/scale and ∇²c as 1/scale², so no intermediate
-    under- or overflows for any finite nonzero input.
+    under- or overflows for any finite nonzero input.  The cosine is
+    c = p/√(q r) (Geng, Hansen & Li 2026, §2; ``docs/theory/cosine.rst``).
 
     Parameters
     ----------
     w, w_star, Sigma
         As in :func:`cosine`.
+
+    Returns
+    -------
+    p : float or ndarray
+        wᵀΣw* per row of w (normalised).
+    q : float or ndarray
+        wᵀΣw per row of w (normalised).
+    r : float
+        w*ᵀΣw* (normalised).
+    (W, ws, S, scale) : tuple
+        The normalised w and w*, Σ as an array, and the max-abs scale of each row of w.
 
     Examples
     --------

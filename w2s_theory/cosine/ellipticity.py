@@ -45,7 +45,33 @@ def _phi0():
 
 @functools.lru_cache(maxsize=None)
 def corner_derivative(i: int, j: int):
-    """∂₁^i ∂₂^j φ_c at 0 (exact): α! × Taylor coefficient of exp(−sᵀPs/2), P = C⁻¹."""
+    """∂₁^i ∂₂^j φ_c at 0 (exact): α! × Taylor coefficient of exp(−sᵀPs/2), P = C⁻¹.
+
+    φ_c is the N(0, C) density with C = [[1, c], [c, 1]]; at the origin only the
+    terms of total degree i + j of exp(−sᵀPs/2) survive, so the derivative is
+    i! j! × the coefficient of s₁^i s₂^j in (−1/2)^k (sᵀPs)^k / k!, k = (i + j)/2,
+    times φ_c(0) = 1/(2π√(1 − c²)); it vanishes for odd i + j.  Building block of
+    the Edgeworth correction of Geng, Hansen & Li (2026), Proposition 2.2 / Appendix B
+    (expansion in the module docstring).
+
+    Parameters
+    ----------
+    i, j : int >= 0
+        Derivative orders in y₁ and y₂.
+
+    Returns
+    -------
+    sympy.Expr
+        In the real symbol ``c`` (cached).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> corner_derivative(0, 0), corner_derivative(1, 0)
+    (1/(2*pi*sqrt(1 - c**2)), 0)
+    >>> sp.simplify(corner_derivative(1, 1))
+    c/(2*pi*(1 - c**2)**(3/2))
+    """
     n = i + j
     if n % 2:
         return sp.Integer(0)
@@ -74,7 +100,38 @@ def wedge_integral(a: int, b: int):
 
     On the quadrant y₁ > 0 > y₂: mixed derivatives integrate to
     −∂₁^{a−1}∂₂^{b−1}φ(0), pure ones to −H(n−1); the other quadrant is equal
-    by the symmetry φ(−y) = φ(y).
+    by the symmetry φ(−y) = φ(y).  The J's are the coefficients of the Edgeworth
+    correction to P(sign⟨u,x⟩ ≠ sign⟨v,x⟩) = arccos(c)/π + ... (module docstring;
+    Geng, Hansen & Li 2026, Proposition 2.2 / Appendix B).
+
+    Parameters
+    ----------
+    a, b : int >= 0
+        Derivative orders, with a + b even and ≥ 2.
+
+    Returns
+    -------
+    sympy.Expr
+        In the real symbol ``c`` (cached).
+
+    Raises
+    ------
+    ValueError
+        If a + b is odd or < 2.
+
+    Examples
+    --------
+    Since ∂φ_c/∂c = ∂₁∂₂φ_c, J_{1,1} must be the c-derivative of the Gaussian
+    disagreement probability arccos(c)/π:
+
+    >>> import sympy as sp
+    >>> c = sp.Symbol("c", real=True)
+    >>> sp.simplify(wedge_integral(1, 1) - sp.diff(sp.acos(c) / sp.pi, c))
+    0
+    >>> wedge_integral(1, 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: a + b must be even and >= 2; got a=1, b=2
     """
     if (a + b) % 2 or a + b < 2:
         raise ValueError(f"a + b must be even and >= 2; got a={a}, b={b}")

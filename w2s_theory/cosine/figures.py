@@ -43,6 +43,42 @@ def _traj_panel(axes, out, color, label):
 
 @figure("cosine-fig1", aliases=("cosine_fig1",), help="Fig. 1: SFT trajectories of an 80% student on 100 random 70% teachers, two student norms")
 def fig1(out_dir: Path, quick: bool, seed: int) -> list[Path]:
+    """Figure 1: SFT trajectories of an 80 % student on random 70 % teachers, two student norms.
+
+    Accuracy gain, ⟨w_k, w*⟩ and ‖w_k‖/‖w₀‖ along finetuning at the step size with the best
+    mean gain, for ‖w₀‖ = 0.3 and 10 (Geng, Hansen & Li (2026), §3.1, Figure 1).
+
+    Registered as ``w2s figure cosine-fig1`` (:func:`w2s_theory._registry.figure`).
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        Existing directory the PNG is written to.
+    quick : bool
+        ``quick=True``: d = 30, 10 teachers, batch 2000, 25 steps.
+        Otherwise paper scale: d = 100, 100 teachers, batch 10 000, 100 steps.
+    seed : int >= 0
+        Root seed of the simulations.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The file written: 'cosine_fig1.png'.
+
+    Examples
+    --------
+    >>> from w2s_theory._registry import FIGURES
+    >>> FIGURES["cosine-fig1"][0] is fig1
+    True
+
+    Rendering takes seconds even with ``quick=True`` (matplotlib and the
+    simulations), so it is not run as a doctest:
+
+    >>> import pathlib, tempfile
+    >>> paths = fig1(pathlib.Path(tempfile.mkdtemp()), quick=True, seed=0)  # doctest: +SKIP
+    >>> [p.name for p in paths]  # doctest: +SKIP
+    ['cosine_fig1.png']
+    """
     plt = _plt()
     z = _sizes(quick)
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.4))
@@ -67,6 +103,42 @@ def fig1(out_dir: Path, quick: bool, seed: int) -> list[Path]:
 
 @figure("cosine-fig2", aliases=("cosine_fig2",), help="Fig. 2: mean best gain vs initial student norm and teacher accuracy (population GD)")
 def fig2(out_dir: Path, quick: bool, seed: int) -> list[Path]:
+    """Figure 2: mean best gain against initial student norm and teacher accuracy.
+
+    One population-gradient run (exact expected gradient) per cell (Geng, Hansen & Li
+    (2026), §3.1, Figure 2).
+
+    Registered as ``w2s figure cosine-fig2`` (:func:`w2s_theory._registry.figure`).
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        Existing directory the PNG is written to.
+    quick : bool
+        ``quick=True``: 3 × 3 cells, 5 teachers, 60 steps, d = 30.
+        Otherwise 7 × 7 cells, 20 teachers, 400 steps, d = 100.
+    seed : int >= 0
+        Root seed of the simulations.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The file written: 'cosine_fig2.png'.
+
+    Examples
+    --------
+    >>> from w2s_theory._registry import FIGURES
+    >>> FIGURES["cosine-fig2"][0] is fig2
+    True
+
+    Rendering takes seconds even with ``quick=True`` (matplotlib and the
+    simulations), so it is not run as a doctest:
+
+    >>> import pathlib, tempfile
+    >>> paths = fig2(pathlib.Path(tempfile.mkdtemp()), quick=True, seed=0)  # doctest: +SKIP
+    >>> [p.name for p in paths]  # doctest: +SKIP
+    ['cosine_fig2.png']
+    """
     plt = _plt()
     norms = np.geomspace(0.1, 30, 3 if quick else 7)
     taccs = np.array([0.55, 0.65, 0.75]) if quick else np.array([0.52, 0.56, 0.60, 0.65, 0.70, 0.75, 0.78])
@@ -96,6 +168,43 @@ def fig2(out_dir: Path, quick: bool, seed: int) -> list[Path]:
 
 @figure("cosine-fig3", aliases=("cosine_fig3",), help="Fig. 3: shared pretraining (student 25 epochs/5000 pts, teachers 10 epochs/1000 pts)")
 def fig3(out_dir: Path, quick: bool, seed: int) -> list[Path]:
+    """Figure 3: finetuning after shared pretraining.
+
+    Trajectories as in :func:`fig1` for the setup of
+    :func:`~w2s_theory.cosine.paper.pretrain_setup` (Geng, Hansen & Li (2026), §3.2, Figure
+    3).
+
+    Registered as ``w2s figure cosine-fig3`` (:func:`w2s_theory._registry.figure`).
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        Existing directory the PNG is written to.
+    quick : bool
+        ``quick=True``: 10 teachers, 20 steps.
+        Otherwise 100 teachers, 100 steps.
+    seed : int >= 0
+        Root seed of the simulations.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The file written: 'cosine_fig3.png'.
+
+    Examples
+    --------
+    >>> from w2s_theory._registry import FIGURES
+    >>> FIGURES["cosine-fig3"][0] is fig3
+    True
+
+    Rendering takes seconds even with ``quick=True`` (matplotlib and the
+    simulations), so it is not run as a doctest:
+
+    >>> import pathlib, tempfile
+    >>> paths = fig3(pathlib.Path(tempfile.mkdtemp()), quick=True, seed=0)  # doctest: +SKIP
+    >>> [p.name for p in paths]  # doctest: +SKIP
+    ['cosine_fig3.png']
+    """
     plt = _plt()
     K, steps = (10, 20) if quick else (100, 100)
     w0, T, ws = paper.pretrain_setup(n_teachers=K, seed=seed)
@@ -119,6 +228,42 @@ def fig3(out_dir: Path, quick: bool, seed: int) -> list[Path]:
 
 @figure("cosine-confusion", aliases=("cosine_confusion",), help="Condition R>0 (Eq. 2) vs observed gain for teachers with correlated errors")
 def confusion_fig(out_dir: Path, quick: bool, seed: int) -> list[Path]:
+    """Scatter of the relative correlation R (Eq. 2) against the best gain, correlated teachers.
+
+    The sign of R predicts improvement (Geng, Hansen & Li (2026), Eq. 2); the title gives
+    the confusion table.
+
+    Registered as ``w2s figure cosine-confusion`` (:func:`w2s_theory._registry.figure`).
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        Existing directory the PNG is written to.
+    quick : bool
+        ``quick=True``: d = 30, 10 teachers, batch 2000, 25 steps.
+        Otherwise paper scale: d = 100, 100 teachers, batch 10 000, 100 steps.
+    seed : int >= 0
+        Root seed of the simulations.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The file written: 'cosine_confusion.png'.
+
+    Examples
+    --------
+    >>> from w2s_theory._registry import FIGURES
+    >>> FIGURES["cosine-confusion"][0] is confusion_fig
+    True
+
+    Rendering takes seconds even with ``quick=True`` (matplotlib and the
+    simulations), so it is not run as a doctest:
+
+    >>> import pathlib, tempfile
+    >>> paths = confusion_fig(pathlib.Path(tempfile.mkdtemp()), quick=True, seed=0)  # doctest: +SKIP
+    >>> [p.name for p in paths]  # doctest: +SKIP
+    ['cosine_confusion.png']
+    """
     plt = _plt()
     z = _sizes(quick)
     rho = np.linspace(-0.3, 1.0, z["K"])
@@ -144,6 +289,44 @@ def confusion_fig(out_dir: Path, quick: bool, seed: int) -> list[Path]:
 
 @figure("cosine-bounds", aliases=("cosine_bounds",), help="Hessian spectral radius vs c (Lemma C.3) and Taylor step bound vs exact limit")
 def bounds_fig(out_dir: Path, quick: bool, seed: int) -> list[Path]:
+    """Hessian spectral radius of the cosine against c, and the Taylor step bound against the exact limit.
+
+    Left: ‖H‖_Σ‖w‖²_Σ on random (w, w*, Σ) in d = 4 under the bound (|c| + √(4 − 3c²))/2 ≤
+    2/√3 (Geng, Hansen & Li (2026), Lemma C.3).  Right: ratio of
+    :func:`~w2s_theory.cosine.bounds.taylor_step_bound` to
+    :func:`~w2s_theory.cosine.bounds.exact_step_limit` against the student norm.
+
+    Registered as ``w2s figure cosine-bounds`` (:func:`w2s_theory._registry.figure`).
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        Existing directory the PNG is written to.
+    quick : bool
+        ``quick=True``: 300 random Hessians, 8 norms.
+        Otherwise 3000 Hessians, 25 norms.
+    seed : int >= 0
+        Root seed of the simulations.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The file written: 'cosine_bounds.png'.
+
+    Examples
+    --------
+    >>> from w2s_theory._registry import FIGURES
+    >>> FIGURES["cosine-bounds"][0] is bounds_fig
+    True
+
+    Rendering takes seconds even with ``quick=True`` (matplotlib and the
+    simulations), so it is not run as a doctest:
+
+    >>> import pathlib, tempfile
+    >>> paths = bounds_fig(pathlib.Path(tempfile.mkdtemp()), quick=True, seed=0)  # doctest: +SKIP
+    >>> [p.name for p in paths]  # doctest: +SKIP
+    ['cosine_bounds.png']
+    """
     plt = _plt()
     rng = np.random.default_rng(seed)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), constrained_layout=True)

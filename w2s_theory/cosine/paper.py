@@ -28,7 +28,27 @@ STUDENT_ACC, TEACHER_ACC = 0.80, 0.70
 
 
 def acc_to_cos(acc):
-    """Cosine giving accuracy *acc* for elliptical data: c = cos(π(1 − acc))."""
+    """Cosine giving accuracy *acc* for elliptical data: c = cos(π(1 − acc)).
+
+    For x elliptical (e.g. N(0, Σ)) the 0-1 loss of w against w* is arccos(c)/π with
+    c the Σ-cosine (Geng, Hansen & Li 2026, Lemma 2.1; ``docs/theory/cosine.rst``),
+    so accuracy ``acc`` corresponds to ``c = cos(π(1 − acc))``.
+
+    Parameters
+    ----------
+    acc : float in [0, 1]
+        Target accuracy (0.5 ↔ c = 0, 1 ↔ c = 1).
+
+    Returns
+    -------
+    float
+        The cosine, in [-1, 1].
+
+    Examples
+    --------
+    >>> round(acc_to_cos(0.8), 6), acc_to_cos(1.0), round(acc_to_cos(0.5), 12)
+    (0.809017, 1.0, 0.0)
+    """
     return math.cos(math.pi * (1 - acc))
 
 
@@ -39,7 +59,37 @@ def random_setup(d=D, student_norm=1.0, n_teachers=100, seed=0, student_acc=STUD
     With *rho* (array of length n_teachers) the teachers' errors (parts ⊥ w*)
     have cosine rho[k] with the student's error — correlated teachers.  With
     *Sigma*, cosines, norms and "uniform" are in the Σ-geometry (accuracies are
-    exact for x ~ N(0, Σ)).
+    exact for x ~ N(0, Σ)).  Setting of Geng, Hansen & Li (2026), §3.1 (Figures 1/2).
+
+    Parameters
+    ----------
+    d : int >= 3, default 100
+        Dimension; w* = e₁.
+    student_norm : float > 0, default 1
+        Σ-norm of the student w0.
+    n_teachers : int >= 1, default 100
+        Number of unit-norm teachers.
+    seed : int, sequence of int, SeedSequence or Generator, default 0
+        The simulators' seed contract (:func:`w2s_theory._numeric.seed_sequence`).
+    student_acc, teacher_acc : float in [0, 1], default 0.8 and 0.7
+        Accuracies, through ``cos = acc_to_cos(acc)``.
+    rho : array_like of length n_teachers with entries in [-1, 1], optional
+        Cosine of each teacher's error with the student's error.
+    Sigma : (d, d) SPD array, optional
+        Data covariance (default identity).
+
+    Returns
+    -------
+    w0 : ndarray, shape (d,)
+    teachers : ndarray, shape (n_teachers, d)
+    w_star : ndarray, shape (d,)
+
+    Examples
+    --------
+    >>> from w2s_theory.cosine.calculus import accuracy
+    >>> w0, T, ws = random_setup(d=10, n_teachers=3, seed=0)
+    >>> T.shape, round(float(accuracy(w0, ws)), 6), accuracy(T, ws).round(6)
+    ((3, 10), 0.8, array([0.7, 0.7, 0.7]))
     """
     rng = rng_from(seed)
     ws = np.eye(d)[0]
@@ -61,7 +111,38 @@ def _gd(X, y, w, epochs, lr):
 
 def pretrain_setup(d=D, n_student=5000, n_teacher=1000, epochs_student=25, epochs_teacher=10,
                    lr=0.9, n_teachers=100, seed=0):
-    """(w0, teachers, w*) from shared pretraining (§3.2); teachers normalised to unit norm."""
+    """(w0, teachers, w*) from shared pretraining (§3.2); teachers normalised to unit norm.
+
+    Full-batch logistic gradient descent on correctly labelled Gaussian data
+    (y = sign⟨w*, x⟩, w* = e₁) from N(0, I) initialisations: the student on
+    *n_student* points, each teacher on the first *n_teacher* of the same points
+    (Geng, Hansen & Li 2026, §3.2, Figure 3; settings reconstructed as in the module
+    docstring).
+
+    Parameters
+    ----------
+    d : int >= 1, default 100
+    n_student, n_teacher : int >= 1, default 5000 and 1000
+        Pretraining set sizes (``n_teacher <= n_student``: a shared subset).
+    epochs_student, epochs_teacher : int >= 0, default 25 and 10
+    lr : float > 0, default 0.9
+        Gradient-descent step size.
+    n_teachers : int >= 1, default 100
+    seed : int, sequence of int, SeedSequence or Generator, default 0
+
+    Returns
+    -------
+    w0 : ndarray, shape (d,)
+    teachers : ndarray, shape (n_teachers, d), unit rows
+    w_star : ndarray, shape (d,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w0, T, ws = pretrain_setup(d=10, n_student=200, n_teacher=50, n_teachers=3, seed=0)
+    >>> T.shape, np.linalg.norm(T, axis=1).round(12)
+    ((3, 10), array([1., 1., 1.]))
+    """
     rng = rng_from(seed)
     ws = np.eye(d)[0]
     X = rng.standard_normal((n_student, d))
@@ -76,13 +157,54 @@ def run(w0, T, ws, *, lrs=LRS, steps=100, batch=10_000, beta=1.0, seed=0, popula
         show_progress=False, desc="SFT steps", Sigma=None):
     """Finetune w0 on every teacher for every step size; summarise gains and the condition.
 
-    Returns a dict with per-teacher arrays: ``gain`` (best accuracy gain over
-    steps and step sizes, early stopping), ``gain_by_lr`` (len(lrs), K), ``best_lr`` (NaN where no step size helps),
-    ``R`` (relative correlation, Eq. 2), ``rate`` (first-order cosine rate),
-    ``curves`` (len(lrs), K, steps+1 accuracies), ``inner``/``norm`` (⟨w_k, w*⟩ and
-    ‖w_k‖ along the runs) and the confusion tables of the predictions R > 0
-    (``confusion``, Eq. 2) and ċ > 0 (``confusion_rate``, exact first-order rate,
-    which differs from R > 0 only for anisotropic Σ) against the observation gain > 0.
+    Runs :func:`~w2s_theory.cosine.sft.simulate_sft` and compares the observed
+    gain (early stopping) with the paper's prediction: weak-to-strong gain iff the
+    relative correlation R > 0 (Geng, Hansen & Li 2026, Eq. 2; ``docs/theory/cosine.rst``).
+
+    Parameters
+    ----------
+    w0 : (d,) array, nonzero
+        The student.
+    T : (K, d) array, nonzero rows
+        The teachers.
+    ws : (d,) array, nonzero
+        The target w*.
+    lrs : sequence of float > 0, default ``np.logspace(-5, 1, 7)``
+    steps : int >= 1, default 100
+    batch : int >= 1, default 10 000
+    beta : float > 0, default 1
+        Inverse temperature of the logistic loss.
+    seed : int, sequence of int, SeedSequence or Generator, default 0
+    population : bool, default False
+        Use the exact expected gradient instead of sampled batches.
+    show_progress : bool, default False
+    desc : str, default "SFT steps"
+        Progress-bar label.
+    Sigma : (d, d) SPD array, optional
+        Data covariance (default identity).
+
+    Returns
+    -------
+    dict
+        Per-teacher arrays: ``gain`` (best accuracy gain over steps and step sizes,
+        early stopping), ``gain_by_lr`` (len(lrs), K), ``best_lr`` (NaN where no step
+        size helps), ``R`` (relative correlation, Eq. 2), ``rate`` (first-order cosine
+        rate), ``curves`` (len(lrs), K, steps+1 accuracies), ``inner``/``norm``
+        (⟨w_k, w*⟩ and ‖w_k‖ along the runs), ``acc0``, ``teacher_acc`` and the
+        confusion tables of the predictions R > 0 (``confusion``, Eq. 2) and ċ > 0
+        (``confusion_rate``, exact first-order rate, which differs from R > 0 only for
+        anisotropic Σ) against the observation gain > 0.
+
+    Examples
+    --------
+    A tiny run (4 teachers, 2 step sizes, 5 steps):
+
+    >>> w0, T, ws = random_setup(d=10, n_teachers=4, seed=0)
+    >>> out = run(w0, T, ws, lrs=[0.1, 1.0], steps=5, batch=100, seed=0)
+    >>> out["curves"].shape, out["gain"].shape
+    ((2, 4, 6), (4,))
+    >>> sum(out["confusion"].values())
+    4
     """
     cos, inner, norm = simulate_sft(w0, T, ws, lrs, steps, batch, beta=beta, seed=seed,
                                     population=population, show_progress=show_progress, full=True,
@@ -100,7 +222,23 @@ def run(w0, T, ws, *, lrs=LRS, steps=100, batch=10_000, beta=1.0, seed=0, popula
 
 
 def confusion(pred, obs):
-    """2×2 table {(predicted, observed): count} for boolean arrays."""
+    """2×2 table {(predicted, observed): count} for boolean arrays.
+
+    Parameters
+    ----------
+    pred, obs : array_like of bool, same shape
+        Predicted and observed outcomes (e.g. R > 0 and gain > 0).
+
+    Returns
+    -------
+    dict
+        Counts under the keys ``"pred+obs+"``, ``"pred+obs-"``, ``"pred-obs+"``, ``"pred-obs-"``.
+
+    Examples
+    --------
+    >>> confusion([True, True, False], [True, False, False])
+    {'pred+obs+': 1, 'pred+obs-': 1, 'pred-obs+': 0, 'pred-obs-': 1}
+    """
     pred, obs = np.asarray(pred, bool), np.asarray(obs, bool)
     return {"pred+obs+": int(np.sum(pred & obs)), "pred+obs-": int(np.sum(pred & ~obs)),
             "pred-obs+": int(np.sum(~pred & obs)), "pred-obs-": int(np.sum(~pred & ~obs))}

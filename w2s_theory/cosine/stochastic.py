@@ -71,7 +71,36 @@ def xi_sample(w, t, w_star, beta=1.0, *, n=1_000_000, seed=0):
 def xi_moments(w, t, w_star, beta=1.0, *, n=1_000_000, seed=0):
     """Monte Carlo (σ, ρ₃/σ³) of ξ = −⟨∇c(w), ∇ℓ(w; x, sign⟨t,x⟩)⟩ for x ~ N(0, I); mean from theory.
 
-    Returns ``(sigma, rho3 / sigma**3, rate)`` from :func:`xi_sample`.
+    σ² = E(ξ − ċ)² and ρ₃ = E|ξ − ċ|³ enter the CLT probability Φ(√B ċ/σ) and the
+    Berry–Esseen error bound 0.4748 ρ₃/(σ³√B) of the module docstring (Geng, Hansen
+    & Li 2026, Theorem 2.3 / A.8; Shevtsova 2011 for the constant); the mean ċ is the
+    exact :func:`~w2s_theory.cosine.sft.cosine_rate`.
+
+    Parameters
+    ----------
+    w, t, w_star : array_like, shape (d,)
+        Nonzero student, teacher and ground truth.
+    beta : float in (0, inf), default 1
+        Inverse temperature.
+    n : int >= 1, default 1 000 000
+        Sample size (rounded down to a multiple of 200 000, at least 200 000).
+    seed : seed accepted by :func:`w2s_theory._numeric.rng_from`, default 0
+
+    Returns
+    -------
+    sigma : float
+        Standard deviation of ξ about ċ.
+    standardised_rho3 : float
+        ρ₃/σ³.
+    rate : float
+        ċ, the exact mean of ξ.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> sigma, r3, rate = xi_moments([1.0, 1.0, 0.0], [1.0, 0.0, 1.0], np.eye(3)[0], n=200_000)
+    >>> round(sigma, 2), round(r3, 1), round(rate, 4)
+    (0.22, 2.1, 0.0997)
     """
     xs, rate = xi_sample(w, t, w_star, beta, n=n, seed=seed)
     sigma = float(np.sqrt(np.mean((xs - rate) ** 2)))
@@ -160,7 +189,42 @@ def one_step_increments(w, t, w_star, eta, batch, trials, beta=1.0, *, seed=0, b
 def simulate_one_step(w, t, w_star, eta, batch, trials, beta=1.0, *, seed=0, chunk=100):
     """Fraction of ``trials`` independent SGD steps w − ηĝ (batch *batch*, x ~ N(0, I)) with c increased.
 
-    Returns (fraction, standard error from 20 seeded blocks).
+    The simulation side of the CLT prediction Φ(√B ċ/σ)
+    (:func:`predicted_probability`; Geng, Hansen & Li 2026, Theorem 2.3), for a
+    small step η.
+
+    Parameters
+    ----------
+    w, t, w_star : array_like, shape (d,)
+        Nonzero student, teacher and ground truth.
+    eta : float in (0, inf)
+        Step size (small: the prediction is first order in η).
+    batch : int >= 1
+        Batch size B.
+    trials : int >= 20
+        Number of independent steps, in 20 seeded blocks.
+    beta : float in (0, inf), default 1
+    seed : seed accepted by ``numpy.random.SeedSequence``, default 0
+    chunk : int >= 1, default 100
+        Steps drawn at once (memory only).
+
+    Returns
+    -------
+    fraction : float
+        Fraction of steps that increased the cosine.
+    se : float
+        Its standard error from the 20 blocks.
+
+    Examples
+    --------
+    The simulated fraction agrees with Φ(√B ċ/σ) within its standard error:
+
+    >>> import numpy as np
+    >>> w, t, ws = np.array([1.0, 1.0, 0.0]), np.array([1.0, 0.0, 1.0]), np.eye(3)[0]
+    >>> frac, se = simulate_one_step(w, t, ws, 1e-4, batch=10, trials=400)
+    >>> sigma, _, rate = xi_moments(w, t, ws, n=200_000)
+    >>> round(frac, 3), round(se, 3), round(predicted_probability(rate, sigma, 10), 3)
+    (0.917, 0.017, 0.92)
     """
     fracs = np.mean(one_step_increments(w, t, w_star, eta, batch, trials, beta, seed=seed, blocks=20,
                                         chunk=chunk) > 0, axis=1)
