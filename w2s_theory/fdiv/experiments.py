@@ -33,6 +33,26 @@ def _mean_se(x):
 
 
 def config(quick: bool) -> dict:
+    """Sizes of the ``fdiv-w2s`` experiment.
+
+    Parameters
+    ----------
+    quick : bool
+        Small sizes for a run of a minute or so, else the full study.
+
+    Returns
+    -------
+    dict
+        ``d``, ``d_weak``, ``signal``, ``tau`` (the :class:`~w2s_theory.fdiv.w2s.GaussianMixtureW2S`
+        model), ``n``, ``n_weak`` (student/teacher samples), ``seeds`` (PGR repetitions),
+        ``ns``, ``rate_seeds``, ``n_ref`` (the excess-risk rate fit).
+
+    Examples
+    --------
+    >>> c = config(True)
+    >>> c["d"], c["n"], c["ns"]
+    (10, 400, [100, 200, 400, 800])
+    """
     if quick:
         return dict(d=10, d_weak=5, signal=2.0, tau=1.0, n=400, n_weak=200, seeds=4,
                     ns=[100, 200, 400, 800], rate_seeds=4, n_ref=8000)
@@ -41,7 +61,50 @@ def config(quick: bool) -> dict:
 
 
 def pgr_table(model, rng_seeds, *, n, n_weak, etas, desc, show=True, warm=True):
-    """PGR mean/SE per (loss, eta) over seeds, plus paired noise drop."""
+    """PGR mean/SE per (loss, eta) over seeds, plus paired noise drop.
+
+    For every seed one :func:`~w2s_theory.fdiv.w2s.w2s_trial` (a teacher and one
+    student per f-divergence loss and noise level); PGR = (err_weak − err_w2s) /
+    (err_weak − err_ceiling) (Burns et al. 2023).  Paired differences share the
+    seed's teacher and data, so their SE is much smaller than that of either PGR.
+
+    Parameters
+    ----------
+    model : GaussianMixtureW2S
+    rng_seeds : sequence of numpy.random.SeedSequence
+        One per repetition (e.g. ``SeedSequence(s).spawn(k)``).
+    n, n_weak : int >= 1
+        Student (unlabelled) and teacher (labelled) sample sizes.
+    etas : sequence of float in [0, 0.5)
+        Label-flip probabilities; with two, ``pgr_drop`` is the paired PGR loss.
+    desc : str
+        Progress-bar label.
+    show : bool, default True
+        Show the progress bar.
+    warm : bool, default True
+        Warm-start non-KL fits from the KL fit.
+
+    Returns
+    -------
+    dict
+        ``err_weak`` (mean/SE), ``err_ceiling`` (Bayes error), ``err_restricted``
+        and ``losses``: per loss name, ``pgr_eta{e}``, ``err_eta{e}`` (mean/SE over
+        finite fits), ``diverged_eta{e}`` (count of fits with diverging logits),
+        ``pgr_minus_kl_eta{e}`` (paired difference to KL) and, for two etas, ``pgr_drop``.
+
+    Examples
+    --------
+    Seven BFGS fits per seed and noise level take seconds even at tiny sizes, so
+    this is not run as a doctest:
+
+    >>> import numpy as np
+    >>> from w2s_theory.fdiv.w2s import GaussianMixtureW2S
+    >>> model = GaussianMixtureW2S(d=4, d_weak=2, signal=2.0, tau=1.0)
+    >>> tab = pgr_table(model, np.random.SeedSequence(0).spawn(2), n=100, n_weak=50,
+    ...                 etas=(0.0, 0.3), desc="demo", show=False)  # doctest: +SKIP
+    >>> sorted(tab["losses"]["kl"])  # doctest: +SKIP
+    ['diverged_eta0', 'diverged_eta0.3', 'err_eta0', 'err_eta0.3', 'pgr_drop', 'pgr_eta0', 'pgr_eta0.3']
+    """
     names = list(DIVERGENCES)
     rows = {(k, e): [] for k in names for e in etas}
     err_w = []
@@ -71,6 +134,39 @@ def pgr_table(model, rng_seeds, *, n, n_weak, etas, desc, show=True, warm=True):
 
 
 def run(quick: bool, seed: int, show: bool = True) -> dict:
+    """Run the whole ``fdiv-w2s`` study (see the module docstring).
+
+    Four independent seed streams (children of ``SeedSequence([seed, 6])``): PGR
+    with a misspecified teacher view (tau > 0) and in the realizable case (tau = 0),
+    clean and with ``ETA`` label noise; a PGR curve over :data:`ETAS_SWEEP`; and the
+    excess f-risk of the ERM head against n with a fitted rate and 95 % interval
+    (:func:`~w2s_theory.fdiv.w2s.fit_rate`).  Model and reasons:
+    ``docs/theory/fdiv.rst`` (after Yao et al. 2025).
+
+    Parameters
+    ----------
+    quick : bool
+        Sizes of :func:`config`.
+    seed : int >= 0
+        Root seed.
+    show : bool, default True
+        Show progress bars.
+
+    Returns
+    -------
+    dict
+        ``config``, ``eta``, ``misfit`` and ``realizable`` (:func:`pgr_table` results),
+        ``noise_sweep`` (``etas`` and ``table``) and ``sample_complexity`` (``ns``,
+        per-loss ``rates`` with ``rate``/``se``/``ci95`` and ``curves`` with mean/SE).
+
+    Examples
+    --------
+    Even ``quick=True`` takes minutes, so this is not run as a doctest:
+
+    >>> res = run(quick=True, seed=0, show=False)  # doctest: +SKIP
+    >>> sorted(res)  # doctest: +SKIP
+    ['config', 'eta', 'misfit', 'noise_sweep', 'realizable', 'sample_complexity']
+    """
     c = config(quick)
     root = np.random.SeedSequence([seed, 6])
     s_misfit, s_real, s_rate, s_noise = root.spawn(4)
@@ -102,4 +198,28 @@ def run(quick: bool, seed: int, show: bool = True) -> dict:
 
 @experiment("fdiv-w2s", help="W2S with each f-divergence loss: PGR +- SE, label noise, rate in n")
 def fdiv_w2s(quick: bool, seed: int) -> dict:
+    """``w2s experiment fdiv-w2s``: :func:`run` with progress bars.
+
+    Parameters
+    ----------
+    quick : bool
+        Sizes of :func:`config`.
+    seed : int >= 0
+        Root seed.
+
+    Returns
+    -------
+    dict
+        As :func:`run`.
+
+    Examples
+    --------
+    >>> from w2s_theory._registry import EXPERIMENTS
+    >>> EXPERIMENTS["fdiv-w2s"][0] is fdiv_w2s
+    True
+
+    Running it takes minutes even with ``quick=True``, so it is not run as a doctest:
+
+    >>> res = fdiv_w2s(quick=True, seed=0)  # doctest: +SKIP
+    """
     return run(quick, seed)

@@ -10,7 +10,33 @@ from .._registry import figure
 
 
 def plot(result: dict, path: Path) -> Path:
-    """Draw the two-panel figure from a :func:`experiments.run` result."""
+    """Draw the two-panel figure from a :func:`experiments.run` result.
+
+    Left: PGR per loss, clean and with ``eta`` flipped labels, against the
+    restricted-view optimum; middle: excess f-risk against n on log axes with the
+    fitted rate and its 95 % interval per loss; right (if the result has a
+    ``noise_sweep``): PGR against the noise level.
+
+    Parameters
+    ----------
+    result : dict
+        Output of :func:`w2s_theory.fdiv.experiments.run`.
+    path : pathlib.Path
+        PNG file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        *path*.
+
+    Examples
+    --------
+    Needs a full experiment result (minutes), so not run as a doctest:
+
+    >>> from w2s_theory.fdiv.experiments import run
+    >>> plot(run(True, 0, show=False), Path("fdiv_w2s.png"))  # doctest: +SKIP
+    PosixPath('fdiv_w2s.png')
+    """
     import matplotlib
     import matplotlib.ticker
     matplotlib.use("Agg")
@@ -69,5 +95,40 @@ def plot(result: dict, path: Path) -> Path:
 
 @figure("fdiv-w2s", aliases=("fdiv_w2s",), help="PGR per f-divergence loss with/without label noise; excess risk vs n")
 def fdiv_w2s_figure(out_dir: Path, quick: bool, seed: int) -> list[Path]:
+    """PGR per loss (clean and noisy), excess risk against n, and PGR against the noise level.
+
+    Runs :func:`w2s_theory.fdiv.experiments.run` and draws it with :func:`plot`.
+
+    Registered as ``w2s figure fdiv-w2s`` (:func:`w2s_theory._registry.figure`).
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        Existing directory the PNG is written to.
+    quick : bool
+        Sizes of :func:`w2s_theory.fdiv.experiments.config` ``(True)`` (minutes).
+        Otherwise the full study.
+    seed : int >= 0
+        Root seed of the simulations.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The file written: 'fdiv_w2s.png'.
+
+    Examples
+    --------
+    >>> from w2s_theory._registry import FIGURES
+    >>> FIGURES["fdiv-w2s"][0] is fdiv_w2s_figure
+    True
+
+    The study takes minutes even with ``quick=True`` (matplotlib and the
+    simulations), so it is not run as a doctest:
+
+    >>> import pathlib, tempfile
+    >>> paths = fdiv_w2s_figure(pathlib.Path(tempfile.mkdtemp()), quick=True, seed=0)  # doctest: +SKIP
+    >>> [p.name for p in paths]  # doctest: +SKIP
+    ['fdiv_w2s.png']
+    """
     from .experiments import run
     return [plot(run(quick, seed), Path(out_dir) / "fdiv_w2s.png")]

@@ -42,7 +42,37 @@ def divergence(name: str, P, Q):
     kl ``sum p log(p/q)``; reverse_kl ``sum q log(q/p)``; js
     ``(KL(P||M) + KL(Q||M))/2``, ``M = (P+Q)/2``; jeffreys ``sum (p-q) log(p/q)``;
     hellinger2 ``sum (sqrt p - sqrt q)^2``; chi2 ``sum (p-q)^2/q``; tv
-    ``sum |p-q|/2``.
+    ``sum |p-q|/2`` (Csiszar 1967; Tsybakov 2009, Sec. 2.4; Lin 1991 for JS).
+    Conventions: ``0 log(0/q) = 0``; ``p > 0 = q`` makes kl, jeffreys and chi2
+    infinite.
+
+    Parameters
+    ----------
+    name : {"kl", "reverse_kl", "js", "jeffreys", "hellinger2", "chi2", "tv"}
+        The divergence (:data:`NAMES`).
+    P, Q : sequence of real, same length
+        Probability vectors (entries ≥ 0 summing to 1; not checked here).
+
+    Returns
+    -------
+    mpmath.mpf
+        The divergence at the working precision, or ``mpmath.inf``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown *name*.
+
+    Examples
+    --------
+    The worked example of :data:`PUBLISHED_KL` (P = Binomial(2, 0.4), Q uniform):
+
+    >>> import mpmath
+    >>> P, Q, kl, rkl = PUBLISHED_KL
+    >>> mpmath.nstr(divergence("kl", P, Q), 6), mpmath.nstr(divergence("reverse_kl", P, Q), 6)
+    ('0.0852996', '0.097455')
+    >>> divergence("tv", [1, 0], [0, 1]), divergence("chi2", [1, 0], [0, 1])
+    (mpf('1.0'), mpf('+inf'))
     """
     P = [mpmath.mpf(p) for p in P]
     Q = [mpmath.mpf(q) for q in Q]
@@ -67,7 +97,24 @@ def divergence(name: str, P, Q):
 
 
 def bernoulli_kl(p, q):
-    """``KL(Bern(p)||Bern(q)) = p log(p/q) + (1-p) log((1-p)/(1-q))``."""
+    """``KL(Bern(p)||Bern(q)) = p log(p/q) + (1-p) log((1-p)/(1-q))``.
+
+    Parameters
+    ----------
+    p, q : real in [0, 1]
+        Success probabilities (``q`` in (0, 1) for a finite value unless ``p = q``).
+
+    Returns
+    -------
+    mpmath.mpf
+        In nats, at the working precision (``+inf`` if ``p > 0 = q`` or ``p < 1 = q``).
+
+    Examples
+    --------
+    >>> import mpmath
+    >>> mpmath.nstr(bernoulli_kl(0.5, 0.25), 12)   # (log 2 + log(2/3))/2 = log(4/3)/2
+    '0.143841036226'
+    """
     return _kl([mpmath.mpf(p), 1 - mpmath.mpf(p)], [mpmath.mpf(q), 1 - mpmath.mpf(q)])
 
 
@@ -76,7 +123,29 @@ def grad_coefficient(name: str, t):
 
     kl ``-t``; reverse_kl ``1 - log t``; js ``-log((1+t)/2)/2``;
     jeffreys ``1 - t - log t``; hellinger2 ``1 - sqrt t``; chi2 ``1 - t^2``;
-    tv ``-sign(t-1)/2``.
+    tv ``-sign(t-1)/2``.  The logit gradient of the f-divergence loss is built from
+    a(t) (derivation in ``docs/theory/fdiv.rst``); these hand-derived forms check
+    the SymPy generators of :mod:`w2s_theory.fdiv.divergences`.
+
+    Parameters
+    ----------
+    name : {"kl", "reverse_kl", "js", "jeffreys", "hellinger2", "chi2", "tv"}
+    t : real > 0
+        Likelihood ratio (``t != 1`` for tv).
+
+    Returns
+    -------
+    mpmath.mpf
+
+    Raises
+    ------
+    KeyError
+        For an unknown *name*.
+
+    Examples
+    --------
+    >>> grad_coefficient("kl", 2), grad_coefficient("chi2", 2), grad_coefficient("tv", 0.5)
+    (mpf('-2.0'), mpf('-3.0'), mpf('0.5'))
     """
     t = mpmath.mpf(t)
     return {"kl": lambda: -t,
