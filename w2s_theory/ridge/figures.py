@@ -18,7 +18,35 @@ PANELS = ((0.5, 0.5, 2.0, 1.0), (0.5, 2.0, 2.0, 1.0))
 
 
 def figure1_data(quick=False, seed=0):
-    """Simulated and theoretical E_S - E_T on the figure's grid, per panel."""
+    """Simulated and theoretical E_S - E_T on the figure's grid, per panel.
+
+    For each panel of :data:`PANELS`, the simulated gap of
+    :func:`w2s_theory.simulate.simulate_ridge` (β and ε integrated out) and the
+    limit E_S − E_T of Moniri & Hassani (2025), Theorem 4
+    (:func:`w2s_theory.ridge.theory.error_gap`), on a log grid of (λ_T, λ_S)
+    (``docs/theory/ridge.rst``).
+
+    Parameters
+    ----------
+    quick : bool, default False
+        12 × 12 grid, d = 300, 2 trials (about a second); else 32 × 32, d = 800, 3 trials.
+    seed : int >= 0, default 0
+        Root seed; panel i uses ``[seed, i]``.
+
+    Returns
+    -------
+    list of dict
+        One per panel: ``phi, psi, sigma2, r2, lam_T, lam_S`` (grid axes), ``sim`` and
+        ``theory`` (arrays of shape (len(lam_T), len(lam_S))), ``d``, ``trials``.
+
+    Examples
+    --------
+    About a second even with ``quick=True``, so not run as a doctest:
+
+    >>> data = figure1_data(quick=True, seed=0)  # doctest: +SKIP
+    >>> data[0]["sim"].shape, bool(abs(data[0]["sim"] - data[0]["theory"]).max() < 0.05)  # doctest: +SKIP
+    ((12, 12), True)
+    """
     k, d, trials = (12, 300, 2) if quick else (32, 800, 3)
     lam_T = np.logspace(-3, 1, k)
     lam_S = np.logspace(-3, 2, k)
@@ -38,6 +66,13 @@ def gap_levels(values, n_neg=8, n_pos=12):
     2.5 or 5 times a power of ten, from :class:`matplotlib.ticker.MaxNLocator`)
     through 0, at most about *n_neg* / *n_pos* of them, so a small win region
     keeps its own colour range and every tick is a round number.
+
+    Parameters
+    ----------
+    values : array_like
+        The surface (e.g. E_S − E_T); its range sets the levels.
+    n_neg, n_pos : int >= 1, default 8 and 12
+        About how many levels below and above 0.
 
     Returns
     -------
@@ -75,6 +110,9 @@ def gap_contour_panel(fig, ax, p, *, title, n_neg=8, n_pos=12, zero_color="fireb
     """One panel of E_S - E_T over (λ_T, λ_S): simulated filled contours, theory contour
     lines at the same levels, the theory's E_S = E_T curve and the line λ_T = λ*.
 
+    λ* = φσ²/r² is the teacher's optimal ridge penalty (Dobriban & Wager 2018,
+    Thm 2.1; :func:`w2s_theory.ridge.theory.optimal_lambda`).
+
     Parameters
     ----------
     fig, ax : matplotlib Figure and Axes
@@ -90,6 +128,22 @@ def gap_contour_panel(fig, ax, p, *, title, n_neg=8, n_pos=12, zero_color="fireb
     -------
     None
         Draws on *ax* and adds a colourbar with round ticks to *fig*.
+
+    Examples
+    --------
+    A panel of the theory alone on a 6 × 6 grid:
+
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> lt, ls = np.logspace(-3, 1, 6), np.logspace(-3, 2, 6)
+    >>> gap = T.error_gap(0.5, 0.5, lt[:, None], ls[None, :], 2.0, 1.0)
+    >>> p = dict(lam_T=lt, lam_S=ls, sim=gap, theory=gap, phi=0.5, sigma2=2.0, r2=1.0)
+    >>> fig, ax = plt.subplots()
+    >>> gap_contour_panel(fig, ax, p, title="theory only")
+    >>> ax.get_xscale(), len(fig.axes)          # log axes, plus the colourbar
+    ('log', 2)
+    >>> plt.close(fig)
     """
     LT, LS = np.meshgrid(p["lam_T"], p["lam_S"], indexing="ij")
     levels, norm, ticks = gap_levels(p["sim"], n_neg, n_pos)
@@ -107,6 +161,42 @@ def gap_contour_panel(fig, ax, p, *, title, n_neg=8, n_pos=12, zero_color="fireb
 
 @figure("ridge-fig1", aliases=("fig1",), help="E_S - E_T contours over (λ_T, λ_S): simulation vs Thm 4 (Moniri & Hassani Fig 1)")
 def fig1(out_dir: pathlib.Path, quick: bool = False, seed: int = 0):
+    """Figure 1 of Moniri & Hassani (2025): E_S − E_T contours over (λ_T, λ_S), simulation against Theorem 4.
+
+    Two panels (under- and over-parameterised student, :data:`PANELS`) drawn by
+    :func:`gap_contour_panel` from :func:`figure1_data`.
+
+    Registered as ``w2s figure ridge-fig1`` (:func:`w2s_theory._registry.figure`).
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        Existing directory the PNG is written to.
+    quick : bool
+        ``quick=True`` (default False): 12 × 12 grid, d = 300, 2 trials.
+        Otherwise 32 × 32 grid, d = 800, 3 trials.
+    seed : int >= 0
+        Root seed of the simulations.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The file written: 'fig1_ridge_contours.png'.
+
+    Examples
+    --------
+    >>> from w2s_theory._registry import FIGURES
+    >>> FIGURES["ridge-fig1"][0] is fig1
+    True
+
+    Rendering takes seconds even with ``quick=True`` (matplotlib and the
+    simulations), so it is not run as a doctest:
+
+    >>> import pathlib, tempfile
+    >>> paths = fig1(pathlib.Path(tempfile.mkdtemp()), quick=True, seed=0)  # doctest: +SKIP
+    >>> [p.name for p in paths]  # doctest: +SKIP
+    ['fig1_ridge_contours.png']
+    """
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
