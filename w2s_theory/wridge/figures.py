@@ -43,7 +43,32 @@ def _plt():
 
 
 def figure2_data(quick=False, seed=0):
-    """Simulated and theoretical E_S - E_T on a (λ_T, λ_S) grid, per panel."""
+    """Simulated and theoretical E_S - E_T on a (λ_T, λ_S) grid, per panel.
+
+    For each panel of :data:`FIG2_PANELS` (ω = 0, i.e. θ unpenalised): the simulated
+    gap of :func:`~w2s_theory.wridge.simulate.simulate_wridge` and the limit of
+    Moniri & Hassani (2025), Theorem 8 (:func:`w2s_theory.wridge.theory.error_gap`;
+    ``docs/theory/wridge.rst``).
+
+    Parameters
+    ----------
+    quick : bool, default False
+        10 × 10 grid, d = 250, 2 trials; else 28 × 28, d = 700, 4 trials.
+    seed : int >= 0, default 0
+        Root seed; panel i uses ``[seed, 2, i]``.
+
+    Returns
+    -------
+    list of dict
+        One per panel: ``phi, psi, sigma2, r2, rho, lam_T, lam_S``, ``sim`` and
+        ``theory`` (shape (len(lam_T), len(lam_S))), ``d``, ``trials``.
+
+    Examples
+    --------
+    >>> data = figure2_data(quick=True, seed=0)
+    >>> [p["psi"] for p in data], data[0]["sim"].shape, data[0]["theory"].shape
+    ([0.5, 2.0], (10, 10), (10, 10))
+    """
     k, d, trials = (10, 250, 2) if quick else (28, 700, 4)
     lam_T, lam_S = np.logspace(-3, 1, k), np.logspace(-3, 2, k)
     out = []
@@ -58,6 +83,42 @@ def figure2_data(quick=False, seed=0):
 
 @figure("wridge-fig2", aliases=("fig2",), help="E_S - E_T contours over (λ_T, λ_S) for the weighted student: simulation vs Thm 8 (Fig 2)")
 def fig2(out_dir: pathlib.Path, quick: bool = False, seed: int = 0):
+    """Figure 2 of Moniri & Hassani (2025): E_S − E_T contours for the weighted-ridge student.
+
+    Filled contours of the simulation, dashed contours and the E_S = E_T curve of the
+    Theorem 8 limit, over (λ_T, λ_S), from :func:`figure2_data` (Γ = I + κθθᵀ, κ = ∞).
+
+    Registered as ``w2s figure wridge-fig2`` (:func:`w2s_theory._registry.figure`).
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        Existing directory the PNG is written to.
+    quick : bool
+        ``quick=True`` (default False): 10 × 10 grid, d = 250, 2 trials.
+        Otherwise 28 × 28 grid, d = 700, 4 trials.
+    seed : int >= 0
+        Root seed of the simulations.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The file written: 'wridge_fig2_contours.png'.
+
+    Examples
+    --------
+    >>> from w2s_theory._registry import FIGURES
+    >>> FIGURES["wridge-fig2"][0] is fig2
+    True
+
+    Rendering takes seconds even with ``quick=True`` (matplotlib and the
+    simulations), so it is not run as a doctest:
+
+    >>> import pathlib, tempfile
+    >>> paths = fig2(pathlib.Path(tempfile.mkdtemp()), quick=True, seed=0)  # doctest: +SKIP
+    >>> [p.name for p in paths]  # doctest: +SKIP
+    ['wridge_fig2_contours.png']
+    """
     plt = _plt()
     data = figure2_data(quick, seed)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.4), constrained_layout=True)
@@ -77,6 +138,43 @@ def fig2(out_dir: pathlib.Path, quick: bool = False, seed: int = 0):
 
 @figure("wridge-fig3", aliases=("fig3",), help="Weighted student's E_S vs λ_S for several ρ, teacher at λ* (Fig 3)")
 def fig3(out_dir: pathlib.Path, quick: bool = False, seed: int = 0):
+    """Figure 3 of Moniri & Hassani (2025): the weighted student's E_S against λ_S for several ρ.
+
+    Teacher at λ_T = λ* (:data:`FIG3_SETTING`), feature qualities ρ in :data:`FIG3_RHOS`, κ
+    = ∞: Theorem 8 curves (:func:`w2s_theory.wridge.theory.student_error`) with simulated
+    points ± 2 SE, and the teacher's E_T.
+
+    Registered as ``w2s figure wridge-fig3`` (:func:`w2s_theory._registry.figure`).
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        Existing directory the PNG is written to.
+    quick : bool
+        ``quick=True`` (default False): d = 250, 2 trials, 9 values of λ_S.
+        Otherwise d = 800, 3 trials, 17 values of λ_S.
+    seed : int >= 0
+        Root seed of the simulations.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The file written: 'wridge_fig3_rho.png'.
+
+    Examples
+    --------
+    >>> from w2s_theory._registry import FIGURES
+    >>> FIGURES["wridge-fig3"][0] is fig3
+    True
+
+    Rendering takes seconds even with ``quick=True`` (matplotlib and the
+    simulations), so it is not run as a doctest:
+
+    >>> import pathlib, tempfile
+    >>> paths = fig3(pathlib.Path(tempfile.mkdtemp()), quick=True, seed=0)  # doctest: +SKIP
+    >>> [p.name for p in paths]  # doctest: +SKIP
+    ['wridge_fig3_rho.png']
+    """
     plt = _plt()
     phi, psi, s2, r2 = FIG3_SETTING
     lt = float(ridge.optimal_lambda(phi, s2, r2))
@@ -116,7 +214,39 @@ def _lam_T(rule, phi, s2, r2):
 
 
 def appendix_e_data(name, quick=False, seed=0):
-    """Theory curves and simulated points of E_S(φ) for one of Figs 6–9."""
+    """Theory curves and simulated points of E_S(φ) for one of Figs 6–9.
+
+    The plain ridge student (ω = 1) against the teacher's aspect ratio φ, for ψ in
+    :data:`APPE_PSIS`, with the teacher's penalty set by the figure's rule in
+    :data:`APPE_FIGS` (ridgeless, λ*(φ) or a fixed λ_T); theory from
+    :mod:`w2s_theory.wridge.theory` (Moniri & Hassani 2025, Appendix E, Figures 6–9).
+
+    Parameters
+    ----------
+    name : {"fig6", "fig7", "fig8", "fig9"}
+        Key of :data:`APPE_FIGS`.
+    quick : bool, default False
+        6 simulated φ values, d = 150, 2 trials; else 12 values, d = 400, 3 trials.
+    seed : int >= 0, default 0
+
+    Returns
+    -------
+    dict
+        ``phi`` (600-point grid, avoiding φ = 1), ``curves`` (ψ -> E_S on the grid),
+        ``teacher`` (E_T on the grid), ``points`` (ψ -> list of (φ, mean, SE)),
+        ``d``, ``trials``, ``lam_S``, ``rule``.
+
+    Examples
+    --------
+    The rules are cheap to inspect; the data take about a second even with
+    ``quick=True``, so that call is not run as a doctest:
+
+    >>> APPE_FIGS["fig8"][:2]
+    ('optimal', 1.0)
+    >>> data = appendix_e_data("fig8", quick=True)  # doctest: +SKIP
+    >>> sorted(data)  # doctest: +SKIP
+    ['curves', 'd', 'lam_S', 'phi', 'points', 'rule', 'teacher', 'trials']
+    """
     rule, lam_S, _ = APPE_FIGS[name]
     s2, r2 = APPE_NOISE
     phi = np.concatenate([np.geomspace(0.05, 0.995, 300), np.geomspace(1.005, 10, 300)])
