@@ -27,6 +27,43 @@ def _band(ax, x, m, se, **kw):
 @figure("cnn-training", help="CNN W2S: student test error and label correction vs GD step "
                              "(abundant; scarce harmful/benign)")
 def training(out_dir: Path, quick: bool, seed: int) -> list[Path]:
+    """Student test error and label correction against the GD step, both regimes.
+
+    Left: :func:`~w2s_theory.cnn.experiments.abundant` (early correction, then degradation);
+    right: :func:`~w2s_theory.cnn.experiments.scarce` (harmful against benign overfitting)
+    (Oh, Song & Yun (2025), Thms 3.4 and 3.6).
+
+    Registered as ``w2s figure cnn-training`` (:func:`w2s_theory._registry.figure`).
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        Existing directory the PNG is written to.
+    quick : bool
+        the quick sizes of both experiments (seconds).
+        Otherwise the full sizes.
+    seed : int >= 0
+        Root seed of the simulations.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The file written: 'cnn_training.png'.
+
+    Examples
+    --------
+    >>> from w2s_theory._registry import FIGURES
+    >>> FIGURES["cnn-training"][0] is training
+    True
+
+    Rendering takes seconds even with ``quick=True`` (matplotlib and the
+    simulations), so it is not run as a doctest:
+
+    >>> import pathlib, tempfile
+    >>> paths = training(pathlib.Path(tempfile.mkdtemp()), quick=True, seed=0)  # doctest: +SKIP
+    >>> [p.name for p in paths]  # doctest: +SKIP
+    ['cnn_training.png']
+    """
     plt = _plt()
     ab = abundant(quick, seed)
     sc = scarce(quick, seed)
@@ -65,6 +102,43 @@ def training(out_dir: Path, quick: bool, seed: int) -> list[Path]:
 @figure("cnn-phase", help="CNN W2S data-scarce phase diagram: hard-only test error over "
                           "(n_st, ||nu||) and its collapse in Q = n p_b^2 ||nu||^4/(sigma_p^4 d)")
 def phase(out_dir: Path, quick: bool, seed: int) -> list[Path]:
+    """Data-scarce phase diagram and its collapse in Q.
+
+    Left: median hard-only test error over (n_st, ‖ν‖) with the fitted Q = Q* line; right:
+    the same against Q = n_st p_b² ‖ν‖⁴/(σ_p⁴ d) with the logistic fit at α = 4
+    (:func:`~w2s_theory.cnn.experiments.transition`; Oh, Song & Yun (2025), Thm 3.4).
+
+    Registered as ``w2s figure cnn-phase`` (:func:`w2s_theory._registry.figure`).
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        Existing directory the PNG is written to.
+    quick : bool
+        the quick sweep (minutes).
+        Otherwise the full sweep.
+    seed : int >= 0
+        Root seed of the simulations.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The file written: 'cnn_phase.png'.
+
+    Examples
+    --------
+    >>> from w2s_theory._registry import FIGURES
+    >>> FIGURES["cnn-phase"][0] is phase
+    True
+
+    The sweep takes minutes even with ``quick=True`` (matplotlib and the
+    simulations), so it is not run as a doctest:
+
+    >>> import pathlib, tempfile
+    >>> paths = phase(pathlib.Path(tempfile.mkdtemp()), quick=True, seed=0)  # doctest: +SKIP
+    >>> [p.name for p in paths]  # doctest: +SKIP
+    ['cnn_phase.png']
+    """
     plt = _plt()
     tr = transition(quick, seed)
     n, nu, d = np.array(tr["n"]), np.array(tr["nu"]), tr["d"]
