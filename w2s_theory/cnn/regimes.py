@@ -399,7 +399,8 @@ def fit_transition(sweep: dict, se_floor: float = 0.01) -> dict:
     >>> rng = np.random.default_rng(0)
     >>> n, nu = np.array([20, 80]), np.array([1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0])
     >>> x = np.log(n)[:, None] + 4 * np.log(nu)[None, :]
-    >>> hard = transition_curve(x, 0.5, 2.0, 7.7)[..., None] + 0.01 * rng.standard_normal((2, 7, 8))
+    >>> c = np.log(40) + 4 * np.log(2.7)
+    >>> hard = transition_curve(x, 0.5, 2.0, c)[..., None] + 0.01 * rng.standard_normal((2, 7, 8))
     >>> fit = fit_transition(dict(n=n, nu=nu, hard=hard, d=1000))  # doctest: +SKIP
     >>> round(fit["alpha"], 1), fit["chi2_alpha2"] > 100 * fit["chi2_alpha4"]  # doctest: +SKIP
     (4.0, True)
@@ -491,7 +492,8 @@ def bootstrap_alpha(sweep: dict, n_boot: int = 300, seed=0, se_floor: float = 0.
     >>> rng = np.random.default_rng(0)
     >>> n, nu = np.array([20, 80]), np.array([1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0])
     >>> x = np.log(n)[:, None] + 4 * np.log(nu)[None, :]
-    >>> hard = transition_curve(x, 0.5, 2.0, 7.7)[..., None] + 0.01 * rng.standard_normal((2, 7, 8))
+    >>> c = np.log(40) + 4 * np.log(2.7)
+    >>> hard = transition_curve(x, 0.5, 2.0, c)[..., None] + 0.01 * rng.standard_normal((2, 7, 8))
     >>> boot = bootstrap_alpha(dict(n=n, nu=nu, hard=hard, d=1000), n_boot=20, seed=0)
     >>> lo, hi = boot["ci"]
     >>> round(boot["alpha_boot_median"], 1), bool(3.5 < lo < 4.0 < hi < 4.5)

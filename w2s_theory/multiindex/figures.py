@@ -17,6 +17,37 @@ LABELS = {"teacher_u1": r"teacher $\langle v_1,u_1\rangle^2$",
 
 
 def plot_alignment(scaling: dict, steps: dict, path: Path) -> Path:
+    """Draw the ``multiindex-alignment`` figure from a scaling study and a step-size study.
+
+    Left: the four alignments against d (± 2 SE) with their limits and the κ_T²/d rate of
+    the teacher's hard-direction overlap (Moniri & Hassani 2025, Prop 10); right: the
+    alignments against the step size with the limits of Prop 10 and Thm 11 and the
+    teacher's large-step limit ρ_T².
+
+    Parameters
+    ----------
+    scaling : dict
+        Output of :func:`~w2s_theory.multiindex.experiments.scaling_study`.
+    steps : dict
+        Output of :func:`~w2s_theory.multiindex.experiments.stepsize_study`.
+    path : pathlib.Path
+        PNG file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        *path*.
+
+    Examples
+    --------
+    The scaling study takes seconds, so this is not run as a doctest:
+
+    >>> from w2s_theory.multiindex.experiments import scaling_study, stepsize_study
+    >>> sc = scaling_study(DEFAULT, (32, 64, 128), reps=lambda d: 12)  # doctest: +SKIP
+    >>> st = stepsize_study(DEFAULT, np.geomspace(0.5, 12, 5), d=96, reps=4)  # doctest: +SKIP
+    >>> plot_alignment(sc, st, Path("alignment.png"))  # doctest: +SKIP
+    PosixPath('alignment.png')
+    """
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
