@@ -46,7 +46,32 @@ def _add(acc, src, word, c):
 
 
 def value(vec: Vector, memo=None):
-    """``{source: {word: coefficient}}`` with source ``"beta"`` or a design uid (its noise)."""
+    """``{source: {word: coefficient}}`` with source ``"beta"`` or a design uid (its noise).
+
+    The vector written as ``M_β β + Σ_A N_A g_A`` (module docstring): each word is a
+    tuple of ``(design uid, Mono)`` letters, a product of functions of sample covariances.
+
+    Parameters
+    ----------
+    vec : Vector
+    memo : dict, optional
+        Cache shared across calls (fit id -> its value).
+
+    Returns
+    -------
+    dict
+        Source -> {word: SymPy coefficient}.
+
+    Examples
+    --------
+    >>> from w2s_theory.pipeline import Design, Truth, ridge
+    >>> value(Truth())
+    {'beta': {(): 1}}
+    >>> T = ridge(Truth(), Design("phi"), "lam_T")
+    >>> v = value(T)
+    >>> [len(w) for w in v["beta"]], len(v)   # one letter Σ(Σ+λ)^-1 on β, plus a noise source
+    ([1], 2)
+    """
     memo = {} if memo is None else memo
     out = {}
     for node, c in vec.terms.items():
@@ -84,7 +109,29 @@ def _designs(vecs):
 
 
 def bilinear(u: Vector, v: Vector, engine: TraceEngine, designs):
-    """Limit of E⟨u, v⟩ as a polynomial in the engine's atoms (and σ², r², coefficients)."""
+    """Limit of E⟨u, v⟩ as a polynomial in the engine's atoms (and σ², r², coefficients).
+
+    E⟨u, v⟩ = r² τ(U_βᵀ V_β) + Σ_A σ² φ_A τ(U_Aᵀ V_A Σ_A) (module docstring;
+    ``docs/theory/pipeline.rst``), each τ reduced by the engine.
+
+    Parameters
+    ----------
+    u, v : Vector
+    engine : TraceEngine
+        Collects the one-design atoms.
+    designs : dict
+        Design uid -> :class:`~w2s_theory.pipeline.language.Design`, for the ratios.
+
+    Returns
+    -------
+    sympy.Expr
+
+    Examples
+    --------
+    >>> from w2s_theory.pipeline import Truth
+    >>> bilinear(Truth(), Truth(), TraceEngine(), {})
+    r2
+    """
     U, V = value(u), value(v)
     total = sp.Integer(0)
     for src in set(U) & set(V):
@@ -199,7 +246,26 @@ def _sort_syms(syms):
 
 @dataclasses.dataclass
 class SimResult:
-    """Simulated mean of a pipeline functional over seeded trials, with its standard error."""
+    """Simulated mean of a pipeline functional over seeded trials, with its standard error.
+
+    Returned by :meth:`Limit.simulate`.
+
+    Parameters
+    ----------
+    mean : float
+    se : float
+        Sample standard deviation / √trials.
+    d : int
+        Dimension.
+    trials : int
+    values : ndarray, optional
+        The per-trial values.
+
+    Examples
+    --------
+    >>> SimResult(1.0, 0.01234, 100, 4)
+    SimResult(mean=1, se=0.012, d=100, trials=4)
+    """
 
     mean: float
     se: float
@@ -214,7 +280,20 @@ class SimResult:
 class Limit:
     """The exact proportional limit of a pipeline functional.
 
-    The textbook form is the property :attr:`expr`.
+    The textbook form is the property :attr:`expr`.  Usually made by
+    :func:`test_error`, :func:`sq_distance`, :func:`inner` or by +, −, scalar × of
+    limits; it is ``const + Σ c·E⟨u, v⟩`` over its pairs.
+
+    Parameters
+    ----------
+    kind : str
+        Name used in messages (``"test_error"``, ``"inner"``, ...).
+    const : sympy.Expr
+        Constant term (e.g. σ² for a test error).
+    pairs : list of (sympy.Expr, Vector, Vector)
+        Coefficients and vector pairs of the bilinear terms.
+    label : str, optional
+        For printing.
 
     Attributes
     ----------
@@ -224,6 +303,14 @@ class Limit:
         The free-probability reduction before MP substitution, in atoms ``τ_A[mono]``.
     symbols : tuple of sympy.Symbol
         Call order of :meth:`__call__`; :meth:`evaluate` takes them by name.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from w2s_theory.pipeline import Truth
+    >>> L = Limit("inner", sp.Integer(0), [(sp.Integer(1), Truth(), Truth())], label="|beta|^2")
+    >>> L, L.expr
+    (Limit(|beta|^2; symbols=['sigma2', 'r2']), r2)
     """
 
     def __init__(self, kind, const, pairs, label=""):
@@ -489,6 +576,19 @@ test_error.__test__ = False   # a library function, not a pytest test
 def sq_distance(u, v):
     """Limit of ‖u − v‖² (e.g. the misfit ‖β_S − β_T‖²).
 
+    Parameters
+    ----------
+    u, v : Vector
+
+    Returns
+    -------
+    Limit
+
+    Raises
+    ------
+    ValueError
+        If u or v is not a pipeline Vector.
+
     Examples
     --------
     >>> from w2s_theory.pipeline import Design, Truth, ridge, sq_distance
@@ -504,11 +604,29 @@ def sq_distance(u, v):
 def inner(u, v):
     """Limit of the inner product ⟨u, v⟩.
 
+    Parameters
+    ----------
+    u, v : Vector
+
+    Returns
+    -------
+    Limit
+
+    Raises
+    ------
+    ValueError
+        If u or v is not a pipeline Vector.
+
     Examples
     --------
+    E⟨β_T, β⟩ = r² τ(x/(x+λ)) = r²(1 − λ m_φ(−λ)) for a ridge teacher:
+
     >>> from w2s_theory.pipeline import Design, Truth, ridge, inner
     >>> inner(Truth(), Truth()).expr
     r2
+    >>> T = ridge(Truth(), Design("phi"), "lam_T")
+    >>> round(float(inner(T, Truth()).evaluate(phi=0.5, lam_T=0.1, sigma2=1.0, r2=1.0)), 6)
+    0.851669
     """
     return Limit("inner", sp.Integer(0), [(sp.Integer(1), _vec(u, "u"), _vec(v, "v"))],
                  label=f"inner({u!r}, {v!r})")

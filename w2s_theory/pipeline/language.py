@@ -32,6 +32,38 @@ def symbol(name, what: str, real: bool = False):
     ``phi``, ``psi``, ``lam_T``, ``lam_S`` are the symbols of
     :mod:`w2s_theory.ridge.symbolic`; other names become positive symbols
     (``real=True``: real symbols, for label coefficients).
+
+    Parameters
+    ----------
+    name : str or sympy.Symbol
+        A Python identifier not starting with ``_``; ``sigma2`` and ``r2`` are reserved.
+    what : str
+        What the name is for, used in error messages (e.g. ``"Design ratio"``).
+    real : bool, default False
+        Make a real (not necessarily positive) symbol, for label coefficients; ratios and
+        penalties (``phi``, ``lam_T``, ...) are then rejected.
+
+    Returns
+    -------
+    sympy.Symbol
+
+    Raises
+    ------
+    ValueError
+        For a name that is not an identifier, is reserved, or names a ratio/penalty
+        where a coefficient is expected.
+
+    Examples
+    --------
+    >>> symbol("phi", "Design ratio") is ridge_sym.phi
+    True
+    >>> a = symbol("a", "coefficient", real=True)
+    >>> a.is_real, a.is_positive
+    (True, None)
+    >>> symbol("x+1", "Design ratio")
+    Traceback (most recent call last):
+    ...
+    ValueError: Design ratio must be a parameter name (a Python identifier such as 'phi' or 'lam_T'); got 'x+1'
     """
     if isinstance(name, sp.Symbol):
         name = name.name
@@ -97,7 +129,27 @@ def _coef(c):
 
 
 class Vector:
-    """A linear combination of the truth β and ridge fits (supports +, −, scalar ×, /)."""
+    """A linear combination of the truth β and ridge fits (supports +, −, scalar ×, /).
+
+    Build vectors with :func:`Truth` and :func:`ridge` and combine them; scalars may
+    be numbers (floats are kept exactly as typed: 0.6 → 3/5), parameter names
+    (real coefficients) or SymPy expressions.
+
+    Parameters
+    ----------
+    terms : dict
+        Node (the truth or a :class:`Fit`) -> SymPy coefficient; zero coefficients are dropped.
+
+    Examples
+    --------
+    >>> 2 * Truth() - Truth() / 2
+    (3/2)*Truth()
+    >>> Truth() - Truth()
+    0
+    >>> T = ridge(Truth(), Design("phi"), "lam_T", name="T")
+    >>> 0.6 * T + Truth()
+    (3/5)*T + Truth()
+    """
 
     def __init__(self, terms):
         self.terms = {k: v for k, v in terms.items() if v != 0}
@@ -131,7 +183,20 @@ class Vector:
         return self * (1 / c)
 
     def fits(self):
-        """All fits this vector depends on (transitively), in dependency order."""
+        """All fits this vector depends on (transitively), in dependency order.
+
+        Returns
+        -------
+        list of Fit
+            Each fit once, after every fit its labels use.
+
+        Examples
+        --------
+        >>> T = ridge(Truth(), Design("phi"), "lam_T", name="T")
+        >>> S = ridge(T, Design("psi"), "lam_S", name="S")
+        >>> (S - T).fits()
+        [T, S]
+        """
         seen, out = set(), []
 
         def visit(node):
@@ -153,7 +218,26 @@ class Vector:
 
 
 class Fit:
-    """One ridge fit: labels (a :class:`Vector`), design, penalty symbol."""
+    """One ridge fit: labels (a :class:`Vector`), design, penalty symbol.
+
+    Made by :func:`ridge` (which wraps it in a :class:`Vector`); the estimator is
+    (Σ_A + λ)^-1 Xᵀy/n as in the module docstring.
+
+    Parameters
+    ----------
+    labels : Vector
+        What labels the design (truth with noise, or estimators' predictions).
+    design : Design
+    lam : sympy.Expr
+        The penalty (a positive symbol or number).
+
+    Examples
+    --------
+    >>> S = ridge(ridge(Truth(), Design("phi"), "lam_T", name="T"), Design("psi"), "lam_S")
+    >>> teacher, student = S.fits()
+    >>> type(teacher).__name__, teacher.lam, student.labels
+    ('Fit', lam_T, T)
+    """
 
     def __init__(self, labels, design, lam):
         self.labels, self.design, self.lam = labels, design, lam
@@ -165,6 +249,11 @@ class Fit:
 
 def Truth():
     """The ground truth β (uniform on the sphere of radius r); as labels: y = Xβ + ε.
+
+    Returns
+    -------
+    Vector
+        β with coefficient 1.
 
     Examples
     --------
