@@ -43,9 +43,10 @@ def abundant(quick: bool, seed: int) -> dict:
     Returns
     -------
     dict
-        JSON-serialisable results: ``steps``, each trajectory and its ``_se``, ``teacher_error``, ``flip_rate``,
-        ``setting`` and ``summary`` (:func:`~w2s_theory.cnn.regimes.abundant_summary`:
-        early-stopped against final student, per seed).
+        JSON-serialisable results: ``steps``, each trajectory and its ``_se``,
+        ``teacher_error``, ``flip_rate``, ``setting`` and ``summary``
+        (:func:`~w2s_theory.cnn.regimes.abundant_summary`: early-stopped against final
+        student, per seed).
 
     Examples
     --------
@@ -89,8 +90,8 @@ def scarce(quick: bool, seed: int) -> dict:
     Returns
     -------
     dict
-        JSON-serialisable results: ``harmful`` and ``benign``, each with the trajectories of :func:`abundant`,
-        ``setting`` and ``Q``.
+        JSON-serialisable results: ``harmful`` and ``benign``, each with the trajectories of
+        :func:`abundant`, ``setting`` and ``Q``.
 
     Examples
     --------

@@ -124,7 +124,8 @@ def zero_one_mc(law="gaussian", *, seed=0, n=200_000, cases=None):
 def check_zero_one(formula=zero_one_loss, law="gaussian", *, seed=0, n=200_000, cases=None, mc=None):
     """``|MC 0-1 loss − formula(c)| ≤ z·SE + C/d`` over *cases*; C = 0 (formula exact at every d).
 
-    The formula under test is P(sign⟨w,x⟩ ≠ sign⟨w*,x⟩) = arccos(c)/π, c the Σ-cosine (Geng, Hansen & Li 2026, Lemma 2.1); z is the Bonferroni Student-t quantile
+    The formula under test is P(sign⟨w,x⟩ ≠ sign⟨w*,x⟩) = arccos(c)/π, c the Σ-cosine (Geng,
+    Hansen & Li 2026, Lemma 2.1); z is the Bonferroni Student-t quantile
     (:func:`~w2s_theory.cosine.montecarlo.z_value`) at family-wise level :data:`ALPHA`.
     *mc* = :func:`zero_one_mc` output, to check several formulas on one sample.
 
@@ -277,11 +278,10 @@ def gradient_mc(*, seed=0, n=200_000, cases=None):
 def check_expected_gradient(formula=expected_gradient, *, seed=0, n=200_000, cases=None, mc=None):
     """Each coordinate of MC E∇ℓ vs ``formula(w, t, Σ, β)``: ``|mean − theory| ≤ z·SE`` (C = 0: exact).
 
-    The formula under test is
-    ``E∇ℓ(w) = −(β/2) [√(2/π) Σt/‖t‖_Σ − κ(‖w‖_Σ, β) Σw]`` for logistic loss on
-    teacher labels sign⟨t, x⟩, x ~ N(0, Σ) (Geng, Hansen & Li 2026, Definition 2.1
-    and §2.3; :mod:`w2s_theory.cosine.sft`).  z is the Bonferroni Student-t quantile
-    over all coordinates at level :data:`ALPHA`.
+    The formula under test is ``E∇ℓ(w) = −(β/2) [√(2/π) Σt/‖t‖_Σ − κ(‖w‖_Σ, β) Σw]`` for
+    logistic loss on teacher labels sign⟨t, x⟩, x ~ N(0, Σ) (Geng, Hansen & Li 2026,
+    Definition 2.1 and §2.3; :mod:`w2s_theory.cosine.sft`).  z is the Bonferroni Student-t
+    quantile over all coordinates at level :data:`ALPHA`.
 
     Parameters
     ----------

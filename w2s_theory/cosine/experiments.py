@@ -39,7 +39,8 @@ def random_teachers(quick: bool, seed: int) -> dict:
     Hansen & Li (2026), §3.1).  With independent errors every teacher has R > 0, so the
     prediction is that every teacher helps.
 
-    Registered as ``w2s experiment cosine-random-teachers`` (:func:`w2s_theory._registry.experiment`).
+    Registered as ``w2s experiment cosine-random-teachers``
+    (:func:`w2s_theory._registry.experiment`).
 
     Parameters
     ----------
@@ -81,7 +82,8 @@ def correlated_teachers(quick: bool, seed: int) -> dict:
     changes sign along the family (Geng, Hansen & Li (2026), Eq. 2;
     ``docs/theory/cosine.rst``).
 
-    Registered as ``w2s experiment cosine-correlated-teachers`` (:func:`w2s_theory._registry.experiment`).
+    Registered as ``w2s experiment cosine-correlated-teachers``
+    (:func:`w2s_theory._registry.experiment`).
 
     Parameters
     ----------
@@ -94,8 +96,9 @@ def correlated_teachers(quick: bool, seed: int) -> dict:
     Returns
     -------
     dict
-        JSON-serialisable results: the run summary, ``settings``, ``rho_at_R_zero`` (the ρ closest to R = 0) and
-        ``misclassified`` (teachers where R > 0 and gain > 0 disagree).
+        JSON-serialisable results: the run summary, ``settings``, ``rho_at_R_zero`` (the ρ
+        closest to R = 0) and ``misclassified`` (teachers where R > 0 and gain > 0
+        disagree).
 
     Examples
     --------
@@ -125,7 +128,8 @@ def shared_pretraining(quick: bool, seed: int) -> dict:
     points, teachers 10 epochs on a 1000-point subset), finetuning batch 1000 (Geng, Hansen
     & Li (2026), §3.2).
 
-    Registered as ``w2s experiment cosine-shared-pretraining`` (:func:`w2s_theory._registry.experiment`).
+    Registered as ``w2s experiment cosine-shared-pretraining``
+    (:func:`w2s_theory._registry.experiment`).
 
     Parameters
     ----------
@@ -138,8 +142,8 @@ def shared_pretraining(quick: bool, seed: int) -> dict:
     Returns
     -------
     dict
-        JSON-serialisable results: the run summary (accuracies, fraction improved, gains, ``confusion``) and
-        ``settings``.
+        JSON-serialisable results: the run summary (accuracies, fraction improved, gains,
+        ``confusion``) and ``settings``.
 
     Examples
     --------
@@ -178,8 +182,8 @@ def anisotropic(quick: bool, seed: int) -> dict:
     Returns
     -------
     dict
-        JSON-serialisable results: the run summary, ``settings``, ``confusion_rate`` (ċ > 0 vs gain > 0) and
-        ``fraction_rate_positive``.
+        JSON-serialisable results: the run summary, ``settings``, ``confusion_rate`` (ċ > 0
+        vs gain > 0) and ``fraction_rate_positive``.
 
     Examples
     --------

@@ -72,9 +72,9 @@ def xi_moments(w, t, w_star, beta=1.0, *, n=1_000_000, seed=0):
     """Monte Carlo (σ, ρ₃/σ³) of ξ = −⟨∇c(w), ∇ℓ(w; x, sign⟨t,x⟩)⟩ for x ~ N(0, I); mean from theory.
 
     σ² = E(ξ − ċ)² and ρ₃ = E|ξ − ċ|³ enter the CLT probability Φ(√B ċ/σ) and the
-    Berry–Esseen error bound 0.4748 ρ₃/(σ³√B) of the module docstring (Geng, Hansen
-    & Li 2026, Theorem 2.3 / A.8; Shevtsova 2011 for the constant); the mean ċ is the
-    exact :func:`~w2s_theory.cosine.sft.cosine_rate`.
+    Berry–Esseen error bound 0.4748 ρ₃/(σ³√B) of the module docstring (Geng, Hansen & Li
+    2026, Theorem 2.3 / A.8; Shevtsova 2011 for the constant); the mean ċ is the exact
+    :func:`~w2s_theory.cosine.sft.cosine_rate`.
 
     Parameters
     ----------

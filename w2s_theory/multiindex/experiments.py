@@ -67,11 +67,14 @@ def scaling_study(setting=DEFAULT, ds=(256, 512, 1024, 2048, 4096), *, quick=Fal
                   reps=None, rate_reps=None, show_progress=True) -> dict:
     """Alignments vs d with limits, agreement checks and fitted exponents (JSON-ready).
 
-    Simulates the one-step teacher and student (:func:`~w2s_theory.multiindex.simulate.simulate`)
-    at each d and compares with the limits of Moniri & Hassani (2025), §3, Prop 10 and Thm 11 (``docs/theory/multiindex.rst``):
-    the limits with ``|mean − limit| ≤ z·SE + C/d`` (:data:`~w2s_theory.multiindex.claims.Z_LIMIT`,
+    Simulates the one-step teacher and student
+    (:func:`~w2s_theory.multiindex.simulate.simulate`) at each d and compares with the
+    limits of Moniri & Hassani (2025), §3, Prop 10 and Thm 11
+    (``docs/theory/multiindex.rst``): the limits with ``|mean − limit| ≤ z·SE + C/d``
+    (:data:`~w2s_theory.multiindex.claims.Z_LIMIT`,
     :data:`~w2s_theory.multiindex.claims.C_LIMIT`), √d·E|⟨v₁,u₂⟩| with κ_T√(2/π), and
-    log-log slopes against d with confidence intervals (z = :data:`~w2s_theory.multiindex.claims.Z_RATE`).
+    log-log slopes against d with confidence intervals (z =
+    :data:`~w2s_theory.multiindex.claims.Z_RATE`).
 
     Parameters
     ----------
@@ -179,8 +182,9 @@ def stepsize_study(setting=DEFAULT, etas=None, d=512, reps=8, *, seed=0, show_pr
     dict
         ``setting``, ``d``, ``reps`` and ``rows``: per step size, ``eta``, the simulated
         ``<metric>_mean``/``<metric>_se`` of the four alignments, the limits
-        ``<metric>_limit`` of Moniri & Hassani (2025), §3, Prop 10 and Thm 11 for ``teacher_u1``, ``student_u1``, ``student_u2``, and
-        ``teacher_u1_large_step`` (ρ_T²).
+        ``<metric>_limit`` of Moniri & Hassani (2025), §3, Prop 10 and Thm 11 for
+        ``teacher_u1``, ``student_u1``, ``student_u2``, and ``teacher_u1_large_step``
+        (ρ_T²).
 
     Examples
     --------

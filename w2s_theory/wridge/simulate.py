@@ -166,7 +166,7 @@ def simulate_wridge(d, phi, psi, lam_T, lam_S, sigma2, r2, rho, omega=0.0, trial
     ``β_S = argmin_b (1/m)‖X_s (b − β_T)‖² + λ_S bᵀΓ⁻¹b`` with Γ = I + κθθᵀ on
     m = d/ψ fresh inputs labelled by the teacher, θ a unit vector at cosine ρ with
     β (Moniri & Hassani 2025, Theorem 8; ``docs/theory/wridge.rst``).  Test errors
-    are σ² + ‖β_• − β‖².  One eigendecomposition per design is reused across the
+    are σ² + ‖b − β‖² for b = β_T, β_S.  One eigendecomposition per design is reused across the
     whole grid.
 
     Parameters
