@@ -78,6 +78,18 @@ class Param:
     high_closed: bool = False
 
     def describe(self) -> str:
+        """The domain in interval notation.
+
+        Returns
+        -------
+        str
+            E.g. ``"(0, inf)"`` or ``"[-1, 1]"``.
+
+        Examples
+        --------
+        >>> Param("sigma2", low_closed=True).describe()
+        '[0, inf)'
+        """
         lo = "[" if self.low_closed else "("
         hi = "]" if self.high_closed else ")"
         return f"{lo}{_fmt(self.low)}, {_fmt(self.high)}{hi}"
@@ -88,6 +100,23 @@ class Param:
         return ~(np.isfinite(arr) & lo_ok & hi_ok)
 
     def error(self, got) -> ValueError:
+        """The ``ValueError`` for a value outside the domain (returned, not raised).
+
+        Parameters
+        ----------
+        got : object
+            The offending value (shown with ``repr``).
+
+        Returns
+        -------
+        ValueError
+            Naming the parameter and its interval.
+
+        Examples
+        --------
+        >>> print(Param("lam").error(-1.0))
+        lam must be a finite real number in (0, inf); got -1.0
+        """
         return ValueError(f"{self.name} must be a finite real number in {self.describe()}; "
                           f"got {got!r}")
 
@@ -549,6 +578,23 @@ class Formula:
 
     @property
     def numpy(self):
+        """Vectorised float64 evaluator generated from :attr:`expr` (built on first use).
+
+        No validation: call the Formula itself for checked input.
+
+        Returns
+        -------
+        callable
+            ``f(*arrays) -> ndarray``, arguments in the order of :attr:`symbols`.
+
+        Examples
+        --------
+        >>> import numpy as np, sympy as sp
+        >>> x, y = sp.symbols("x y", positive=True)
+        >>> f = Formula(x / (1 + y), (Param("x"), Param("y")), (x, y), name="ratio")
+        >>> f.numpy(np.array([1.0, 2.0]), 3.0)
+        array([0.25, 0.5 ])
+        """
         if self._np is None:
             # erf/erfc through scipy's ufuncs (SymPy's numpy printer maps them to math.*, scalars
             # only); powers as products, as in the plain-float evaluator (see _pow_by_products)
@@ -562,7 +608,24 @@ class Formula:
 
     @property
     def math(self):
-        """Plain-float evaluator (``math`` module), or ``None`` where it could differ from numpy."""
+        """Plain-float evaluator (``math`` module), or ``None`` where it could differ from numpy.
+
+        Available only for expressions of exact arithmetic and square roots, printed
+        identically for both modules, so a point gives the bit-identical value either way.
+
+        Returns
+        -------
+        callable or None
+
+        Examples
+        --------
+        >>> import sympy as sp
+        >>> x, y = sp.symbols("x y", positive=True)
+        >>> Formula(x / (1 + y), (Param("x"), Param("y")), (x, y)).math(1.0, 3.0)
+        0.25
+        >>> Formula(sp.exp(x), (Param("x"),), (x,)).math is None   # exp: numpy and math may differ
+        True
+        """
         if getattr(self, "_math", None) is None:
             if _exact_arithmetic(self.expr):
                 printer = _exact_printers()[1]
@@ -574,13 +637,45 @@ class Formula:
 
     @property
     def mpmath(self):
+        """mpmath evaluator generated from :attr:`expr` (with common-subexpression hoisting).
+
+        Evaluates at the current ``mpmath.mp.dps``; no validation or guard digits (the
+        Formula's own call adds both).
+
+        Returns
+        -------
+        callable
+
+        Examples
+        --------
+        >>> import mpmath, sympy as sp
+        >>> x, y = sp.symbols("x y", positive=True)
+        >>> f = Formula(x / (1 + y), (Param("x"), Param("y")), (x, y))
+        >>> f.mpmath(mpmath.mpf(1), mpmath.mpf(3))
+        mpf('0.25')
+        """
         if self._mp is None:
             self._mp = sp.lambdify(self.symbols, self.expr, modules="mpmath", cse=True)
         return self._mp
 
     @property
     def mpmath_plain(self):
-        """mpmath evaluator without common-subexpression hoisting (see :meth:`_mp_eval`)."""
+        """mpmath evaluator without common-subexpression hoisting (see :meth:`_mp_eval`).
+
+        Used when a hoisted subexpression of an untaken Piecewise branch divides by zero.
+
+        Returns
+        -------
+        callable
+
+        Examples
+        --------
+        >>> import mpmath, sympy as sp
+        >>> x = sp.Symbol("x", positive=True)
+        >>> f = Formula(sp.Piecewise((1 / x, x > 1), (x, True)), (Param("x", low_closed=True),), (x,))
+        >>> f.mpmath_plain(mpmath.mpf(0))
+        mpf('0.0')
+        """
         if getattr(self, "_mp_plain", None) is None:
             self._mp_plain = sp.lambdify(self.symbols, self.expr, modules="mpmath")
         return self._mp_plain
@@ -594,6 +689,40 @@ class Formula:
             return self.mpmath_plain(*args)
 
     def evaluate(self, kind, args):
+        """Evaluate validated arguments: the kind-specific core of ``__call__``.
+
+        On the float path, points outside the float-safe box [:data:`SAFE_LOW`,
+        :data:`SAFE_HIGH`] and non-finite results are re-evaluated in mpmath at
+        :data:`FALLBACK_DPS` digits and rounded to float64.
+
+        Parameters
+        ----------
+        kind : {"mp", "scalar", "array"}
+            As returned by :func:`prepare`.
+        args : list
+            The validated arguments from :func:`prepare`.
+
+        Returns
+        -------
+        mpmath.mpf or numpy.ndarray
+            The raw value; :func:`finish` converts it to the caller's kind.
+
+        Raises
+        ------
+        FloatingPointError
+            If a float result lies outside the float64 range.
+
+        Examples
+        --------
+        >>> import sympy as sp
+        >>> x, y = sp.symbols("x y", positive=True)
+        >>> f = Formula(x / (1 + y), (Param("x"), Param("y")), (x, y))
+        >>> kind, args = prepare(f.params, ([1.0, 2.0], 3.0))
+        >>> f.evaluate(kind, args)
+        array([0.25, 0.5 ])
+        >>> float(f.evaluate(*prepare(f.params, (1e-40, 3.0))))   # outside the box: via mpmath
+        2.5e-41
+        """
         if kind == "mp":
             with mpmath.workdps(mpmath.mp.dps + GUARD_DIGITS):
                 return self._mp_eval(args)

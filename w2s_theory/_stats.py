@@ -71,6 +71,11 @@ class Agreement:
         -------
         str
             E.g. ``"max|sim-theory|=0.003, max ratio to z·SE+C/d (...) = 0.214"``.
+
+        Examples
+        --------
+        >>> print(agreement(0.503, 0.001, 0.5, d=100).detail("E_S: "))
+        E_S: max|sim-theory|=0.003, max ratio to z·SE+C/d (z=4, C=1, d=100) = 0.214
         """
         return (f"{what}max|sim-theory|={self.worst_abs:.3g}, max ratio to z·SE+C/d "
                 f"(z={self.z:g}, C={self.C:g}, d={self.d}) = {self.worst_ratio:.3f}")

@@ -357,7 +357,22 @@ class Limit:
 
     @property
     def expr(self):
-        """Textbook SymPy form (MP root ``m`` and its λ-derivatives), built on first access."""
+        """Textbook SymPy form (MP root ``m`` and its λ-derivatives), built on first access.
+
+        Returns
+        -------
+        sympy.Expr
+
+        Examples
+        --------
+        >>> import sympy as sp
+        >>> from w2s_theory.pipeline import Design, Truth, ridge, test_error
+        >>> from w2s_theory.ridge.symbolic import lam_T, phi, r2, sigma2
+        >>> E = test_error(ridge(Truth(), Design("phi"), "lam_T"))
+        >>> exact = E.expr.subs({phi: sp.Rational(1, 2), lam_T: sp.Rational(1, 10), sigma2: 1, r2: 1})
+        >>> abs(float(exact) - E.evaluate(phi=0.5, lam_T=0.1, sigma2=1.0, r2=1.0)) < 1e-14
+        True
+        """
         if self._expr is None:
             self._expr = self.moments.xreplace(
                 {s: F.textbook(g, mono.a, mono.lams) for s, (g, mono) in self._atoms.items()})
@@ -532,6 +547,16 @@ class Limit:
 
         Identities that follow from the definitions of the functionals alone (no MP
         quadratic needed) are then proved by ``sympy.cancel`` in a fraction of a second.
+
+        Returns
+        -------
+        sympy.Expr
+
+        Examples
+        --------
+        >>> from w2s_theory.pipeline import Design, Truth, ridge, inner
+        >>> inner(ridge(Truth(), Design("phi"), "lam_T"), Truth()).in_m()
+        r2*(-lam_T*m[phi,lam_T] + 1)
         """
         return self.moments.xreplace(
             {s: F.in_m(g, mono.a, mono.lams) for s, (g, mono) in self._atoms.items()})

@@ -62,6 +62,17 @@ class Mono:
         return Mono(self.a + other.a, tuple(sorted((n, s, k) for n, (s, k) in ks.items())))
 
     def is_unit(self) -> bool:
+        """Whether this is the constant 1 (``a = 0`` and no shifts).
+
+        Returns
+        -------
+        bool
+
+        Examples
+        --------
+        >>> Mono().is_unit(), Mono(1).is_unit()
+        (True, False)
+        """
         return self.a == 0 and not self.lams
 
     def __str__(self):
@@ -193,6 +204,26 @@ class TraceEngine:
         self._tr: dict = {}
 
     def atom(self, key, mono: Mono):
+        """The symbol for the one-design trace τ_key(mono) (1 for the unit monomial).
+
+        Parameters
+        ----------
+        key : hashable
+            The design.
+        mono : Mono
+
+        Returns
+        -------
+        sympy.Expr
+            A ``sympy.Dummy`` named ``tau_<key>[<mono>]``, the same on every call, recorded in
+            :attr:`atoms`; ``1`` for ``Mono()``.
+
+        Examples
+        --------
+        >>> e = TraceEngine()
+        >>> e.atom("A", Mono()), e.atom("A", Mono(1)), e.atom("A", Mono(1)) is e.atom("A", Mono(1))
+        (1, _tau_A[x], True)
+        """
         if mono.is_unit():
             return sp.Integer(1)
         k = (key, mono)
@@ -203,7 +234,31 @@ class TraceEngine:
         return self._by_key[k]
 
     def cumulant(self, key, monos: tuple):
-        """Free cumulant κ_n(a_1, …, a_n) of letters of one design."""
+        """Free cumulant κ_n(a_1, …, a_n) of letters of one design.
+
+        By the moment–cumulant recursion κ_n = τ(a_1…a_n) − Σ_{π ≠ 1_n} κ_π over
+        non-crossing partitions (Nica & Speicher 2006).
+
+        Parameters
+        ----------
+        key : hashable
+            The design.
+        monos : tuple of Mono
+            The letters a_1, …, a_n.
+
+        Returns
+        -------
+        sympy.Expr
+            A polynomial in atoms.
+
+        Examples
+        --------
+        The second free cumulant is the variance:
+
+        >>> e = TraceEngine()
+        >>> e.cumulant("A", (Mono(1), Mono(1)))
+        -_tau_A[x]**2 + _tau_A[x^2]
+        """
         memo = (key, monos)
         if memo in self._cum:
             return self._cum[memo]
@@ -219,7 +274,23 @@ class TraceEngine:
         return val
 
     def trace(self, word):
-        """τ(word) for a word of ``(design_key, Mono)`` letters (free across designs)."""
+        """τ(word) for a word of ``(design_key, Mono)`` letters (free across designs).
+
+        Parameters
+        ----------
+        word : sequence of (hashable, Mono)
+
+        Returns
+        -------
+        sympy.Expr
+            A polynomial in atoms (memoised by the canonical rotation of the word).
+
+        Examples
+        --------
+        >>> e = TraceEngine()
+        >>> e.trace([("A", Mono(1)), ("B", Mono(1))])
+        _tau_A[x]*_tau_B[x]
+        """
         w = merge_cyclic(word)
         if not w:
             return sp.Integer(1)

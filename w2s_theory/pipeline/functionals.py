@@ -214,12 +214,51 @@ class Placeholders:
         #                   that factor() never expands (1-γ)² (it cancels at γ = 1)
 
     def w(self, gamma, lam):
+        """Atomic symbol for W = (1−γ)² + 2λ(1+γ) = s² − λ² at (γ, λ).
+
+        Kept atomic so that ``factor()`` never expands (1−γ)², which cancels at γ = 1.
+
+        Parameters
+        ----------
+        gamma, lam : sympy.Expr
+
+        Returns
+        -------
+        sympy.Dummy
+
+        Examples
+        --------
+        >>> import sympy as sp
+        >>> g, lam = sp.symbols("gamma lam", positive=True)
+        >>> ph = Placeholders()
+        >>> W = ph.w(g, lam)
+        >>> ph.substitution()[W]
+        2*lam*(gamma + 1) + (1 - gamma)**2
+        """
         key = (gamma, lam)
         if key not in self.wtable:
             self.wtable[key] = sp.Dummy(f"W_{gamma}_{lam}", positive=True)
         return self.wtable[key]
 
     def get(self, gamma, lam):
+        """The placeholder pair (M, S) for m_γ(−λ) and s_γ(λ), created on first use.
+
+        Parameters
+        ----------
+        gamma, lam : sympy.Expr
+
+        Returns
+        -------
+        (sympy.Dummy, sympy.Dummy)
+
+        Examples
+        --------
+        >>> import sympy as sp
+        >>> g, lam = sp.symbols("gamma lam", positive=True)
+        >>> ph = Placeholders()
+        >>> ph.get(g, lam) == ph.get(g, lam)
+        True
+        """
         key = (gamma, lam)
         if key not in self.table:
             self.table[key] = (sp.Dummy(f"M_{gamma}_{lam}", positive=True),
@@ -227,7 +266,27 @@ class Placeholders:
         return self.table[key]
 
     def substitution(self, used=None):
-        """Placeholder -> stable expression (only those in ``used``, if given)."""
+        """Placeholder -> stable expression (only those in ``used``, if given).
+
+        Parameters
+        ----------
+        used : set of sympy.Symbol, optional
+            Restrict to these placeholders.
+
+        Returns
+        -------
+        dict
+            Placeholder -> the stable m of :data:`w2s_theory.rmt.symbolic.STABLE`, s, or W.
+
+        Examples
+        --------
+        >>> import sympy as sp
+        >>> g, lam = sp.symbols("gamma lam", positive=True)
+        >>> ph = Placeholders()
+        >>> M, S = ph.get(g, lam)
+        >>> list(ph.substitution(used={M})) == [M]
+        True
+        """
         sub = {}
         for (g, l), (M, S) in self.table.items():
             sub[M] = mp_sym.STABLE["m"].xreplace({_G: g, _L: l})
@@ -275,7 +334,35 @@ class Stable:
         self._memo = {}
 
     def base(self, gamma, lam, which, order):
-        """order-th λ-derivative of m (which=0), τ1 (1) or τ2 (2)."""
+        """order-th λ-derivative of m (which=0), τ1 (1) or τ2 (2).
+
+        τ1 = τ(x/(x+λ)) = m/(1+γm) and τ2 = τ(x²/(x+λ)²), in placeholders;
+        derivatives by the chain rule dm/dλ = −m(1+γm)/s, ds/dλ = (a+2γ)/s (module docstring).
+
+        Parameters
+        ----------
+        gamma, lam : sympy.Expr
+        which : {0, 1, 2}
+        order : int >= 0
+
+        Returns
+        -------
+        sympy.Expr
+            In the placeholders of :attr:`ph` and λ.
+
+        Examples
+        --------
+        dm/dλ in stable form against the derivative of the textbook root at γ = 1/2, λ = 1:
+
+        >>> import sympy as sp
+        >>> lam = sp.Symbol("lam", positive=True)
+        >>> st = Stable()
+        >>> d1 = st.base(sp.Rational(1, 2), lam, 0, 1)
+        >>> m = textbook(sp.Rational(1, 2), 0, (("lam", lam, 1),))
+        >>> stable = float(d1.xreplace(st.ph.substitution()).subs(lam, 1))
+        >>> abs(stable - float(sp.diff(m, lam).subs(lam, 1))) < 1e-15
+        True
+        """
         key = ("b", gamma, lam, which, order)
         if key in self._memo:
             return self._memo[key]
@@ -293,7 +380,36 @@ class Stable:
     def q(self, gamma, l1, l2, i, j, which=0):
         """∂^i_λ1 ∂^j_λ2 of Q = τ((x+λ1)^-1 (x+λ2)^-1) (which=0) or of
         P = τ(x (x+λ1)^-1 (x+λ2)^-1) = Q/((1+γm1)(1+γm2)) (which=1, no atom at 0);
-        a pair (form for λ1 ≥ λ2, form for λ1 < λ2)."""
+        a pair (form for λ1 ≥ λ2, form for λ1 < λ2).
+
+        Q at order 0 is the cancellation-free divided difference
+        (m(λ_lo) − m(λ_hi))/(λ_hi − λ_lo) of the module docstring.
+
+        Parameters
+        ----------
+        gamma, l1, l2 : sympy.Expr
+        i, j : int >= 0
+            Derivative orders in λ1 and λ2.
+        which : {0, 1}, default 0
+
+        Returns
+        -------
+        (sympy.Expr, sympy.Expr)
+
+        Examples
+        --------
+        Both forms give the divided difference of m at γ = 1/2, (λ1, λ2) = (2, 1):
+
+        >>> import sympy as sp
+        >>> l1, l2 = sp.symbols("lam lam2", positive=True)
+        >>> st = Stable()
+        >>> q = st.q(sp.Rational(1, 2), l1, l2, 0, 0)
+        >>> vals = [float(v.xreplace(st.ph.substitution()).subs({l1: 2, l2: 1})) for v in q]
+        >>> m = textbook(sp.Rational(1, 2), 0, (("lam", l1, 1),))
+        >>> dd = float(m.subs(l1, 1) - m.subs(l1, 2))
+        >>> [round(v - dd, 12) for v in vals]
+        [0.0, 0.0]
+        """
         key = ("q", gamma, l1, l2, i, j, which)
         if key in self._memo:
             return self._memo[key]
@@ -314,6 +430,33 @@ class Stable:
         return val
 
     def tau(self, gamma, a: int, lams: tuple):
+        """τ_γ(x^a Π (x+λ)^-k) in stable form (``lams`` as in :class:`.free.Mono`).
+
+        Parameters
+        ----------
+        gamma : sympy.Expr
+        a : int >= 0
+        lams : tuple
+            ``(name, symbol, k)`` factors, at most two distinct shifts (then a Piecewise in
+            λ1 ≥ λ2).
+
+        Returns
+        -------
+        sympy.Expr
+            In the placeholders of :attr:`ph`.
+
+        Raises
+        ------
+        NotImplementedError
+            For three or more distinct shifts.
+
+        Examples
+        --------
+        >>> import sympy as sp
+        >>> lam = sp.Symbol("lam", positive=True)
+        >>> Stable().tau(sp.Rational(1, 2), 0, (("lam", lam, 1),))
+        _M_1/2_lam
+        """
         ks = tuple(sorted(_split(lams).items(), key=lambda t: t[0].name))
         return self._tau(gamma, a, ks)
 
