@@ -294,3 +294,17 @@ def test_any_linear_readout_is_at_chance_on_hard_data():
     W = np.zeros((2, 2, pm.d))
     W[0, 0, 1], W[1, 0, 2] = 1.0, 1.0
     assert np.mean(np.sign(relu_cnn_output(W, t)) != t.y) == 0.0
+
+
+def test_fit_transition_profile_converges_by_continuation():
+    # midpoint c = 7.7: a fixed-α fit started from the free fit's p0 used to exhaust maxfev
+    # and raise; warm starts along the α grid converge, and α = 4 is recovered
+    from w2s_theory.cnn.regimes import fit_transition, transition_curve
+    rng = np.random.default_rng(0)
+    n, nu = np.array([20, 80]), np.array([1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0])
+    x = np.log(n)[:, None] + 4 * np.log(nu)[None, :]
+    hard = transition_curve(x, 0.5, 2.0, 7.7)[..., None] + 0.01 * rng.standard_normal((2, 7, 8))
+    fit = fit_transition(dict(n=n, nu=nu, hard=hard, d=1000))
+    assert fit["profile_failures"] == 0
+    assert abs(fit["alpha"] - 4) < 0.1 and fit["ci"][0] <= 4 <= fit["ci"][1]
+    assert fit["chi2_alpha2"] > 100 * fit["chi2_alpha4"]

@@ -85,9 +85,12 @@ def test_task_seed_is_spawn_key_of_the_trial():
 
 def test_scaling_experiment_agrees_with_thm4():
     from w2s_theory._stats import agreement
+    import json
     out = scaling(quick=True, seed=0, executor="serial")
+    json.dumps(out)   # the experiment's JSON output (it once held a bound method)
     for k in ("E_T", "E_S"):
         assert out[k]["agrees"], out[k]["detail"]
+        assert isinstance(out[k]["detail"], str)
         assert len(out[k]["by_d"]) == 3
         # the same evidence rejects a limit 2 % off: the check can fail
         rows = out[k]["by_d"]

@@ -389,7 +389,9 @@ def fit_transition(sweep: dict, se_floor: float = 0.01) -> dict:
         interval, ``inf`` if open upwards), ``L``, ``k``, ``c``; ``L4``, ``k4``,
         ``c4`` and ``Q_mid`` (the ``Q`` at the midpoint) of the fit with ``α``
         fixed at 4; ``chi2`` for free α and ``chi2_alpha4``, ``chi2_alpha2`` for α fixed
-        at 4 and at 2; ``dof``.
+        at 4 and at 2; ``dof``; ``profile_failures``, the number of α grid points whose
+        constrained fit did not converge from either start (left out of ``ci``, never
+        guessed).
 
     Examples
     --------
@@ -437,28 +439,44 @@ def _fit_transition(sweep, se_floor):
 
     (popt, pcov, chi2), (ln, lv, y, s, p0, lo_b, hi_b) = _free_fit(sweep, se_floor, full=True)
 
-    def fixed(a):
+    def fixed(a, start=None):
         f = lambda X, L, k, c: transition_curve(X[0] + a * X[1], L, k, c)  # noqa: E731
-        p, _ = curve_fit(f, np.vstack([ln, lv]), y, p0=p0[:3], sigma=s, absolute_sigma=True,
-                         bounds=(lo_b[:3], hi_b[:3]), maxfev=20000)
-        return p, float(np.sum(((f(np.vstack([ln, lv]), *p) - y) / s) ** 2))
+        # a warm start (the neighbouring α's optimum) first: from p0 alone a fixed-α fit far
+        # from the data's α can exhaust maxfev; None when neither start converges
+        for init in ([start] if start is not None else []) + [p0[:3]]:
+            try:
+                p, _ = curve_fit(f, np.vstack([ln, lv]), y, p0=np.clip(init, lo_b[:3], hi_b[:3]),
+                                 sigma=s, absolute_sigma=True, bounds=(lo_b[:3], hi_b[:3]),
+                                 maxfev=20000)
+            except RuntimeError:
+                continue
+            return p, float(np.sum(((f(np.vstack([ln, lv]), *p) - y) / s) ** 2))
+        return None, math.nan
 
     p4, chi4 = fixed(4.0)
-    _, chi2_2 = fixed(2.0)
+    _, chi2_2 = fixed(2.0, p4)
+    if p4 is None:
+        raise RuntimeError("fit_transition: the fit with α fixed at 4 did not converge")
     q_mid = MIX["p_both"] ** 2 * math.exp(p4[2]) / sweep["d"]   # sigma_p = 1
     # profile-likelihood 95% interval: {α : χ²(α) − χ²_min ≤ 3.84}, scanned on a
     # grid (the Wald interval from pcov is unreliable for this nonlinear model)
     grid = np.arange(1.0, 40.01, 0.5)
-    prof = np.array([fixed(a)[1] for a in grid])
-    best = min(chi2, float(prof.min()))
-    inside = grid[prof - best <= 3.84]
+    prof, prev = [], p4
+    for a in grid:                       # continuation along the grid
+        p, c2 = fixed(a, prev)
+        prof.append(c2)
+        prev = p if p is not None else prev
+    prof = np.array(prof)
+    failed = int(np.isnan(prof).sum())   # not in the interval: reported, never guessed
+    best = min(chi2, float(np.nanmin(prof))) if failed < prof.size else chi2
+    inside = grid[np.nan_to_num(prof, nan=np.inf) - best <= 3.84]
     lo = float(inside.min()) if inside.size else math.nan
     hi = float(inside.max()) if inside.size else math.nan
     if inside.size and hi >= grid[-1]:
         hi = math.inf                       # interval open towards 'no n-dependence'
     return dict(alpha=float(popt[3]), alpha_se=float(math.sqrt(pcov[3, 3])), L=float(popt[0]),
                 k=float(popt[1]), c=float(popt[2]), Q_mid=q_mid, chi2=chi2, chi2_alpha4=chi4,
-                chi2_alpha2=chi2_2, dof=int(y.size - 4), ci=(lo, hi),
+                chi2_alpha2=chi2_2, dof=int(y.size - 4), ci=(lo, hi), profile_failures=failed,
                 L4=float(p4[0]), k4=float(p4[1]), c4=float(p4[2]))
 
 

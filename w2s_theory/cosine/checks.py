@@ -136,7 +136,8 @@ def check_zero_one(formula=zero_one_loss, law="gaussian", *, seed=0, n=200_000, 
     law : {"gaussian", "student-t", "uniform-cube"}, default "gaussian"
     seed : int, default 0
     n : int, default 200 000
-        Draws per case (also the ``n`` reported in the detail).
+        Draws per case (also the ``n`` reported in the detail; with *mc* it is only
+        reported, so pass the size *mc* was drawn with).
     cases : list of (w, w*, Σ), optional
     mc : tuple, optional
         Precomputed :func:`zero_one_mc` output (then *law*, *seed*, *cases* are unused).
@@ -289,7 +290,8 @@ def check_expected_gradient(formula=expected_gradient, *, seed=0, n=200_000, cas
         ``formula(w, t, Sigma, beta) -> ndarray (d,)``.
     seed : int, default 0
     n : int, default 200 000
-        Draws per case (also the ``n`` reported in the detail).
+        Draws per case (also the ``n`` reported in the detail; with *mc* it is only
+        reported, so pass the size *mc* was drawn with).
     cases : list of (w, t, Σ, β), optional
     mc : tuple, optional
         Precomputed :func:`gradient_mc` output.

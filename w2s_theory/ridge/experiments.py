@@ -111,5 +111,5 @@ def scaling(quick: bool, seed: int, executor="process", store=None) -> dict:
         out[k] = {"limit": limit,
                   "by_d": [{"d": int(di), "mean": float(m_), "se": float(s_)}
                            for di, m_, s_ in zip(ds_, mean, se)],
-                  "agrees": a.passed, "detail": a.detail, "bias_times_d": slope}
+                  "agrees": a.passed, "detail": a.detail(), "bias_times_d": slope}
     return out
