@@ -64,6 +64,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from . import scale_targets as _st
 from . import sensitivity as _sens
 from .mutants import SourceMutant, discover_mutants, run_source_mutant
 from .registry import Context, discover
@@ -467,7 +468,8 @@ def planted(mutants):
         apply(f)
     num.ON_CREATE.append(apply)
     try:
-        yield
+        with _st.scaling(mutants):            # function targets (proofs_check.scale_targets)
+            yield
     finally:
         num.ON_CREATE.remove(apply)
         for f, saved in reversed(touched):
@@ -498,6 +500,7 @@ def instrument() -> None:
         return object.__getattribute__(self, name)
 
     Formula.__getattribute__ = __getattribute__
+    _st.install(sys.modules[__name__])   # declared function targets report to _RECORD too
     _INSTRUMENTED = True
 
 
@@ -680,52 +683,42 @@ def _run_catalogued(mid: str, full: bool) -> dict:
 
 def _scale_mutant(key, eps, sign):
     fac = 1 + sign * sp.Rational(str(eps))
+    if _st.is_target(key):          # a function target: its return value is scaled
+        return FormulaMutant(f"{short(key)}@x{float(fac):g}", key, "scale", "", sp.S.Zero, fac)
     f = formulas()[key][0]
     return FormulaMutant(f"{short(key)}@x{float(fac):g}", key, "scale", "", fac * f.expr, fac)
 
 
 def _sensitivity(cid: str) -> dict:
-    """Smallest ε of :data:`EPS_GRID` at which claim *cid* rejects some target ×(1±ε)."""
+    """Smallest ε of :data:`EPS_GRID` at which claim *cid* rejects some target ×(1±ε).
+
+    Targets: the formulas the claim used, then the function targets it called
+    (:mod:`proofs_check.scale_targets`); the search is :func:`scale_targets.search`.
+    """
     st = _STATE
     t0 = time.perf_counter()
-    targets = st.traced[cid]["formulas"]
+    targets = _st.ordered_targets(st.traced[cid]["formulas"])
+    base = dict(id=cid, sensitivity=None, plus=None, minus=None, targets=targets,
+                unscalable=_st.unscalable().get(cid), seconds=0.0)
     if st.traced[cid]["status"] == "fail":
-        return dict(id=cid, sensitivity=None, plus=None, minus=None, targets=targets,
-                    reason="the claim fails unmutated", seconds=0.0)
+        return dict(base, reason="the claim fails unmutated")
     if not targets:
-        return dict(id=cid, sensitivity=None, plus=None, minus=None, targets=[],
-                    reason="the claim evaluates no registered Formula", seconds=0.0)
+        return dict(base, reason=base["unscalable"] or
+                    "the claim evaluates no registered Formula or declared function target")
     c = st.claims[cid]
-    best = {1: math.inf, -1: math.inf}
-    by_formula = {}
-    grid = list(EPS_GRID)
-    for key in targets:
-        for sign in (1, -1):
-            cand = [e for e in grid if e < best[sign]]   # each sign pruned on its own
 
-            def fails(e):
-                return not _passes(run_claim_under(c, [_scale_mutant(key, e, sign)], st.ctx))
-            if not cand or not fails(cand[-1]):
-                continue
-            lo, hi = -1, len(cand) - 1            # cand[hi] fails; find the smallest failing
-            while hi - lo > 1:
-                mid = (lo + hi) // 2
-                if fails(cand[mid]):
-                    hi = mid
-                else:
-                    lo = mid
-            eps = cand[hi]
-            best[sign] = min(best[sign], eps)
-            by_formula[f"{short(key)}{'+' if sign > 0 else '-'}"] = eps
+    def fails(key, e, sign):
+        return not _passes(run_claim_under(c, [_scale_mutant(key, e, sign)], st.ctx))
+    best, by_key = _st.search(targets, list(EPS_GRID), fails)
+    by_formula = {short(k[:-1]) + k[-1]: v for k, v in by_key.items()}
 
     def fin(x):
         return None if math.isinf(x) else x
     s = min(best.values())
-    return dict(id=cid, sensitivity=fin(s), plus=fin(best[1]), minus=fin(best[-1]),
-                targets=targets, by_formula=by_formula,
-                reason="" if math.isfinite(s) else
-                f"rejects no ×(1±ε) of its formulas for ε ≤ {max(EPS_GRID):g}",
-                seconds=round(time.perf_counter() - t0, 3))
+    reason = "" if math.isfinite(s) else (base["unscalable"] or
+                                          f"rejects no ×(1±ε) of its targets for ε ≤ {max(EPS_GRID):g}")
+    return dict(base, sensitivity=fin(s), plus=fin(best[1]), minus=fin(best[-1]),
+                by_formula=by_formula, reason=reason, seconds=round(time.perf_counter() - t0, 3))
 
 
 def _task(task):
@@ -845,6 +838,8 @@ def run_mutation(patterns=(), *, quick=True, seed=Context.seed, workers=2, claim
             sensitivity_plus=r["plus"] if r else None, sensitivity_minus=r["minus"] if r else None,
             reason=(r["reason"] if r else "not searched in this run") or None,
             targets=[short(k) for k in traced[cid]["formulas"]],
+            function_targets=[short(k) for k in traced[cid]["formulas"] if _st.is_target(k)],
+            unscalable=(r or {}).get("unscalable") or _st.unscalable().get(cid),
             baseline=traced[cid]["status"], kills=kills.get(cid, 0)))
     cpu1 = _cpu()
     cpu_self, cpu_kids = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]
