@@ -29,8 +29,9 @@ inside :func:`scaling`.  Return kinds are preserved: Python and numpy floats, ar
 them.  Only the outermost call of a target is scaled (a target calling itself, or a
 method calling its sibling ``loss`` -> ``loss_and_grad``, is not scaled twice).
 Module-level functions are rebound wherever a ``w2s_theory`` module holds them (as a
-global, or in a module-level dict/list/tuple); references captured elsewhere
-(closures, default arguments) keep the original and are not seen.
+global, in a module-level dict/list/tuple, or as a default argument of a module-level
+function or method); references captured elsewhere (closures, instance attributes)
+keep the original and are not seen.
 """
 from __future__ import annotations
 
@@ -195,6 +196,28 @@ def _rebind_everywhere(orig, new) -> None:
             elif isinstance(v, tuple) and any(x is orig for x in v):
                 g[attr] = tuple(new if x is orig else x for x in v)
                 _RESTORE.append((functools.partial(g.__setitem__, attr), v))
+            elif isinstance(v, types.FunctionType) and v.__module__ == name:
+                _rebind_defaults(v, orig, new)
+            elif isinstance(v, type) and v.__module__ == name:
+                for meth in list(vars(v).values()):
+                    if isinstance(meth, (staticmethod, classmethod)):
+                        meth = meth.__func__
+                    if isinstance(meth, types.FunctionType):
+                        _rebind_defaults(meth, orig, new)
+
+
+def _rebind_defaults(fn, orig, new) -> None:
+    """``def check(formula=expected_gradient)``: a default argument holding the target."""
+    if not isinstance(fn, types.FunctionType):
+        return
+    d = fn.__defaults__
+    if d and any(x is orig for x in d):
+        fn.__defaults__ = tuple(new if x is orig else x for x in d)
+        _RESTORE.append((functools.partial(setattr, fn, "__defaults__"), d))
+    kd = fn.__kwdefaults__
+    if kd and any(x is orig for x in kd.values()):
+        fn.__kwdefaults__ = {k: (new if x is orig else x) for k, x in kd.items()}
+        _RESTORE.append((functools.partial(setattr, fn, "__kwdefaults__"), kd))
 
 
 def _install_one(t: ScaleTarget) -> None:
