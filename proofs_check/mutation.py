@@ -683,13 +683,13 @@ def _run_catalogued(mid: str, full: bool) -> dict:
 
 def _scale_mutant(key, eps, sign):
     fac = 1 + sign * sp.Rational(str(eps))
-    if _st.is_target(key):          # a function target: its return value is scaled
+    if _st.is_target(key) or key.endswith(_st.FLOAT_PATH):   # function target / float path
         return FormulaMutant(f"{short(key)}@x{float(fac):g}", key, "scale", "", sp.S.Zero, fac)
     f = formulas()[key][0]
     return FormulaMutant(f"{short(key)}@x{float(fac):g}", key, "scale", "", fac * f.expr, fac)
 
 
-def _sensitivity(cid: str) -> dict:
+def _sensitivity_search(cid: str) -> dict:
     """Smallest ε of :data:`EPS_GRID` at which claim *cid* rejects some target ×(1±ε).
 
     Targets: the formulas the claim used, then the function targets it called
@@ -710,6 +710,12 @@ def _sensitivity(cid: str) -> dict:
     def fails(key, e, sign):
         return not _passes(run_claim_under(c, [_scale_mutant(key, e, sign)], st.ctx))
     best, by_key = _st.search(targets, list(EPS_GRID), fails)
+    if math.isinf(min(best.values())) and c.method == "high-precision":
+        # a float-vs-mpmath comparison cannot see a formula scaled on every path: scale the
+        # float path alone
+        paths = [_st.float_path_key(k) for k in targets if not _st.is_target(k)]
+        best, more = _st.search(paths, list(EPS_GRID), fails)
+        by_key.update(more)
     by_formula = {short(k[:-1]) + k[-1]: v for k, v in by_key.items()}
 
     def fin(x):
@@ -718,7 +724,23 @@ def _sensitivity(cid: str) -> dict:
     reason = "" if math.isfinite(s) else (base["unscalable"] or
                                           f"rejects no ×(1±ε) of its targets for ε ≤ {max(EPS_GRID):g}")
     return dict(base, sensitivity=fin(s), plus=fin(best[1]), minus=fin(best[-1]),
-                by_formula=by_formula, reason=reason, seconds=round(time.perf_counter() - t0, 3))
+                by_formula=by_formula, reason=reason, kind="search" if math.isfinite(s) else None,
+                seconds=round(time.perf_counter() - t0, 3))
+
+
+def _sensitivity(cid: str) -> dict:
+    """:func:`_sensitivity_search`; a certified claim that the search cannot move gets the
+    perturbation it refutes (:data:`scale_targets.CERTIFIED_EPS`) as its sensitivity."""
+    r = _sensitivity_search(cid)
+    c = _STATE.claims.get(cid)
+    if r["sensitivity"] is None and c is not None and c.method == "certified" \
+            and _STATE.traced[cid]["status"] == "pass":
+        eps = _st.CERTIFIED_EPS
+        r = dict(r, sensitivity=eps, kind="certified-perturbation",
+                 reason=f"certified: proves the bound on every box and refutes the same bound "
+                        f"made {eps:.0%} stronger (a verified counter-example); that refuted "
+                        f"perturbation is its sensitivity, one-sided by construction")
+    return r
 
 
 def _task(task):
@@ -840,6 +862,7 @@ def run_mutation(patterns=(), *, quick=True, seed=Context.seed, workers=2, claim
             targets=[short(k) for k in traced[cid]["formulas"]],
             function_targets=[short(k) for k in traced[cid]["formulas"] if _st.is_target(k)],
             unscalable=(r or {}).get("unscalable") or _st.unscalable().get(cid),
+            sensitivity_kind=(r or {}).get("kind"),
             baseline=traced[cid]["status"], kills=kills.get(cid, 0)))
     cpu1 = _cpu()
     cpu_self, cpu_kids = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]

@@ -312,10 +312,41 @@ def unscalable() -> dict[str, str]:
     return dict(_UNSCALABLE)
 
 
+#: The perturbation every certified claim refutes (``proofs_check.certify.spec.Statement.perturbed``:
+#: "the same statement made 2 % too strong"): the sensitivity of a certified claim.
+CERTIFIED_EPS = 0.02
+
+#: Suffix of a formula key meaning "its float64 evaluators only" (the mpmath path unchanged).
+FLOAT_PATH = "#float"
+#: Lazily built float evaluators of a Formula (see w2s_theory._numeric.Formula).
+_FLOAT_ATTRS = ("_np", "_math")
+
+
+def float_path_key(formula_key: str) -> str:
+    return formula_key + FLOAT_PATH
+
+
 @contextlib.contextmanager
 def scaling(mutants):
-    """Activate the ×factor of every mutant whose target is a function target."""
+    """Activate the ×factor of every mutant whose target is a function target, or a
+    formula's float path (``key#float``: numpy and plain-float evaluators wrapped, the
+    mpmath evaluator and the expression unchanged)."""
     mine = [m for m in mutants if m.target in _INSTALLED and m.factor is not None]
+    paths = {m.target[:-len(FLOAT_PATH)]: (int(m.factor.p), int(m.factor.q))
+             for m in mutants if m.factor is not None and str(m.target).endswith(FLOAT_PATH)}
+    saved = []
+    if paths:
+        from w2s_theory import _numeric
+        for f in list(_numeric.FORMULAS):
+            fac = paths.get(vars(f).get("key"))
+            if fac is None:
+                continue
+            f.numpy, f.math                       # build them now, so they can be wrapped
+            d = vars(f)
+            saved.append((f, {a: d.get(a) for a in _FLOAT_ATTRS}))
+            for a in _FLOAT_ATTRS:
+                if callable(d.get(a)):
+                    d[a] = _scaled_evaluator(d[a], *fac)
     for m in mine:
         _ACTIVE[m.target] = (int(m.factor.p), int(m.factor.q))
     try:
@@ -323,6 +354,15 @@ def scaling(mutants):
     finally:
         for m in mine:
             _ACTIVE.pop(m.target, None)
+        for f, attrs in saved:
+            vars(f).update(attrs)
+
+
+def _scaled_evaluator(fn, num, den):
+    @functools.wraps(fn)
+    def wrapper(*args):
+        return scale_value(fn(*args), num, den)
+    return wrapper
 
 
 # ------------------------------------------------------------------------- sensitivity search
