@@ -140,6 +140,8 @@ def _retuple(orig, items):
 _ACTIVE: dict[str, tuple[int, int]] = {}     # key -> (num, den) while scaling
 _DEPTH: dict[str, int] = {}
 _INSTALLED: dict[str, ScaleTarget] = {}
+_STARTS: dict[str, int] = {}                  # key -> len(_RESTORE) when it was installed
+_DONE: list = []                              # the declared targets are installed
 _UNSCALABLE: dict[str, str] = {}
 _RESTORE: list = []                           # (setter, original) to uninstall
 _RECORDER = None                              # module whose ``_RECORD`` is the current set
@@ -270,35 +272,41 @@ def install(recorder=None) -> dict[str, ScaleTarget]:
     global _RECORDER
     if recorder is not None:
         _RECORDER = recorder
-    if _INSTALLED:
+    if _DONE:
         return _INSTALLED
     targets, unscalable = declared()
-    for t in targets:
-        _install_one(t)
-        _INSTALLED[t.key] = t
+    install_targets(targets)
     _UNSCALABLE.update(unscalable)
+    _DONE.append(True)
     return _INSTALLED
 
 
-def install_targets(targets, recorder=None) -> None:
-    """Wrap extra targets (tests); :func:`uninstall` undoes every wrapper."""
+def install_targets(targets, recorder=None) -> int:
+    """Wrap extra targets; returns a marker for :func:`uninstall` (undo just these)."""
     global _RECORDER
     if recorder is not None:
         _RECORDER = recorder
+    marker = len(_RESTORE)
     for spec in targets:
         t = spec if isinstance(spec, ScaleTarget) else ScaleTarget.parse(spec)
         if t.key not in _INSTALLED:
+            _STARTS[t.key] = len(_RESTORE)
             _install_one(t)
             _INSTALLED[t.key] = t
+    return marker
 
 
-def uninstall() -> None:
-    """Restore every wrapped function (in reverse order)."""
-    while _RESTORE:
+def uninstall(marker: int = 0) -> None:
+    """Restore the wrapped functions installed after *marker* (0: all), newest first."""
+    while len(_RESTORE) > marker:
         setter, orig = _RESTORE.pop()
         setter(orig)
-    _INSTALLED.clear()
-    _ACTIVE.clear()
+    for k in [k for k, start in _STARTS.items() if start >= marker]:
+        _INSTALLED.pop(k, None)
+        _STARTS.pop(k, None)
+        _ACTIVE.pop(k, None)
+    if marker == 0:
+        _DONE.clear()
 
 
 def is_target(key) -> bool:
