@@ -705,6 +705,8 @@ def _sensitivity_search(cid: str) -> dict:
     if not targets:
         return dict(base, reason=base["unscalable"] or
                     "the claim evaluates no registered Formula or declared function target")
+    if base["unscalable"]:    # declared: no x(1±ε) can move it; search the formulas only
+        targets = [k for k in targets if not _st.is_target(k)]
     c = st.claims[cid]
 
     def fails(key, e, sign):
@@ -863,6 +865,7 @@ def run_mutation(patterns=(), *, quick=True, seed=Context.seed, workers=2, claim
             function_targets=[short(k) for k in traced[cid]["formulas"] if _st.is_target(k)],
             unscalable=(r or {}).get("unscalable") or _st.unscalable().get(cid),
             sensitivity_kind=(r or {}).get("kind"),
+            sensitivity_by_target=(r or {}).get("by_formula") or {},
             baseline=traced[cid]["status"], kills=kills.get(cid, 0)))
     cpu1 = _cpu()
     cpu_self, cpu_kids = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]
