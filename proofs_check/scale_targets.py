@@ -53,7 +53,7 @@ _SPEC = re.compile(r"^(?P<module>[\w.]+):(?P<path>[\w.]+)(?:\[(?P<part>\d+)\])?$
 
 @dataclasses.dataclass(frozen=True)
 class ScaleTarget:
-    """One declared target: ``key`` is the declaration string (also its trace key)."""
+    """One declared target; ``key`` (``module:path()[i]``) is its trace and mutant key."""
 
     key: str
     module: str
@@ -66,7 +66,10 @@ class ScaleTarget:
         if not m:
             raise ValueError(f"scale target {spec!r}: expected 'module:name[.method][[i]]'")
         part = m.group("part")
-        return cls(spec, m.group("module"), m.group("path"), None if part is None else int(part))
+        # the key names a call, ``module:path()[i]``: never equal to a Formula key
+        # (``w2s_theory.cnn.models:linear_cnn_error`` is both a Formula and its public wrapper)
+        key = f"{m.group('module')}:{m.group('path')}()" + ("" if part is None else f"[{part}]")
+        return cls(key, m.group("module"), m.group("path"), None if part is None else int(part))
 
 
 def declared() -> tuple[list[ScaleTarget], dict[str, str]]:

@@ -148,7 +148,7 @@ def test_instance_method_target_is_scaled_seen_and_restored(registry):
     import numpy as np
     from w2s_theory.fdiv import divergences as D
     M.instrument()                                       # installs the declared targets
-    key = "w2s_theory.fdiv.divergences:KL.__call__"
+    key = "w2s_theory.fdiv.divergences:KL.__call__()"
     assert M._st.is_target(key)
     P, Q = np.array([0.2, 0.8]), np.array([0.5, 0.5])
     kl, tv = D.KL(P, Q), D.TV(P, Q)
@@ -160,9 +160,9 @@ def test_instance_method_target_is_scaled_seen_and_restored(registry):
         with mpmath.workdps(30):
             got = D.KL([mpmath.mpf("0.2"), mpmath.mpf("0.8")], [mpmath.mpf("0.5")] * 2)
             assert isinstance(got, mpmath.mpf) and abs(got / kl_mp - mpmath.mpf("0.99")) < 1e-25
-    assert key in used and "w2s_theory.fdiv.divergences:TV.__call__" in used
+    assert key in used and "w2s_theory.fdiv.divergences:TV.__call__()" in used
     assert D.KL(P, Q) == kl                                        # restored exactly
-    g = "w2s_theory.fdiv.divergences:KL.loss_and_grad[1]"          # the gradient alone
+    g = "w2s_theory.fdiv.divergences:KL.loss_and_grad()[1]"          # the gradient alone
     l0, g0 = D.KL.loss_and_grad(P, np.zeros(2))
     with M.planted([M._scale_mutant(g, 0.5, +1)]):
         l1, g1 = D.KL.loss_and_grad(P, np.zeros(2))
@@ -170,10 +170,11 @@ def test_instance_method_target_is_scaled_seen_and_restored(registry):
 
 
 def test_function_target_is_seen_by_a_claim_and_restored(registry):
+    import numpy as np
     from w2s_theory.rmt import marchenko_pastur as MP
     orig = MP.atom_mass
     marker = M._st.install_targets(["w2s_theory.rmt.marchenko_pastur:atom_mass"], M)
-    key = "w2s_theory.rmt.marchenko_pastur:atom_mass"
+    key = "w2s_theory.rmt.marchenko_pastur:atom_mass()"
 
     @claim(id="zz-mut.atom", title="MP atom 1 - 1/gamma", source="test", method="high-precision")
     def _atom(ctx):
@@ -191,6 +192,14 @@ def test_function_target_is_seen_by_a_claim_and_restored(registry):
                                lambda k, e, s: M.run_claim_under(
                                    c, [M._scale_mutant(k, e, s)], CTX)["status"] == "fail")
         assert best == {1: 0.005, -1: 0.005}
+        # a function target and a Formula of the same name stay distinct (one factor, not two)
+        from w2s_theory.cnn import models
+        from w2s_theory.cnn.regimes import abundant_setting
+        model, w = abundant_setting(True).model, np.ones(30)
+        e0 = models.linear_cnn_error(w, model)
+        for k in ("w2s_theory.cnn.models:linear_cnn_error", "w2s_theory.cnn.models:linear_cnn_error()"):
+            with M.planted([M._scale_mutant(k, 0.1, +1)]):
+                assert models.linear_cnn_error(w, model) == pytest.approx(1.1 * e0, rel=1e-14)
     finally:
         REGISTRY.pop("zz-mut.atom")
         M._st.uninstall(marker)
@@ -204,7 +213,7 @@ def test_default_argument_and_float_path_targets(registry):
     M.instrument()
     # check_expected_gradient(formula=expected_gradient): the default is the wrapper
     assert checks.check_expected_gradient.__defaults__[0] is sft.expected_gradient
-    assert sft.expected_gradient.__scale_target__ == "w2s_theory.cosine.sft:expected_gradient"
+    assert sft.expected_gradient.__scale_target__ == "w2s_theory.cosine.sft:expected_gradient()"
     # key#float: the float evaluators scaled, the mpmath path not
     args = (0.7, 0.3, 0.5, 1.3)
     f0, m0 = T.teacher_error(*args), T.teacher_error(*map(mpmath.mpf, args))

@@ -23,6 +23,8 @@ UNSCALABLE = {
     "fdiv.nonneg-zero-iff-equal": "D_f >= 0 with equality iff P = Q is invariant under a positive "
                                   "rescaling of D_f (its sharpness is inf D_f/TV^2 > 0, a sign)",
     "fdiv.joint-convexity": "a positive multiple of a jointly convex function is jointly convex",
+    "fdiv.ineq.log-chi2-chi2": "log(1 + x) <= x holds for every x >= 0, so a rescaled chi2 "
+                               "satisfies it too, sharpness included (the ratio -> 1 as chi2 -> 0)",
     "fdiv.w2s-realizable-no-gain": "the ERM minimiser of a loss does not change when the loss is "
                                    "multiplied by a positive constant",
     "fdiv.w2s-tv-flip-robust": "the ERM minimiser of a loss does not change when the loss is "
