@@ -711,7 +711,8 @@ def _sensitivity_search(cid: str) -> dict:
 
     def fails(key, e, sign):
         return not _passes(run_claim_under(c, [_scale_mutant(key, e, sign)], st.ctx))
-    best, by_key = _st.search(targets, list(EPS_GRID), fails)
+    best, by_key = _st.search(targets, list(EPS_GRID), fails,
+                              smallest_first=c.method in ("high-precision", "symbolic", "search"))
     if math.isinf(min(best.values())) and c.method == "high-precision":
         # a float-vs-mpmath comparison cannot see a formula scaled on every path: scale the
         # float path alone
@@ -780,7 +781,7 @@ def matches(m, patterns) -> bool:
     if not patterns:
         return True
     target = short(m.target) if m.kind != "implementation" else m.target
-    mech = m.id.split(".", 1)[0] if m.kind == "implementation" else m.mechanism
+    mech = m.id.split(".", 1)[0] if isinstance(m, SourceMutant) else m.mechanism
     return any(fnmatch.fnmatchcase(m.id, p) or fnmatch.fnmatchcase(target, p)
                or fnmatch.fnmatchcase(m.target, p) or p == mech for p in patterns)
 
@@ -866,6 +867,7 @@ def run_mutation(patterns=(), *, quick=True, seed=Context.seed, workers=2, claim
             unscalable=(r or {}).get("unscalable") or _st.unscalable().get(cid),
             sensitivity_kind=(r or {}).get("kind"),
             sensitivity_by_target=(r or {}).get("by_formula") or {},
+            sensitivity_seconds=(r or {}).get("seconds"),
             baseline=traced[cid]["status"], kills=kills.get(cid, 0)))
     cpu1 = _cpu()
     cpu_self, cpu_kids = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]

@@ -385,12 +385,14 @@ def ordered_targets(keys) -> list[str]:
     return sorted(keys, key=lambda k: (k in order, order.get(k, 0), k))
 
 
-def search(keys, grid, fails) -> tuple[dict, dict]:
+def search(keys, grid, fails, smallest_first=False) -> tuple[dict, dict]:
     """Smallest failing ε of *grid* per sign over *keys*; ``fails(key, eps, sign) -> bool``.
 
     Each (key, sign) first tries the largest ε still worth trying (a target the claim
     cannot see costs one run), then the smallest (most claims reject it: two runs),
-    then bisects between them, assuming a larger ε is never harder to see.  Returns
+    then bisects between them, assuming a larger ε is never harder to see.  With
+    *smallest_first* (claims that are usually exact: high-precision, symbolic, search)
+    the smallest ε is tried first (one run when it is rejected).  Returns
     ``({+1: eps, -1: eps} (inf if none), {"<key>+": eps, ...})``.
     """
     import math
@@ -399,14 +401,23 @@ def search(keys, grid, fails) -> tuple[dict, dict]:
     for key in keys:
         for sign in (1, -1):
             cand = [e for e in grid if e < best[sign]]
-            if not cand or not fails(key, cand[-1], sign):
+            if not cand:
+                continue
+            if smallest_first:
+                if fails(key, cand[0], sign):
+                    best[sign] = cand[0]
+                    by_key[f"{key}{'+' if sign > 0 else '-'}"] = cand[0]
+                    continue
+                if len(cand) == 1:
+                    continue
+            if not fails(key, cand[-1], sign):
                 continue
             lo, hi = -1, len(cand) - 1             # cand[hi] fails
             if hi > 0:
-                if fails(key, cand[0], sign):
-                    hi = 0
+                if smallest_first or not fails(key, cand[0], sign):
+                    lo = 0                         # (smallest_first: cand[0] passed above)
                 else:
-                    lo = 0
+                    hi = 0
             while hi - lo > 1:
                 mid = (lo + hi) // 2
                 if fails(key, cand[mid], sign):

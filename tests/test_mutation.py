@@ -144,6 +144,24 @@ def test_scale_value_keeps_the_return_kind():
     assert scale_value(True, 21, 20) is True and scale_value(None, 2, 1) is None
 
 
+def test_sensitivity_search_on_the_grid():
+    from proofs_check.scale_targets import search
+    grid = list(M.EPS_GRID)
+    # target "a" is seen from 0.05 (+) and 0.2 (-), "b" from 0.01 (+ only), "c" never
+    thr = {("a", 1): 0.05, ("a", -1): 0.2, ("b", 1): 0.01}
+    for first in (False, True):
+        calls = []
+
+        def fails(k, e, s):
+            calls.append((k, e, s))
+            return e >= thr.get((k, s), 9)
+        best, by = search(["a", "b", "c"], grid, fails, smallest_first=first)
+        assert best == {1: 0.01, -1: 0.2}
+        assert by == {"a+": 0.05, "a-": 0.2, "b+": 0.01}
+        assert all(e < 0.01 for k, e, s in calls if k == "c" and s == 1)   # pruned below 0.01
+        assert len(calls) <= 16
+
+
 def test_instance_method_target_is_scaled_seen_and_restored(registry):
     import numpy as np
     from w2s_theory.fdiv import divergences as D
