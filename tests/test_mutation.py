@@ -162,6 +162,14 @@ def test_sensitivity_search_on_the_grid():
         assert len(calls) <= 20                     # grid of 7, 3 targets x 2 signs
 
 
+def test_declared_targets_resolve_and_unscalable_claims_exist(registry):
+    targets, unscalable = M._st.declared()
+    M.instrument()
+    assert targets and all(M._st.is_target(t.key) for t in targets)   # every one installed
+    assert all(t.key.endswith(")") or t.key.endswith("]") for t in targets)
+    assert set(unscalable) <= set(registry) and all(unscalable.values())
+
+
 def test_instance_method_target_is_scaled_seen_and_restored(registry):
     import numpy as np
     from w2s_theory.fdiv import divergences as D
