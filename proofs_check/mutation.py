@@ -900,7 +900,8 @@ def format_text(res: dict) -> str:
     lines += ["", f"survivors ({len(surv)}):"]
     lines += [f"  {r['id']:<58} {r['description']}" + (f" [{r['note']}]" if r["note"] else "")
               for r in surv] or ["  none"]
-    lines += ["", "claims: kills, sensitivity (smallest rejected relative error of a target formula)"]
+    lines += ["", "claims: kills, sensitivity (smallest rejected relative error of a target: formula "
+              "or declared function, proofs_check.scale_targets)"]
     for c in res["claims"]:
         s = "-" if c["sensitivity"] is None else f"{c['sensitivity']:g}"
         pm = "" if c["sensitivity"] is None else \
