@@ -64,6 +64,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from . import scale_targets as _st
 from . import sensitivity as _sens
 from .mutants import SourceMutant, discover_mutants, run_source_mutant
 from .registry import Context, discover
@@ -467,7 +468,8 @@ def planted(mutants):
         apply(f)
     num.ON_CREATE.append(apply)
     try:
-        yield
+        with _st.scaling(mutants):            # function targets (proofs_check.scale_targets)
+            yield
     finally:
         num.ON_CREATE.remove(apply)
         for f, saved in reversed(touched):
@@ -498,6 +500,7 @@ def instrument() -> None:
         return object.__getattribute__(self, name)
 
     Formula.__getattribute__ = __getattribute__
+    _st.install(sys.modules[__name__])   # declared function targets report to _RECORD too
     _INSTRUMENTED = True
 
 
@@ -680,52 +683,67 @@ def _run_catalogued(mid: str, full: bool) -> dict:
 
 def _scale_mutant(key, eps, sign):
     fac = 1 + sign * sp.Rational(str(eps))
+    if _st.is_target(key) or key.endswith(_st.FLOAT_PATH):   # function target / float path
+        return FormulaMutant(f"{short(key)}@x{float(fac):g}", key, "scale", "", sp.S.Zero, fac)
     f = formulas()[key][0]
     return FormulaMutant(f"{short(key)}@x{float(fac):g}", key, "scale", "", fac * f.expr, fac)
 
 
-def _sensitivity(cid: str) -> dict:
-    """Smallest ε of :data:`EPS_GRID` at which claim *cid* rejects some target ×(1±ε)."""
+def _sensitivity_search(cid: str) -> dict:
+    """Smallest ε of :data:`EPS_GRID` at which claim *cid* rejects some target ×(1±ε).
+
+    Targets: the formulas the claim used, then the function targets it called
+    (:mod:`proofs_check.scale_targets`); the search is :func:`scale_targets.search`.
+    """
     st = _STATE
     t0 = time.perf_counter()
-    targets = st.traced[cid]["formulas"]
+    targets = _st.ordered_targets(st.traced[cid]["formulas"])
+    base = dict(id=cid, sensitivity=None, plus=None, minus=None, targets=targets,
+                unscalable=_st.unscalable().get(cid), seconds=0.0)
     if st.traced[cid]["status"] == "fail":
-        return dict(id=cid, sensitivity=None, plus=None, minus=None, targets=targets,
-                    reason="the claim fails unmutated", seconds=0.0)
+        return dict(base, reason="the claim fails unmutated")
     if not targets:
-        return dict(id=cid, sensitivity=None, plus=None, minus=None, targets=[],
-                    reason="the claim evaluates no registered Formula", seconds=0.0)
+        return dict(base, reason=base["unscalable"] or
+                    "the claim evaluates no registered Formula or declared function target")
+    if base["unscalable"]:    # declared: no x(1±ε) can move it; search the formulas only
+        targets = [k for k in targets if not _st.is_target(k)]
     c = st.claims[cid]
-    best = {1: math.inf, -1: math.inf}
-    by_formula = {}
-    grid = list(EPS_GRID)
-    for key in targets:
-        for sign in (1, -1):
-            cand = [e for e in grid if e < best[sign]]   # each sign pruned on its own
 
-            def fails(e):
-                return not _passes(run_claim_under(c, [_scale_mutant(key, e, sign)], st.ctx))
-            if not cand or not fails(cand[-1]):
-                continue
-            lo, hi = -1, len(cand) - 1            # cand[hi] fails; find the smallest failing
-            while hi - lo > 1:
-                mid = (lo + hi) // 2
-                if fails(cand[mid]):
-                    hi = mid
-                else:
-                    lo = mid
-            eps = cand[hi]
-            best[sign] = min(best[sign], eps)
-            by_formula[f"{short(key)}{'+' if sign > 0 else '-'}"] = eps
+    def fails(key, e, sign):
+        return not _passes(run_claim_under(c, [_scale_mutant(key, e, sign)], st.ctx))
+    best, by_key = _st.search(targets, list(EPS_GRID), fails,
+                              smallest_first=c.method in ("high-precision", "symbolic", "search"))
+    if math.isinf(min(best.values())) and c.method == "high-precision":
+        # a float-vs-mpmath comparison cannot see a formula scaled on every path: scale the
+        # float path alone
+        paths = [_st.float_path_key(k) for k in targets if not _st.is_target(k)]
+        best, more = _st.search(paths, list(EPS_GRID), fails)
+        by_key.update(more)
+    by_formula = {short(k[:-1]) + k[-1]: v for k, v in by_key.items()}
 
     def fin(x):
         return None if math.isinf(x) else x
     s = min(best.values())
-    return dict(id=cid, sensitivity=fin(s), plus=fin(best[1]), minus=fin(best[-1]),
-                targets=targets, by_formula=by_formula,
-                reason="" if math.isfinite(s) else
-                f"rejects no ×(1±ε) of its formulas for ε ≤ {max(EPS_GRID):g}",
+    reason = "" if math.isfinite(s) else (base["unscalable"] or
+                                          f"rejects no ×(1±ε) of its targets for ε ≤ {max(EPS_GRID):g}")
+    return dict(base, sensitivity=fin(s), plus=fin(best[1]), minus=fin(best[-1]),
+                by_formula=by_formula, reason=reason, kind="search" if math.isfinite(s) else None,
                 seconds=round(time.perf_counter() - t0, 3))
+
+
+def _sensitivity(cid: str) -> dict:
+    """:func:`_sensitivity_search`; a certified claim that the search cannot move gets the
+    perturbation it refutes (:data:`scale_targets.CERTIFIED_EPS`) as its sensitivity."""
+    r = _sensitivity_search(cid)
+    c = _STATE.claims.get(cid)
+    if r["sensitivity"] is None and c is not None and c.method == "certified" \
+            and _STATE.traced[cid]["status"] == "pass":
+        eps = _st.CERTIFIED_EPS
+        r = dict(r, sensitivity=eps, kind="certified-perturbation",
+                 reason=f"certified: proves the bound on every box and refutes the same bound "
+                        f"made {eps:.0%} stronger (a verified counter-example); that refuted "
+                        f"perturbation is its sensitivity, one-sided by construction")
+    return r
 
 
 def _task(task):
@@ -763,7 +781,7 @@ def matches(m, patterns) -> bool:
     if not patterns:
         return True
     target = short(m.target) if m.kind != "implementation" else m.target
-    mech = m.id.split(".", 1)[0] if m.kind == "implementation" else m.mechanism
+    mech = m.id.split(".", 1)[0] if isinstance(m, SourceMutant) else m.mechanism
     return any(fnmatch.fnmatchcase(m.id, p) or fnmatch.fnmatchcase(target, p)
                or fnmatch.fnmatchcase(m.target, p) or p == mech for p in patterns)
 
@@ -845,6 +863,11 @@ def run_mutation(patterns=(), *, quick=True, seed=Context.seed, workers=2, claim
             sensitivity_plus=r["plus"] if r else None, sensitivity_minus=r["minus"] if r else None,
             reason=(r["reason"] if r else "not searched in this run") or None,
             targets=[short(k) for k in traced[cid]["formulas"]],
+            function_targets=[short(k) for k in traced[cid]["formulas"] if _st.is_target(k)],
+            unscalable=(r or {}).get("unscalable") or _st.unscalable().get(cid),
+            sensitivity_kind=(r or {}).get("kind"),
+            sensitivity_by_target=(r or {}).get("by_formula") or {},
+            sensitivity_seconds=(r or {}).get("seconds"),
             baseline=traced[cid]["status"], kills=kills.get(cid, 0)))
     cpu1 = _cpu()
     cpu_self, cpu_kids = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]
@@ -877,7 +900,8 @@ def format_text(res: dict) -> str:
     lines += ["", f"survivors ({len(surv)}):"]
     lines += [f"  {r['id']:<58} {r['description']}" + (f" [{r['note']}]" if r["note"] else "")
               for r in surv] or ["  none"]
-    lines += ["", "claims: kills, sensitivity (smallest rejected relative error of a target formula)"]
+    lines += ["", "claims: kills, sensitivity (smallest rejected relative error of a target: formula "
+              "or declared function, proofs_check.scale_targets)"]
     for c in res["claims"]:
         s = "-" if c["sensitivity"] is None else f"{c['sensitivity']:g}"
         pm = "" if c["sensitivity"] is None else \

@@ -122,6 +122,134 @@ def test_harmless_mutant_is_not_killed(registry):
     assert rec["status"] == "pass", rec["detail"]
 
 
+# ------------------------------------------------------------- function targets (scale_targets)
+
+def test_scale_value_keeps_the_return_kind():
+    import numpy as np
+    from proofs_check.scale_targets import scale_value
+    assert type(scale_value(2.0, 21, 20)) is float and scale_value(2.0, 21, 20) == 2.1
+    x = scale_value(np.float64(2.0), 21, 20)
+    assert type(x) is np.float64 and x == pytest.approx(2.1, rel=1e-15)
+    a = scale_value(np.ones(3, dtype=np.float32), 21, 20)
+    assert a.dtype == np.float32 and a.shape == (3,) and np.allclose(a, 1.05)
+    with mpmath.workdps(30):
+        m = scale_value(mpmath.mpf(2), 21, 20)
+        assert isinstance(m, mpmath.mpf) and abs(m - mpmath.mpf("2.1")) < mpmath.mpf(10) ** -28
+        assert isinstance(scale_value(mpmath.mpc(1, 1), 21, 20), mpmath.mpc)
+    loss, grad = scale_value((1.0, np.ones(2)), 21, 20, part=1)   # only the gradient
+    assert loss == 1.0 and np.allclose(grad, 1.05)
+    assert scale_value([mpmath.mpf(1), 2.0], 1, 2) == [mpmath.mpf("0.5"), 1.0]
+    assert scale_value({"a": 2.0}, 1, 2) == {"a": 1.0}
+    assert scale_value(sp.Rational(2), 21, 20) == sp.Rational(21, 10)
+    assert scale_value(True, 21, 20) is True and scale_value(None, 2, 1) is None
+
+
+def test_sensitivity_search_on_the_grid():
+    from proofs_check.scale_targets import search
+    grid = list(M.EPS_GRID)
+    # target "a" is seen from 0.05 (+) and 0.2 (-), "b" from 0.01 (+ only), "c" never
+    thr = {("a", 1): 0.05, ("a", -1): 0.2, ("b", 1): 0.01}
+    for first in (False, True):
+        calls = []
+
+        def fails(k, e, s):
+            calls.append((k, e, s))
+            return e >= thr.get((k, s), 9)
+        best, by = search(["a", "b", "c"], grid, fails, smallest_first=first)
+        assert best == {1: 0.01, -1: 0.2}
+        assert by == {"a+": 0.05, "a-": 0.2, "b+": 0.01}
+        assert all(e < 0.01 for k, e, s in calls if k == "c" and s == 1)   # pruned below 0.01
+        assert len(calls) <= 20                     # grid of 7, 3 targets x 2 signs
+
+
+def test_declared_targets_resolve_and_unscalable_claims_exist(registry):
+    targets, unscalable = M._st.declared()
+    M.instrument()
+    assert targets and all(M._st.is_target(t.key) for t in targets)   # every one installed
+    assert all(t.key.endswith(")") or t.key.endswith("]") for t in targets)
+    assert set(unscalable) <= set(registry) and all(unscalable.values())
+
+
+def test_instance_method_target_is_scaled_seen_and_restored(registry):
+    import numpy as np
+    from w2s_theory.fdiv import divergences as D
+    M.instrument()                                       # installs the declared targets
+    key = "w2s_theory.fdiv.divergences:KL.__call__()"
+    assert M._st.is_target(key)
+    P, Q = np.array([0.2, 0.8]), np.array([0.5, 0.5])
+    kl, tv = D.KL(P, Q), D.TV(P, Q)
+    with mpmath.workdps(30):
+        kl_mp = D.KL([mpmath.mpf("0.2"), mpmath.mpf("0.8")], [mpmath.mpf("0.5")] * 2)
+    with M.recording() as used, M.planted([M._scale_mutant(key, 0.01, -1)]):
+        assert D.KL(P, Q) == pytest.approx(0.99 * kl, rel=1e-15)
+        assert type(D.KL(P, Q)) is float and D.TV(P, Q) == tv      # other instances untouched
+        with mpmath.workdps(30):
+            got = D.KL([mpmath.mpf("0.2"), mpmath.mpf("0.8")], [mpmath.mpf("0.5")] * 2)
+            assert isinstance(got, mpmath.mpf) and abs(got / kl_mp - mpmath.mpf("0.99")) < 1e-25
+    assert key in used and "w2s_theory.fdiv.divergences:TV.__call__()" in used
+    assert D.KL(P, Q) == kl                                        # restored exactly
+    g = "w2s_theory.fdiv.divergences:KL.loss_and_grad()[1]"          # the gradient alone
+    l0, g0 = D.KL.loss_and_grad(P, np.zeros(2))
+    with M.planted([M._scale_mutant(g, 0.5, +1)]):
+        l1, g1 = D.KL.loss_and_grad(P, np.zeros(2))
+    assert l1 == l0 and np.allclose(g1, 1.5 * g0)
+
+
+def test_function_target_is_seen_by_a_claim_and_restored(registry):
+    import numpy as np
+    from w2s_theory.rmt import marchenko_pastur as MP
+    orig = MP.atom_mass
+    marker = M._st.install_targets(["w2s_theory.rmt.marchenko_pastur:atom_mass"], M)
+    key = "w2s_theory.rmt.marchenko_pastur:atom_mass()"
+
+    @claim(id="zz-mut.atom", title="MP atom 1 - 1/gamma", source="test", method="high-precision")
+    def _atom(ctx):
+        err = abs(MP.atom_mass(4.0) - 0.75) / 0.75          # independent closed form
+        return Outcome(points=1, worst=err, passed=err < 1e-12)
+    try:
+        assert MP.atom_mass is not orig and MP.atom_mass.__scale_target__ == key
+        c = REGISTRY["zz-mut.atom"]
+        with M.recording() as used:
+            assert M.run_claim_under(c, [], CTX)["status"] == "pass"
+        assert key in used
+        assert M.run_claim_under(c, [M._scale_mutant(key, 0.005, +1)], CTX)["status"] == "fail"
+        assert M.run_claim_under(c, [], CTX)["status"] == "pass"     # nothing leaked
+        best, _ = M._st.search([key], list(M.EPS_GRID),
+                               lambda k, e, s: M.run_claim_under(
+                                   c, [M._scale_mutant(k, e, s)], CTX)["status"] == "fail")
+        assert best == {1: 0.005, -1: 0.005}
+        # a function target and a Formula of the same name stay distinct (one factor, not two)
+        from w2s_theory.cnn import models
+        from w2s_theory.cnn.regimes import abundant_setting
+        model, w = abundant_setting(True).model, np.ones(30)
+        e0 = models.linear_cnn_error(w, model)
+        for k in ("w2s_theory.cnn.models:linear_cnn_error", "w2s_theory.cnn.models:linear_cnn_error()"):
+            with M.planted([M._scale_mutant(k, 0.1, +1)]):
+                assert models.linear_cnn_error(w, model) == pytest.approx(1.1 * e0, rel=1e-14)
+    finally:
+        REGISTRY.pop("zz-mut.atom")
+        M._st.uninstall(marker)
+    assert MP.atom_mass is orig and not M._st.is_target(key)
+
+
+def test_default_argument_and_float_path_targets(registry):
+    import numpy as np
+    from w2s_theory.cosine import checks, sft
+    from w2s_theory.ridge import theory as T
+    M.instrument()
+    # check_expected_gradient(formula=expected_gradient): the default is the wrapper
+    assert checks.check_expected_gradient.__defaults__[0] is sft.expected_gradient
+    assert sft.expected_gradient.__scale_target__ == "w2s_theory.cosine.sft:expected_gradient()"
+    # key#float: the float evaluators scaled, the mpmath path not
+    args = (0.7, 0.3, 0.5, 1.3)
+    f0, m0 = T.teacher_error(*args), T.teacher_error(*map(mpmath.mpf, args))
+    with M.planted([M._scale_mutant(f"{RIDGE}:teacher_error#float", 0.01, +1)]):
+        assert T.teacher_error(*args) == pytest.approx(1.01 * f0, rel=1e-14)
+        assert T.teacher_error(np.array([0.7]), 0.3, 0.5, 1.3)[0] == pytest.approx(1.01 * f0, rel=1e-14)
+        assert T.teacher_error(*map(mpmath.mpf, args)) == m0
+    assert T.teacher_error(*args) == f0
+
+
 def test_cache_cannot_hide_or_leak_a_mutant():
     from w2s_theory.ridge import theory as T
     store: dict = {}

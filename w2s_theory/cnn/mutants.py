@@ -11,6 +11,21 @@ MODELS = "w2s_theory/cnn/models.py"
 DATA = "w2s_theory/cnn/data.py"
 PIPE = "w2s_theory/cnn/pipeline.py"
 
+#: Sensitivity targets (proofs_check.scale_targets): the exact linear-CNN error (public wrapper of
+#: the LINEAR_ERROR formula, also reached through its kind="hard"/"easy"/"both" branches).
+SCALE_TARGETS = ["w2s_theory.cnn.models:linear_cnn_error"]
+_REGIME = ("qualitative regime statement of the source (an abstract: no closed-form magnitude for "
+           "the ReLU student); its thresholds are the statement's, and its sharpness is shown by "
+           "the catalogued mutants it kills")
+#: Claims with no quantitative target a x(1±ε) could move (proofs_check.scale_targets).
+UNSCALABLE = {
+    "cnn.abundant-label-correction": _REGIME,
+    "cnn.scarce-benign-harmful": _REGIME,
+    "cnn.scarce-correction-decays": _REGIME,
+    "cnn.transition-scaling": "fits an exponent of ||nu|| (quick: a drop of the median error), "
+                              "unchanged by a rescaled error; " + _REGIME,
+}
+
 MUTANTS = [
     # ---- closed-form error of the linear CNN (terms and their arguments)
     SourceMutant(

@@ -37,6 +37,14 @@ def _coef(name, factor):
                     "is the same function" if name == "c_pp" else ""))
 
 
+#: Sensitivity targets (proofs_check.scale_targets): the SFT evaluators that are not a Formula.
+SCALE_TARGETS = [
+    "w2s_theory.cosine.sft:expected_gradient",
+    "w2s_theory.cosine.sft:kappa",
+    "w2s_theory.cosine.sft:cosine_rate",
+    "w2s_theory.cosine.sft:relative_correlation",
+]
+
 MUTANTS = [
     # ------------------------------------------------------------------ simulators
     SourceMutant(

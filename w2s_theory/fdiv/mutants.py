@@ -11,6 +11,28 @@ from proofs_check.mutants import SourceMutant
 DIV = "w2s_theory/fdiv/divergences.py"
 W2S = "w2s_theory/fdiv/w2s.py"
 
+#: Sensitivity targets (proofs_check.scale_targets): the public evaluators of each standard
+#: divergence -- its value D(P||Q) (arrays, mpmath), the Bernoulli form, the loss with its
+#: logit gradient, and the gradient alone ([1]: a loss-consistent rescaling is invisible to
+#: a finite-difference check, a wrong gradient is not).
+SCALE_TARGETS = [f"w2s_theory.fdiv.divergences:{name}.{what}"
+                 for name in ("KL", "REVERSE_KL", "JS", "JEFFREYS", "HELLINGER2", "CHI2", "TV")
+                 for what in ("__call__", "bernoulli", "loss_and_grad", "loss_and_grad[1]")]
+#: Claims with no quantitative target a x(1±ε) could move (proofs_check.scale_targets).
+UNSCALABLE = {
+    "fdiv.nonneg-zero-iff-equal": "D_f >= 0 with equality iff P = Q is invariant under a positive "
+                                  "rescaling of D_f (its sharpness is inf D_f/TV^2 > 0, a sign)",
+    "fdiv.joint-convexity": "a positive multiple of a jointly convex function is jointly convex",
+    "fdiv.ineq.log-chi2-chi2": "log(1 + x) <= x holds for every x >= 0, so a rescaled chi2 "
+                               "satisfies it too, sharpness included (the ratio -> 1 as chi2 -> 0)",
+    "fdiv.w2s-realizable-no-gain": "the ERM minimiser of a loss does not change when the loss is "
+                                   "multiplied by a positive constant",
+    "fdiv.w2s-tv-flip-robust": "the ERM minimiser of a loss does not change when the loss is "
+                               "multiplied by a positive constant",
+    "fdiv.w2s-rate": "the exponent of n in the excess risk is invariant under rescaling the risk; "
+                     "its sharpness is in the exponent (rates 0.75 and 1.25 are rejected)",
+}
+
 MUTANTS = [
     # ---- evaluators: D(Q||P) instead of D(P||Q), limits, units
     SourceMutant(

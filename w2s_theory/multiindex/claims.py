@@ -498,9 +498,20 @@ def _teacher_hard(ctx: Context) -> Outcome:
              (f"CI upper end vs {ceiling:g}", 1 + (hi - ceiling) / (rate.z * rate.se)),
              ("constant kappa_T sqrt(2/pi)", ag.worst_ratio)]
     label, worst = max(parts, key=lambda t: t[1])
+    # Resolution (why the sensitivity to the kappa_T^2 formula is ~50 %, not 10 %): the
+    # tolerance z SE(L) is a relative error h in kappa, i.e. (1 + h)^2 - 1 in kappa^2; the
+    # per-run statistic is half-normal (CV sqrt(pi/2 - 1) = 0.76, intrinsic, not simulation
+    # noise), so h falls only as 1/sqrt(runs): 10 % on kappa^2 needs (h / 0.049)^2 times the runs
+    _, se_l, _, _ = extrapolate(ds, np.sqrt(ds) * means, np.sqrt(ds) * ses, rate_plan(ctx)[1])
+    h = Z_LIMIT * se_l / (kappa * math.sqrt(2 / math.pi))
+    runs = len(ds) * rate_plan(ctx)[1]
+    need = (h / (math.sqrt(1.1) - 1)) ** 2
     return Outcome(len(ds), worst, ok_rate and ag.passed,
                    f"{rate}, required upper end < {ceiling:g}; {ag.detail}; deciding: {label} "
-                   f"(ratio {worst:.3g})")
+                   f"(ratio {worst:.3g}); resolution: z SE(L) = {100 * h:.0f} % of kappa_T, "
+                   f"i.e. kappa_T^2 only to +{100 * ((1 + h) ** 2 - 1):.0f} %/-"
+                   f"{100 * (1 - (1 - h) ** 2):.0f} % ({runs} runs; 10 % would need ~{need:.0f}x "
+                   f"the runs)")
 
 
 @claim(id="multiindex.student-limits",

@@ -42,6 +42,23 @@ def _scaled(name, factor):
         claims=claims, kind="formula")
 
 
+#: Sensitivity targets (proofs_check.scale_targets): the public Hermite evaluators.
+SCALE_TARGETS = [
+    "w2s_theory.multiindex.hermite:gaussian_expectation",
+    "w2s_theory.multiindex.hermite:hermite_poly",
+    "w2s_theory.multiindex.hermite:hermite_coefficient",
+    "w2s_theory.multiindex.hermite:hermite_coefficients",
+    "w2s_theory.multiindex.hermite:relu_hermite_coefficient",
+]
+#: Claims with no quantitative target a x(1±ε) could move (proofs_check.scale_targets).
+UNSCALABLE = {
+    "multiindex.information-exponents": "an information exponent is the index of the first "
+                                        "non-zero Hermite coefficient: an integer, unchanged when "
+                                        "the coefficients are rescaled",
+    "multiindex.student-keeps-both": "fitted exponents of d (log-log slopes) are unchanged when "
+                                     "the simulated alignments are rescaled",
+}
+
 MUTANTS = [
     # ------------------------------------------------------------------ simulator
     SourceMutant(

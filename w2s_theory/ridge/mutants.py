@@ -17,6 +17,26 @@ MP = "w2s_theory/rmt/marchenko_pastur.py"
 MPSYM = "w2s_theory/rmt/symbolic.py"
 SIM_CLAIMS = ("ridge.teacher-limit-vs-simulation", "ridge.student-limit-vs-simulation")
 
+#: Sensitivity targets (proofs_check.scale_targets): Marchenko-Pastur evaluators that are not a
+#: Formula (the derivative recurrence, density, moments) and the Narayana moments.
+SCALE_TARGETS = [
+    "w2s_theory.rmt.marchenko_pastur:stieltjes_derivative",
+    "w2s_theory.rmt.marchenko_pastur:density",
+    "w2s_theory.rmt.marchenko_pastur:moment",
+    "w2s_theory.rmt.symbolic:narayana_moment",
+]
+_SYMBOLIC = ("symbolic proof on the SymPy source (exact identity/sign facts of the expression); it reads the source, not an evaluator, so a x(1±ε) of an evaluator is out of its scope")
+#: Claims with no quantitative target a x(1±ε) could move (proofs_check.scale_targets).
+UNSCALABLE = {
+    "ridge.c-max-is-sup-of-g": _SYMBOLIC,
+    "ridge.g-monotone-underparameterised": _SYMBOLIC,
+    "ridge.stable-equals-textbook": "compares two SymPy source forms (stable vs textbook) at 60 "
+                                    "digits; it reads the sources, not an evaluator",
+    "rmt.narayana-moments": _SYMBOLIC,
+    "rmt.stable-forms": "compares two SymPy source forms (stable vs textbook) at 80 digits; it "
+                        "reads the sources, not an evaluator",
+}
+
 MUTANTS = [
     # ------------------------------------------------------------------ simulator (§2.1)
     SourceMutant(

@@ -17,6 +17,14 @@ DECOMP = ("wridge.decomposition-vs-simulation",)
 SIMS = ("wridge.decomposition-vs-simulation", "wridge.delta-zero-at-rho0",
         "wridge.beats-overregularised-teacher")
 
+#: Claims with no quantitative target a x(1±ε) could move (proofs_check.scale_targets).
+UNSCALABLE = {
+    "wridge.delta-nonpositive-proof": "symbolic proof on the SymPy source (exact identity/sign facts of the expression); it reads the source, not an evaluator, so a x(1±ε) of an evaluator is out of its scope",
+    "wridge.delta-zero-at-rho0": "checks zeros of Δ (Δ = 0 at ρ = 0, Δ(0.6) − 0.36 Δ(1) = 0), which "
+                                 "a rescaled Δ keeps; the magnitude of Δ is checked by "
+                                 "wridge.decomposition-vs-simulation",
+}
+
 MUTANTS = [
     # ------------------------------------------------------------------ SymPy source of Δ
     SourceMutant(
