@@ -97,16 +97,19 @@ def atom(name, region):
     return in_region(generic(ATOMS[name][0][0]), region)
 
 
-def positive_form():
-    """U = −Δ/(ρ²r²) after τ1_φ = 1/(1+y), p_φ = y/(1+y), ω = w/(1+w): (N, D) expanded."""
+def positive_form(omega_max=1):
+    """U = −Δ/(ρ²r²) after τ1_φ = 1/(1+y), p_φ = y/(1+y), ω = ω_max·w/(1+w): (N, D) expanded.
+
+    ``omega_max`` > 1 (a domain reaching past ω = 1) must break the positivity (tests).
+    """
     y, w = sp.symbols("y w", nonnegative=True)
     u = S.delta_unit.xreplace({S.T["tau1"]: 1 / (1 + y), S.T["p"]: y / (1 + y),
-                               S.omega: w / (1 + w)})
+                               S.omega: omega_max * w / (1 + w)})
     n, d = sp.fraction(sp.together(u))
     return sp.expand(n), sp.expand(d)
 
 
-def _all_positive(poly_expr, must_have):
+def all_positive(poly_expr, must_have):
     """Every coefficient > 0 and the monomial *must_have* present (so > 0 at admissible points)."""
     p = sp.Poly(poly_expr, *sorted(poly_expr.free_symbols, key=str))
     terms = dict(zip(p.monoms(), p.coeffs()))
@@ -126,8 +129,8 @@ def reduction_checks():
     n, d = positive_form()
     tS, bS = S.S["tau1"], S.S["b"]
     out.append(("U = N/D, N has positive coefficients and the monomial b_ψτ1_ψ²",
-                _all_positive(n, bS * tS**2)))
-    out.append(("D has positive coefficients and the monomial τ1_ψ²", _all_positive(d, tS**2)))
+                all_positive(n, bS * tS**2)))
+    out.append(("D has positive coefficients and the monomial τ1_ψ²", all_positive(d, tS**2)))
     # the two branches of the stable m are one function: (s − a)(s + a) = 4γλ
     pw = M.STABLE["m"]
     b0, b1 = (a.expr.doit() for a in pw.args)
