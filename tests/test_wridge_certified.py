@@ -113,9 +113,19 @@ def test_certified_claims_quick_refute_their_perturbations(cid, n):
 
 
 @needs_flint
-def test_certificates_verify(tmp_path):
-    from proofs_check import cli
-    rc = cli.main(["--certify", "--quick", "--certificates", str(tmp_path),
-                   "wridge.delta-nonpositive-certified"])
-    assert rc == 0 and len(list(tmp_path.glob("*.json"))) == 8
-    assert cli.main(["--verify-certificates", str(tmp_path)]) == 0
+def test_certificates_verify():
+    # every atom's certificate passes the standalone verifier (the CLI path is tested in
+    # test_certify.py); a certificate with a box claimed for the wrong branch region fails
+    from proofs_check.certify import engine, verify
+    from proofs_check.certify.spec import CERTIFIED
+    from proofs_check.registry import Context
+    certs = []
+    for st in CERTIFIED["wridge.delta-nonpositive-certified"](Context(quick=True)):
+        res = engine.certify(st)
+        certs.append(engine.certificate("wridge.delta-nonpositive-certified", st, res))
+        ok, msg = verify.verify_certificate(certs[-1])
+        assert ok, msg
+    assert len(certs) == 8
+    bad = dict(certs[1], domain={"t": ["1/1000001000", "1000"], "lam": ["1/1000000000000", "1000000"]})
+    bad["boxes"] = [dict(bad["boxes"][0], t=["1/1000001000", "1000"])]
+    assert not verify.verify_certificate(bad)[0]
