@@ -207,7 +207,8 @@ def _delta_box(ctx: Context):
     wide = box_params(ctx.quick, 1 + EPS)
     # direct enclosures only: the gradient tightenings never decide a box here (measured: same
     # boxes, 7x the time)
-    return [Statement("Δ<=0", DELTA_FIXED, "<=0", params, methods=("direct",),
+    # budget: ~3x the 1037 boxes the full domain needs, so that a broken Δ fails in seconds
+    return [Statement("Δ<=0", DELTA_FIXED, "<=0", params, methods=("direct",), budget=3000,
                       perturbed=Statement("Δ<=0 for ω up to 1.02", DELTA_FIXED, "<=0", wide,
-                                          methods=("direct",)),
+                                          methods=("direct",), budget=3000),
                       perturbation="ω ∈ [0, 1.02]: Δ > 0 for ω > 1 (κ < 0)")]
