@@ -189,6 +189,7 @@ DELTA_FIXED = S.STABLE["delta"].doit().xreplace({S.rho: 1, S.r2: 1})
 
 
 def box_params(quick, omega_hi=1):
+    """The cross-check's box (φ, ψ, λ_T, λ_S, ω); ``omega_hi`` = 1.02 for the perturbed statement."""
     lam_hi = 4 if quick else 16
     return (Param("phi", sp.Rational(1, 2), 2, "log"), Param("psi", sp.Rational(1, 2), 2, "log"),
             Param("lam_T", 1, lam_hi, "log"), Param("lam_S", 1, lam_hi, "log"),
