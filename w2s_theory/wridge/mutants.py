@@ -66,6 +66,12 @@ MUTANTS = [
         new="delta = -rho**2 * r2 * T[\"tau1\"] * q * (S[\"b\"] * (2 - T[\"tau1\"] * q))",
         description="Δ without its 2λ_S v_ψ p_φ term", claims=SIMS + ("wridge.delta-sign-search",)),
     SourceMutant(
+        id="wridge.delta-W-term-sign", file=SYM,
+        old="delta = -rho**2 * r2 * T[\"tau1\"] * q * (S[\"b\"] * (2 - T[\"tau1\"] * q) + 2 * S[\"W\"] * T[\"p\"])",
+        new="delta = -rho**2 * r2 * T[\"tau1\"] * q * (S[\"b\"] * (2 - T[\"tau1\"] * q) - 2 * S[\"W\"] * T[\"p\"])",
+        description="Δ with its 2λ_S v_ψ p_φ term subtracted (Δ > 0 where λ_S v_ψ p_φ dominates b_ψ)",
+        claims=("wridge.delta-nonpositive-certified", "wridge.delta-sign-search")),
+    SourceMutant(
         id="wridge.rho-limit-phi-dropped", file=SYM,
         old="rho_threshold_limit_sq = ((T[\"V\"] / phi)", new="rho_threshold_limit_sq = ((T[\"V\"])",
         description="ρ₀² with φv_φ in place of v_φ", claims=("wridge.rho-threshold-psi-below-1",)),
@@ -100,7 +106,8 @@ MUTANTS = [
         old="alpha = lam * (1 - omega_) / (1 - lam * (1 - omega_) * m)",
         new="alpha = lam * (1 - omega_) / (1 - lam * m)",
         description="Sherman–Morrison factor α of the derivation without (1-ω) in its denominator",
-        claims=("wridge.delta-nonpositive-proof", "wridge.float-vs-mpmath")),
+        claims=("wridge.delta-nonpositive-proof", "wridge.float-vs-mpmath",
+                "wridge.delta-nonpositive-certified")),
     # ------------------------------------------------------------------ simulator
     SourceMutant(
         id="wridge.sim-theta-not-unit", file=SIM,
