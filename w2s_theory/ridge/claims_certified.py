@@ -205,7 +205,8 @@ def _g_below_cmax(ctx: Context):
     source=f"{SRC}, Thm 5 (h < 2 iff the teacher is under-regularised)",
     domain="phi in [1e-3, 1]: (phi, lam_T) boxes; phi - 1 in [0, 999]: (phi - 1, u_T = m_phi(-lam_T)) "
            "boxes, u_T in [1e-7, 1e13] certified to contain the image of lam_T in [1e-12, 1e6]; "
-           "sigma2, r2 enter only through the checked identity (no box needed)")
+           "sigma2, r2 enter only through the checked identity (no box needed); quick: the perturbed "
+           "statements on lam_T in [1e-6, 1e3]")
 def _h_below_2(ctx: Context):
     _residuals_zero(CF.check_h_form(), "2 - h in u_T")
     _residuals_zero(CF.check_positive_coefficients(), "positive-coefficient forms")
@@ -215,8 +216,9 @@ def _h_below_2(ctx: Context):
     under = (Param("phi", "1e-3", 1, "log"), lamT)
     over = (tt, Param("u_T", "1e-7", "1e13", "log"))
     two_minus_h = S.STABLE["two_minus_h"].doit().subs({S.sigma2: S.lam_T / (F * S.phi), S.r2: 1})
-    pu = (Param("phi", "1e-3", 1, "log"), lamT, Param("lamT_over_lamstar", "1e-6", 1 + EPS, "log"))
-    po = (Param("phi", 1, 1000, "log"), lamT, Param("lamT_over_lamstar", 1 - EPS, 10**6, "log"))
+    plam = lamT if not ctx.quick else Param("lam_T", "1e-6", "1e3", "log")
+    pu = (Param("phi", "1e-3", 1, "log"), plam, Param("lamT_over_lamstar", "1e-6", 1 + EPS, "log"))
+    po = (Param("phi", 1, 1000, "log"), plam, Param("lamT_over_lamstar", 1 - EPS, 10**6, "log"))
     return [
         Statement("min(τ2_φ, v_φ) > 0, φ ≤ 1 (stable forms; 1 − φ + λ_T > 0 selects one branch)",
                   CF.teacher_positivity_under(), ">0", under, methods=("direct",),
