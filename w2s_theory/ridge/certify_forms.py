@@ -52,18 +52,27 @@ def to_u(expr, gamma, lam, uu):
         raise AssertionError("s_u^2 != discriminant")
     e = expr.xreplace({f: f.doit() for f in expr.atoms(M.shift)})
     e = e.replace(lambda x: x.is_Pow and x.exp.is_Rational and x.exp.q == 2
-                  and sp.expand(x.base) == disc, lambda x: s_u ** (2 * x.exp))
-    pw = {}
-    for p in e.atoms(sp.Piecewise):
-        vals = {sp.cancel(sp.together(b.subs(lam, lam_u))) for b, _ in p.args}
-        if len(vals) != 1:
-            raise AssertionError(f"Piecewise branches differ in u: {vals}")
-        pw[p] = vals.pop()
-    e = e.xreplace(pw)
+                  and _expanded(x.base) == disc, lambda x: s_u ** (2 * x.exp))
+    e = e.xreplace({p: _branch_value(p, lam, lam_u) for p in e.atoms(sp.Piecewise)})
     if e.has(sp.Piecewise) or any(x.is_Pow and x.exp.is_Rational and x.exp.q == 2 and
                                   x.base.has(lam) for x in e.atoms(sp.Pow)):
         raise AssertionError("a square root or Piecewise in lam survived")
     return sp.cancel(sp.together(e.subs(lam, lam_u)))
+
+
+@functools.lru_cache(maxsize=None)
+def _expanded(x):
+    return sp.expand(x)
+
+
+@functools.lru_cache(maxsize=None)
+def _branch_value(p, lam, lam_u):
+    """The common value of the branches of a Piecewise at λ = λ(u) (AssertionError if they differ);
+    cached: the same branches of m recur in every functional."""
+    vals = {sp.cancel(sp.together(b.subs(lam, lam_u))) for b, _ in p.args}
+    if len(vals) != 1:
+        raise AssertionError(f"Piecewise branches differ in u: {vals}")
+    return vals.pop()
 
 
 # ------------------------------------------------------------------ (a) g ≤ c_max for ψ > 1
@@ -196,9 +205,20 @@ def check_thm5_reduction():
     dlog = sp.diff(sp.log(lam), u) * u
     r5 = sp.cancel(dlog + 1 + u / ((1 + T * u) * (1 + psi * u)))
     r6 = sp.expand((1 + T * u) * (1 + psi * u) - u - (1 + 2 * T * u + psi * T * u**2))
+    # p_ψ = λ_S m_ψ and D(u) are positive for ψ = 1 + t, t > 0, u > 0: every coefficient of their
+    # numerators and denominators (polynomials in t, u) is positive (0 residual = True)
+    from . import derive
+    p_u = derive.STUDENT_IN_U["p"].subs(S.psi, psi)
+    r7 = 0 if all(_positive_poly(x) for x in (*sp.fraction(sp.cancel(p_u)), sp.expand(Dt))) else 1
     return {"gap - pK(h-g)": r1, "tau1 - tau2 - lam v (u)": r1b, "g - c + Q/D": r2,
             "Q at roots param": r3, "c(R=1) - c_max": r4, "dlog lam/dlog u": r5,
-            "(1+tu)(1+psi u) - u": r6}
+            "(1+tu)(1+psi u) - u": r6, "p_psi, D positive coefficients": r7}
+
+
+def _positive_poly(expr):
+    """True if expr is a polynomial in (t, u) with every coefficient positive."""
+    poly = sp.Poly(sp.expand(expr), T, u)
+    return all(c > 0 for c in poly.coeffs())
 
 
 def side_forms(delta_u):

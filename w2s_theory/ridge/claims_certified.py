@@ -205,8 +205,7 @@ def _g_below_cmax(ctx: Context):
     source=f"{SRC}, Thm 5 (h < 2 iff the teacher is under-regularised)",
     domain="phi in [1e-3, 1]: (phi, lam_T) boxes; phi - 1 in [0, 999]: (phi - 1, u_T = m_phi(-lam_T)) "
            "boxes, u_T in [1e-7, 1e13] certified to contain the image of lam_T in [1e-12, 1e6]; "
-           "sigma2, r2 enter only through the checked identity (no box needed); quick: the perturbed "
-           "statements on lam_T in [1e-6, 1e3]")
+           "sigma2, r2 enter only through the checked identity (no box needed); quick = full")
 def _h_below_2(ctx: Context):
     _residuals_zero(CF.check_h_form(), "2 - h in u_T")
     _residuals_zero(CF.check_positive_coefficients(), "positive-coefficient forms")
@@ -216,17 +215,18 @@ def _h_below_2(ctx: Context):
     under = (Param("phi", "1e-3", 1, "log"), lamT)
     over = (tt, Param("u_T", "1e-7", "1e13", "log"))
     two_minus_h = S.STABLE["two_minus_h"].doit().subs({S.sigma2: S.lam_T / (F * S.phi), S.r2: 1})
-    plam = lamT if not ctx.quick else Param("lam_T", "1e-6", "1e3", "log")
-    pu = (Param("phi", "1e-3", 1, "log"), plam, Param("lamT_over_lamstar", "1e-6", 1 + EPS, "log"))
-    po = (Param("phi", 1, 1000, "log"), plam, Param("lamT_over_lamstar", 1 - EPS, 10**6, "log"))
+    pu = (Param("phi", "1e-3", 1, "log"), lamT, Param("lamT_over_lamstar", "1e-6", 1 + EPS, "log"))
+    po = (Param("phi", 1, 1000, "log"), lamT, Param("lamT_over_lamstar", 1 - EPS, 10**6, "log"))
     return [
         Statement("min(τ2_φ, v_φ) > 0, φ ≤ 1 (stable forms; 1 − φ + λ_T > 0 selects one branch)",
                   CF.teacher_positivity_under(), ">0", under, methods=("direct",),
-                  perturbed=Statement("2 − h > 0 up to λ_T = 1.02 λ*", two_minus_h, ">0", pu),
+                  perturbed=Statement("2 − h > 0 up to λ_T = 1.02 λ*", two_minus_h, ">0", pu,
+                                      methods=("direct",)),
                   perturbation="h < 2 claimed for λ_T ≤ 1.02 λ* (φ ≤ 1), the package's stable 2 − h"),
         Statement(f"min(τ2_φ, v_φ) > 0, φ ≥ 1 (rational in (φ − 1, u_T); u-range certified on "
                   f"{nside} boxes)", CF.teacher_positivity_over(), ">0", over, methods=("direct",),
-                  perturbed=Statement("2 − h < 0 from λ_T = 0.98 λ*", two_minus_h, "<0", po),
+                  perturbed=Statement("2 − h < 0 from λ_T = 0.98 λ*", two_minus_h, "<0", po,
+                                      methods=("direct",)),
                   perturbation="h > 2 claimed for λ_T ≥ 0.98 λ* (φ ≥ 1), the package's stable 2 − h")]
 
 
@@ -263,19 +263,29 @@ def _thm5_boxes(ctx: Context):
     xa = Param("x", sp.Rational(1, far), 1 - du, "log")
     zz = Param("z", 0, 1)
     excl = f"relative {d} neighbourhoods (in λ_S) of λ₋ and λ₊, where E_S = E_T"
+    # perturbed statements: the package's endpoint quadratic Q(ψ, c, u) (sign of E_S − E_T),
+    # unfactored, at c = c(ψ, R) and u = w/√(ψ(ψ−1)), over (ψ − 1, R, position) boxes
+    psi = 1 + T
+    q = sp.sqrt(psi * T)
+    tp = _t(ctx.quick)
+
+    def orig(w):
+        return S.endpoint_quadratic.subs({S.psi: psi, S.c: CF.root_level(), S.u: w / q})
+
     return [
         Statement("E_S>E_T below λ₋: (w−1/R)(w−R) > 0, w = R x", forms["below"][0], ">0", (rp, xb),
                   excluded=excl,
-                  perturbed=Statement("loss claimed up to u = 0.98 u(λ₋)", forms["below"][0], ">0",
-                                      (rp, Param("x", 1 - EPS, far, "log"))),
-                  perturbation="loss claimed from 0.98 u(λ₋) (λ_S ≥ 1.02 λ₋)"),
+                  perturbed=Statement("loss claimed up to u = 0.98 u(λ₋)", orig(forms["below"][1]),
+                                      ">0", (tp, rp, Param("x", 1 - EPS, far, "log"))),
+                  perturbation="loss (Q > 0) claimed from 0.98 u(λ₋), i.e. beyond λ₋, with the "
+                               "package's quadratic Q"),
         Statement("E_S<E_T in the band: (w−1/R)(w−R) < 0", forms["band"][0], "<0", (rp, zz),
                   excluded=excl,
-                  perturbed=Statement("win claimed on the band widened 2 % in u", pforms["band"][0],
-                                      "<0", (rp, zz)),
-                  perturbation="win claimed from 0.98 u(λ₊) to 1.02 u(λ₋)"),
+                  perturbed=Statement("win claimed on the band widened 2 % in u",
+                                      orig(pforms["band"][1]), "<0", (tp, rp, zz)),
+                  perturbation="win (Q < 0) claimed from 0.98 u(λ₊) to 1.02 u(λ₋), the package's Q"),
         Statement("E_S>E_T above λ₊: (w−1/R)(w−R) > 0, w = x/R", forms["above"][0], ">0", (rp, xa),
                   excluded=excl,
-                  perturbed=Statement("loss claimed from u = 1.02 u(λ₊)", forms["above"][0], ">0",
-                                      (rp, Param("x", sp.Rational(1, far), 1 + EPS, "log"))),
-                  perturbation="loss claimed up to 1.02 u(λ₊) (λ_S ≤ 0.98 λ₊)")]
+                  perturbed=Statement("loss claimed from u = 1.02 u(λ₊)", orig(forms["above"][1]), ">0",
+                                      (tp, rp, Param("x", sp.Rational(1, far), 1 + EPS, "log"))),
+                  perturbation="loss (Q > 0) claimed up to 1.02 u(λ₊), i.e. below λ₊, the package's Q")]
