@@ -113,3 +113,33 @@ def test_identities_are_checked_and_would_catch_a_wrong_form():
     wrong = CF.cmax_minus_g_in_u() * 2
     res = sp.simplify(S.c_max_over.subs(S.psi, psi) - S.gain_of_u.subs(S.psi, psi) - wrong)
     assert res != 0
+
+
+def test_h_depends_on_lam_T_at_fixed_ratio_to_lam_star():
+    # the reduction keeps three variables (φ, λ_T, λ_T/λ*): h is NOT a function of (φ, λ_T/λ*)
+    f = 0.5
+    h1 = TH.level_h(1.0, 0.1, 0.1 / f, 1.0)        # λ* = φσ²/r² = 0.2
+    h2 = TH.level_h(1.0, 10.0, 10.0 / f, 1.0)      # λ* = 20, same λ_T/λ*
+    assert abs(h1 - h2) > 1e-2
+    # but it is invariant under (σ², r²) -> (kσ², kr²)
+    assert abs(TH.level_h(0.7, 0.3, 0.5, 2.0) - TH.level_h(0.7, 0.3, 5.0, 20.0)) < 1e-14
+
+
+def test_to_u_rejects_a_wrong_branch():
+    # a Piecewise whose branches differ at λ(u) (a corrupted second branch of m) is refused
+    from w2s_theory.rmt import symbolic as M
+    m = M.functional("m", S.phi, S.lam_T, stable=True).doit()
+    (b1, c1), (b2, c2) = m.args
+    bad = sp.Piecewise((b1, c1), (b2 * sp.Rational(101, 100), c2))
+    with pytest.raises(AssertionError):
+        CF.to_u(bad, S.phi, S.lam_T, CF.U_T)
+    assert CF.to_u(m, S.phi, S.lam_T, CF.U_T) == CF.U_T
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cid", ["ridge.g-below-cmax-certified", "ridge.h-below-2-iff-certified",
+                                 "ridge.thm5-band-boxes-certified"])
+def test_new_certified_claims_full(cid):
+    from proofs_check.registry import Context, discover
+    out = discover()[cid].run(Context(quick=False))
+    assert out.passed, out.detail

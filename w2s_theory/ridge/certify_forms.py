@@ -123,6 +123,7 @@ def check_h_form():
 
     Both the package's ``level_h`` (as 2 − h) and ``two_minus_h`` are rewritten in u_T; so
     sign(2 − h) = sign(λ* − λ_T) once τ2_φ > 0 and v_φ > 0 (certified) and r² > 0, σ² ≥ 0.
+    Also checks that h is invariant under (σ², r²) → (kσ², kr²).
     """
     tu = teacher_in_u()
     lam = lam_of_u(S.phi, U_T)
@@ -130,8 +131,12 @@ def check_h_form():
     target = 2 * tu["v"] * (S.sigma2 * S.phi - S.r2 * lam) / K
     two_h = to_u(S.STABLE["two_minus_h"], S.phi, S.lam_T, U_T)
     h = to_u(S.STABLE["level_h"], S.phi, S.lam_T, U_T)
+    k = sp.Symbol("k", positive=True)
+    scaled = h.xreplace({S.sigma2: k * S.sigma2, S.r2: k * S.r2})
     return {"two_minus_h - target": sp.cancel(two_h - target),
-            "2 - level_h - target": sp.cancel(2 - h - target)}
+            "2 - level_h - target": sp.cancel(2 - h - target),
+            # h depends on (σ², r²) only through σ²/r² = λ*/φ, i.e. on (φ, λ_T, λ_T/λ*)
+            "h(k sigma2, k r2) - h": sp.cancel(scaled - h)}
 
 
 #: φ − 1 for an over-parameterised teacher (φ ≥ 1)
