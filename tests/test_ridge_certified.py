@@ -85,7 +85,7 @@ def test_side_forms_are_the_endpoint_quadratic_at_the_root_parametrisation():
 
 
 @pytest.mark.parametrize("cid", ["ridge.g-below-cmax-certified", "ridge.h-below-2-iff-certified",
-                                 "ridge.thm5-band-boxes-certified"])
+                                 "ridge.thm5-boxes-certified"])
 def test_new_certified_claims_quick_pass_and_refute_their_perturbations(cid):
     from proofs_check.registry import Context, discover
     out = discover()[cid].run(Context(quick=True))
@@ -138,8 +138,32 @@ def test_to_u_rejects_a_wrong_branch():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("cid", ["ridge.g-below-cmax-certified", "ridge.h-below-2-iff-certified",
-                                 "ridge.thm5-band-boxes-certified"])
+                                 "ridge.thm5-boxes-certified"])
 def test_new_certified_claims_full(cid):
     from proofs_check.registry import Context, discover
     out = discover()[cid].run(Context(quick=False))
     assert out.passed, out.detail
+
+
+def test_under_parameterised_reduction_matches_public_win_region():
+    # ψ < 1: the level c(ψ, ρ_e) has its endpoint at u_e = y_e/(1 − ψ), y_e = ρ_e/(1 + ρ_e);
+    # compare λ(u_e) with student_win_region for a teacher (φ = 1, σ² = r² = 1) with h = c
+    f_c = sp.lambdify((CF.OMEGA, CF.RHO_E), CF.under_level(), modules="mpmath")
+    checked = 0
+    with mpmath.workdps(50):
+        for om, rho in ((0.5, 0.3), (0.25, 2.0), (0.9, 0.05), (0.5, 20.0)):
+            om, rho = mpmath.mpf(om), mpmath.mpf(rho)
+            psi, c = 1 - om, f_c(om, rho)
+            ue = rho / (1 + rho) / om
+            lam_e = (1 - om * ue) / (ue * (1 + psi * ue))
+            lo, hi = mpmath.mpf("1e-30"), mpmath.mpf(1)      # h(λ_T) increases from 1 to 2 here
+            for _ in range(170):
+                mid = (lo + hi) / 2
+                lo, hi = (mid, hi) if TH.level_h(1, mid, 1, 1) < c else (lo, mid)
+            w = TH.student_win_region(mpmath.mpf(1), psi, lo, mpmath.mpf(1), mpmath.mpf(1))
+            assert w.case == "below" and abs(w.upper / lam_e - 1) < 1e-30
+            # the certified sign form: loss just above λ₊, win just below (x = ρ/ρ_e)
+            F = sp.lambdify((CF.OMEGA, CF.RHO_E, CF.X), CF.under_sign_form(), modules="mpmath")
+            assert F(om, rho, mpmath.mpf("0.999")) > 0 > F(om, rho, mpmath.mpf("1.001"))
+            checked += 1
+    assert checked == 4

@@ -60,6 +60,12 @@ def to_u(expr, gamma, lam, uu):
     return sp.cancel(sp.together(e.subs(lam, lam_u)))
 
 
+def _resid(e):
+    """0 iff the rational expression e vanishes identically: numerator over a common denominator,
+    expanded (much faster than ``cancel`` on nested fractions)."""
+    return sp.expand(sp.numer(sp.together(e)))
+
+
 @functools.lru_cache(maxsize=None)
 def _expanded(x):
     return sp.expand(x)
@@ -181,13 +187,14 @@ def check_thm5_reduction():
     """Residuals (all 0) of the reduction of sign(E_S − E_T) to the sign of (w − 1/R)(w − R).
 
     1. E_S − E_T = p_ψ K (h − g) (package ``error_gap`` in moments, with the MP relation
-       τ1 − τ2 = λv, itself checked in u);
+       τ1 − τ2 = λv, itself checked in u with the functionals of :mod:`.derive`);
     2. g(u) − c = −Q(ψ, c, u)/D(u), Q = ``S.endpoint_quadratic``;
     3. Q(ψ, c(ψ, R), w/√(ψ(ψ−1))) = (c − 1)(w − 1/R)(w − R);
     4. c(ψ, 1) = c_max(ψ) (R ↦ c decreases from c_max to 1 on R > 1);
     5. d log λ_S/d log u = −1 − u/((1+tu)(1+ψu)) and (1+tu)(1+ψu) − u = 1 + 2tu + ψtu²
        (so −2 < d log λ_S/d log u < −1: relative δ_u in u is within relative 3δ_u in λ).
     """
+    from . import derive
     Tm, Sm = S.MOMENTS_T, S.MOMENTS_S
     K = S.r2 * Tm["tau2"] + S.sigma2 * Tm["V"]
     h = 2 * S.r2 * Tm["tau1"] / K
@@ -196,26 +203,28 @@ def check_thm5_reduction():
     gap = S.error_gap_moments.xreplace({Tm["tau1"]: Tm["tau2"] + S.lam_T * Tm["V"] / S.phi})
     r1 = sp.cancel(gap - (Sm["p"] * K * (h - g)).xreplace(
         {Tm["tau1"]: Tm["tau2"] + S.lam_T * Tm["V"] / S.phi}))
-    tu = teacher_in_u()
-    r1b = sp.cancel(tu["tau1"] - tu["tau2"] - lam_of_u(S.phi, U_T) * tu["v"])
+    st = derive.STUDENT_IN_U          # MP functionals derived from λ(u) alone (W = λv)
+    r1b = sp.cancel(st["tau1"] - st["tau2"] - st["W"])
     D = 1 + 2 * S.psi * u + S.psi * (S.psi - 1) * u**2
     r2 = sp.cancel(S.gain_of_u - S.c + S.endpoint_quadratic / D)
+    # g = 2 − b_ψ/p_ψ (the moments' g) is gain_of_u in u, for every ψ
+    r2a = sp.cancel(2 - st["b"] / st["p"] - S.gain_of_u)
     psi, q, s, Dt = _over()
     w = sp.Symbol("w", positive=True)
     c = root_level()
     Q = S.endpoint_quadratic.subs({S.psi: psi, S.c: c, S.u: w / q})
-    r3 = sp.simplify(Q - (c - 1) * (w - 1 / R) * (w - R))
-    r4 = sp.simplify(c.subs(R, 1) - S.c_max_over.subs(S.psi, psi))
+    r3 = _resid(Q - (c - 1) * (w - 1 / R) * (w - R))
+    # √(ψ(ψ−1)) and √((ψ−1)/ψ) split into √t, √(1+t) (positive symbols): a polynomial identity
+    r4 = _resid(c.subs(R, 1) - S.c_max_over.subs(S.psi, psi))
     lam = lam_of_u(psi, u)
     dlog = sp.diff(sp.log(lam), u) * u
     r5 = sp.cancel(dlog + 1 + u / ((1 + T * u) * (1 + psi * u)))
     r6 = sp.expand((1 + T * u) * (1 + psi * u) - u - (1 + 2 * T * u + psi * T * u**2))
     # p_ψ = λ_S m_ψ and D(u) are positive for ψ = 1 + t, t > 0, u > 0: every coefficient of their
     # numerators and denominators (polynomials in t, u) is positive (0 residual = True)
-    from . import derive
     p_u = derive.STUDENT_IN_U["p"].subs(S.psi, psi)
     r7 = 0 if all(_positive_poly(x) for x in (*sp.fraction(sp.cancel(p_u)), sp.expand(Dt))) else 1
-    return {"gap - pK(h-g)": r1, "tau1 - tau2 - lam v (u)": r1b, "g - c + Q/D": r2,
+    return {"gap - pK(h-g)": r1, "tau1 - tau2 - lam v (u)": r1b, "g - c + Q/D": r2, "2 - b/p - g(u)": r2a,
             "Q at roots param": r3, "c(R=1) - c_max": r4, "dlog lam/dlog u": r5,
             "(1+tu)(1+psi u) - u": r6, "p_psi, D positive coefficients": r7}
 
@@ -244,3 +253,61 @@ def check_side_forms(delta_u):
     for k, (F, w) in side_forms(delta_u).items():
         out[k] = sp.expand(F - (w - 1 / R) * (w - R))
     return out
+
+
+# ------------------------------------------------------------------ (c′) Thm 5 for ψ < 1
+#: 1 − ψ for an under-parameterised student, and the endpoint's coordinate ρ_e
+OMEGA = sp.Symbol("one_minus_psi", positive=True)
+RHO_E = sp.Symbol("rho_e", positive=True)
+
+
+def _y(rho):
+    return rho / (1 + rho)
+
+
+def under_level():
+    """c(ψ, ρ_e) = 1 + y_e/(ω + ψ y_e(2 − y_e)), y_e = ρ_e/(1 + ρ_e), ω = 1 − ψ: the teacher
+    level whose win region (0, λ₊) ends at u = y_e/ω (ψ < 1; ρ_e ↦ c increases from 1 to 2)."""
+    psi, ye = 1 - OMEGA, _y(RHO_E)
+    return 1 + ye / (OMEGA + psi * ye * (2 - ye))
+
+
+def under_sign_form():
+    """(1 − x)·P(ω, ρ_e, x), P > 0 (all terms positive): Q at u = y/ω, y = ρ_e x/(1 + ρ_e x)."""
+    w, r = OMEGA, RHO_E
+    P = r * (w * r * X + w * r + w + r**2 * X) / (w * (r * X + 1) ** 2 * (w + r**2 + 2 * r))
+    return (1 - X) * P
+
+
+def check_thm5_under():
+    """Residuals (all 0) for ψ = 1 − ω < 1, with ρ = y/(1 − y), y = (1 − ψ)u ∈ (0, 1):
+
+    1. Q(ψ, c(ψ, ρ_e), u(ρ_e x)) = (1 − x) P (the form certified);
+    2. dc/dy_e = (ω + ψ y_e²)/(ω + ψ y_e(2 − y_e))² and c(y_e = 1) = 2 (so c runs over (1, 2));
+    3. d log λ_S/d log ρ = −1 − (1 − y)ψy/(ω + ψy), and (ω + ψy) − (1 − y)ψy = ω + ψy²
+       (so −2 < d log λ_S/d log ρ < −1, as for ψ > 1 in u);
+    4. D(u) = (ω + ψy(2 − y))/ω and p_ψ = (1 − y)ω/(ω + ψy): positive on 0 < y < 1.
+    """
+    psi, w = 1 - OMEGA, OMEGA
+    yv = sp.Symbol("y", positive=True)
+    c = under_level()
+    uu = _y(RHO_E * X) / w
+    Q = S.endpoint_quadratic.subs({S.psi: psi, S.c: c, S.u: uu})
+    r1 = _resid(Q - under_sign_form())
+    den = w + psi * yv * (2 - yv)
+    cy = 1 + yv / den
+    r2 = sp.cancel(sp.diff(cy, yv) - (w + psi * yv**2) / den**2)
+    r2b = sp.cancel(cy.subs(yv, 1) - 2)
+    r2c = sp.cancel(c - cy.subs(yv, _y(RHO_E)))
+    rho = sp.Symbol("rho", positive=True)
+    lam = lam_of_u(psi, _y(rho) / w)
+    slope = sp.diff(sp.log(lam), rho) * rho
+    r3 = sp.cancel(slope + 1 + (1 - _y(rho)) * psi * _y(rho) / (w + psi * _y(rho)))
+    r3b = sp.expand((w + psi * yv) - (1 - yv) * psi * yv - (w + psi * yv**2))
+    D = 1 + 2 * psi * u + psi * (psi - 1) * u**2
+    r4 = sp.cancel(D.subs(u, yv / w) - den / w)
+    from . import derive
+    r4b = sp.cancel(derive.STUDENT_IN_U["p"].subs({S.psi: psi, u: yv / w})
+                    - (1 - yv) * w / (w + psi * yv))
+    return {"Q - (1-x)P": r1, "dc/dy": r2, "c(y=1) - 2": r2b, "c(rho_e)": r2c,
+            "dlog lam/dlog rho": r3, "slope bound": r3b, "D": r4, "p_psi": r4b}

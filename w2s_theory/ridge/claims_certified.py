@@ -235,20 +235,28 @@ def _h_below_2(ctx: Context):
 DELTA_BOX = sp.Rational(1, 1000)
 DELTA_U = DELTA_BOX / 3
 R_RANGE = (1 + sp.Rational(1, 1000), 10**8)
+#: a refutation needs no tightening: the search only has to reach a violating box centre
+DIRECT = ("direct",)
 
 
 @certified_claim(
-    id="ridge.thm5-band-boxes-certified",
-    title="Thm 5 for ψ > 1 on whole parameter boxes: for every ψ > 1 and every teacher whose level h "
-          "has 1 < h < c_max(ψ) with endpoint ratio R ∈ [1.001, 1e8], E_S > E_T for λ_S ≤ (1 − δ)λ₋ "
-          "and for λ_S ≥ (1 + δ)λ₊, E_S < E_T on [(1 + δ)λ₋, (1 − δ)λ₊], δ = 1e-3 "
-          "(reduced by checked SymPy algebra to a sign statement in (R, position))",
-    source=f"{SRC}, Thm 5 (ψ > 1) vs the text after it",
-    domain="psi > 1 arbitrary (the reduced form does not depend on psi); h = c(psi, R) = 1 + 1/(2 psi + "
+    id="ridge.thm5-boxes-certified",
+    title="Thm 5 on whole parameter boxes, outside relative δ = 1e-3 neighbourhoods of the endpoints: "
+          "ψ > 1 and 1 < h < c_max(ψ) (endpoint root ratio R ∈ [1.001, 1e8]): E_S > E_T for "
+          "λ_S ≤ (1 − δ)λ₋ and λ_S ≥ (1 + δ)λ₊, E_S < E_T on [(1 + δ)λ₋, (1 − δ)λ₊]; "
+          "ψ ∈ [1e-3, 1 − 1e-6] and 1 < h < 2 (ρ_e ∈ [1e-8, 1e8]): E_S < E_T for λ_S ≤ (1 − δ)λ₊, "
+          "E_S > E_T for λ_S ≥ (1 + δ)λ₊ (reduced by checked SymPy algebra to sign statements in "
+          "(level, position) coordinates; K > 0 from ridge.h-below-2-iff-certified)",
+    source=f"{SRC}, Thm 5 (and, for ψ > 1, the text after it)",
+    domain="psi > 1: every psi (the reduced form does not depend on psi); h = c(psi, R) = 1 + 1/(2 psi + "
            "(R + 1/R) sqrt(psi(psi-1))), R in [1.001, 1e8] log (R^2 = ratio of the endpoint roots in "
            "u = m_psi(-lam_S)); positions: u/u(lam_-) in [1 + 1/3000, 1e12], u/u(lam_+) in "
            "[1e-12, 1 - 1/3000], band z in [0, 1]; lam_S therefore covers [1e-12 lam_-, (1 - 1e-3) lam_-], "
-           "[(1 + 1e-3) lam_-, (1 - 1e-3) lam_+], [(1 + 1e-3) lam_+, 1e12 lam_+]; quick: R in [1.001, 1e4]")
+           "[(1 + 1e-3) lam_-, (1 - 1e-3) lam_+], [(1 + 1e-3) lam_+, 1e12 lam_+]. psi < 1: 1 - psi in "
+           "[1e-6, 0.999] log, h = 1 + y_e/(1 - psi + psi y_e (2 - y_e)), y_e = rho_e/(1 + rho_e), rho_e in "
+           "[1e-8, 1e8] log; position rho/rho_e in [1e-12, 1 - 1/3000] and [1 + 1/3000, 1e12] with "
+           "rho = y/(1 - y), y = (1 - psi) u; lam_S covers [1e-12 lam_+, (1 - 1e-3) lam_+] and "
+           "[(1 + 1e-3) lam_+, 1e12 lam_+]; quick: R in [1.001, 1e4], rho_e in [1e-4, 1e4], 1 - psi in [1e-3, 0.999]")
 def _thm5_boxes(ctx: Context):
     _residuals_zero(CF.check_thm5_reduction(), "Thm 5 reduction")
     du, d = DELTA_U, DELTA_BOX
@@ -276,16 +284,43 @@ def _thm5_boxes(ctx: Context):
         Statement("E_S>E_T below λ₋: (w−1/R)(w−R) > 0, w = R x", forms["below"][0], ">0", (rp, xb),
                   excluded=excl,
                   perturbed=Statement("loss claimed up to u = 0.98 u(λ₋)", orig(forms["below"][1]),
-                                      ">0", (tp, rp, Param("x", 1 - EPS, far, "log"))),
+                                      ">0", (tp, rp, Param("x", 1 - EPS, far, "log")), methods=DIRECT),
                   perturbation="loss (Q > 0) claimed from 0.98 u(λ₋), i.e. beyond λ₋, with the "
                                "package's quadratic Q"),
-        Statement("E_S<E_T in the band: (w−1/R)(w−R) < 0", forms["band"][0], "<0", (rp, zz),
-                  excluded=excl,
+        Statement("E_S<E_T in the band: (w−1/R)(w−R) < 0", forms["band"][0], "<0", (zz, rp),
+                  excluded=excl, methods=("direct",),   # split z first: two boxes
                   perturbed=Statement("win claimed on the band widened 2 % in u",
-                                      orig(pforms["band"][1]), "<0", (tp, rp, zz)),
+                                      orig(pforms["band"][1]), "<0", (tp, rp, zz), methods=DIRECT),
                   perturbation="win (Q < 0) claimed from 0.98 u(λ₊) to 1.02 u(λ₋), the package's Q"),
         Statement("E_S>E_T above λ₊: (w−1/R)(w−R) > 0, w = x/R", forms["above"][0], ">0", (rp, xa),
                   excluded=excl,
                   perturbed=Statement("loss claimed from u = 1.02 u(λ₊)", orig(forms["above"][1]), ">0",
-                                      (tp, rp, Param("x", sp.Rational(1, far), 1 + EPS, "log"))),
-                  perturbation="loss (Q > 0) claimed up to 1.02 u(λ₊), i.e. below λ₊, the package's Q")]
+                                      (tp, rp, Param("x", sp.Rational(1, far), 1 + EPS, "log")), methods=DIRECT),
+                  perturbation="loss (Q > 0) claimed up to 1.02 u(λ₊), i.e. below λ₊, the package's Q"),
+    ] + _thm5_under(ctx, excl)
+
+
+def _thm5_under(ctx, excl):
+    """ψ < 1: win on (0, λ₊), loss above; positions ρ/ρ_e, ρ = y/(1 − y), y = (1 − ψ)u."""
+    _residuals_zero(CF.check_thm5_under(), "Thm 5 reduction (psi < 1)")
+    du, far = DELTA_U, 10**12
+    om = Param("one_minus_psi", sp.Rational(1, 10**6) if not ctx.quick else sp.Rational(1, 10**3),
+               sp.Rational(999, 1000), "log")
+    re = Param("rho_e", sp.Rational(1, 10**8), 10**8, "log") if not ctx.quick else \
+        Param("rho_e", sp.Rational(1, 10**4), 10**4, "log")
+    F_ = CF.under_sign_form()
+    psi = 1 - CF.OMEGA
+    rx = CF.RHO_E * CF.X
+    Q = S.endpoint_quadratic.subs({S.psi: psi, S.c: CF.under_level(), S.u: rx / (1 + rx) / CF.OMEGA})
+    excl1 = f"relative {DELTA_BOX} neighbourhood (in λ_S) of λ₊, where E_S = E_T"
+    return [
+        Statement("ψ<1: E_S<E_T below λ₊: (1 − x)P < 0, ρ = ρ_e x", F_, "<0",
+                  (om, re, Param("x", 1 + du, far, "log")), excluded=excl1,
+                  perturbed=Statement("win claimed from ρ = 0.98 ρ_e", Q, "<0",
+                                      (om, re, Param("x", 1 - EPS, far, "log")), methods=DIRECT),
+                  perturbation="win (Q < 0) claimed from 0.98 ρ(λ₊), i.e. above λ₊, the package's Q"),
+        Statement("ψ<1: E_S>E_T above λ₊: (1 − x)P > 0", F_, ">0",
+                  (om, re, Param("x", sp.Rational(1, far), 1 - du, "log")), excluded=excl1,
+                  perturbed=Statement("loss claimed up to ρ = 1.02 ρ_e", Q, ">0",
+                                      (om, re, Param("x", sp.Rational(1, far), 1 + EPS, "log")), methods=DIRECT),
+                  perturbation="loss (Q > 0) claimed up to 1.02 ρ(λ₊), i.e. below λ₊, the package's Q")]
