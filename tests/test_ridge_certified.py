@@ -167,3 +167,15 @@ def test_under_parameterised_reduction_matches_public_win_region():
             assert F(om, rho, mpmath.mpf("0.999")) > 0 > F(om, rho, mpmath.mpf("1.001"))
             checked += 1
     assert checked == 4
+
+
+def test_claim_fails_when_the_rewritten_form_is_wrong(monkeypatch):
+    # a certified claim whose rewrite does not match the package's forms must not pass, even
+    # though the wrong form (twice the right one) is still >= 0 on every box
+    from proofs_check.registry import Context, discover
+    from proofs_check.runner import run_claim
+    right = CF.cmax_minus_g_in_u()
+    monkeypatch.setattr(CF, "cmax_minus_g_in_u", lambda: 2 * right)
+    c = discover()["ridge.g-below-cmax-certified"]
+    rec = run_claim(c, Context(quick=True))
+    assert rec["status"] == "fail" and "SymPy identity failed" in rec["detail"]

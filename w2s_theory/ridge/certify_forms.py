@@ -142,7 +142,11 @@ def check_h_form():
     return {"two_minus_h - target": sp.cancel(two_h - target),
             "2 - level_h - target": sp.cancel(2 - h - target),
             # h depends on (σ², r²) only through σ²/r² = λ*/φ, i.e. on (φ, λ_T, λ_T/λ*)
-            "h(k sigma2, k r2) - h": sp.cancel(scaled - h)}
+            "h(k sigma2, k r2) - h": sp.cancel(scaled - h),
+            # λ(u) strictly decreasing where D > 0 (D has positive coefficients for φ = 1 + t)
+            "dlam/du + D/(u(1+phi u))^2": sp.cancel(
+                sp.diff(lam, U_T) * U_T**2 * (1 + S.phi * U_T) ** 2
+                + 1 + 2 * S.phi * U_T + S.phi * (S.phi - 1) * U_T**2)}
 
 
 #: φ − 1 for an over-parameterised teacher (φ ≥ 1)

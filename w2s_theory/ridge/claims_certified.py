@@ -2,9 +2,10 @@
 
 Each statement is ``expression relation 0`` over a box of named parameters, proved by
 branch-and-bound (:mod:`proofs_check.certify`); the expressions are the package's SymPy
-stable forms (:mod:`w2s_theory.ridge.symbolic`), never retyped.  Each also carries a
-statement made 2 % too strong, which must be *refuted* at a verified point (sharpness).
-See docs/certified.rst.
+stable forms (:mod:`w2s_theory.ridge.symbolic`), never retyped, or rewritten forms in
+u = m(−λ) (:mod:`w2s_theory.ridge.certify_forms`) whose identity with the package's forms
+SymPy checks inside the claim (the claim fails otherwise).  Each also carries a statement made
+2 % too strong, which must be *refuted* at a verified point (sharpness).  See docs/certified.rst.
 """
 from __future__ import annotations
 
@@ -162,7 +163,7 @@ def _side_condition(name, expr, relation, params):
     return len(res.boxes)
 
 
-def _u_range_conditions(t_param, tsym, gamma, u_lo, u_hi, lam_lo, lam_hi):
+def _u_range_conditions(t_param, gamma, u_lo, u_hi, lam_lo, lam_hi):
     """λ(γ, u_lo) ≥ lam_hi and λ(γ, u_hi) ≤ lam_lo on the whole γ-range: since λ(u) is
     decreasing (checked symbolically), u ∈ [u_lo, u_hi] covers λ ∈ [lam_lo, lam_hi]."""
     n1 = _side_condition("u_lo", CF.lam_of_u(gamma, sp.Rational(u_lo)) - sp.Rational(lam_hi), ">=0",
@@ -184,7 +185,7 @@ def _g_below_cmax(ctx: Context):
     tp = _t(ctx.quick)
     u_lo, u_hi = ("1e-7", "1e13") if not ctx.quick else ("1e-4", "1e7")
     lam = _lam(ctx.quick)
-    nside = _u_range_conditions(tp, T, 1 + T, u_lo, u_hi, lam.lo, lam.hi)
+    nside = _u_range_conditions(tp, 1 + T, u_lo, u_hi, lam.lo, lam.hi)
     params = (tp, Param("u", u_lo, u_hi, "log"))
     g_minus_1 = _G_OVER - 1
     excess = _CMAX_OVER - 1
@@ -210,7 +211,7 @@ def _h_below_2(ctx: Context):
     _residuals_zero(CF.check_h_form(), "2 - h in u_T")
     _residuals_zero(CF.check_positive_coefficients(), "positive-coefficient forms")
     tt = Param("phi_minus_1", 0, 999)
-    nside = _u_range_conditions(tt, CF.T_T, 1 + CF.T_T, "1e-7", "1e13", "1e-12", "1e6")
+    nside = _u_range_conditions(tt, 1 + CF.T_T, "1e-7", "1e13", "1e-12", "1e6")
     lamT = Param("lam_T", "1e-12", "1e6", "log")
     under = (Param("phi", "1e-3", 1, "log"), lamT)
     over = (tt, Param("u_T", "1e-7", "1e13", "log"))
