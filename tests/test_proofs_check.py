@@ -274,7 +274,10 @@ def test_sigint_gives_partial_json_and_exit_130(user_package):
     env = dict(os.environ, PYTHONPATH=str(user_package), W2S_TEST_MARKER=str(marker))
     for as_json in (True, False):
         marker.unlink(missing_ok=True)
-        p = _cli("--module", "slowmine", *(["--json"] if as_json else []), env=env)
+        # one worker, no cache (whose timings would schedule b-slow first): a-fast has
+        # finished when b-slow writes the marker, however loaded the machine is
+        p = _cli("--module", "slowmine", "-j", "1", "--no-cache",
+                 *(["--json"] if as_json else []), env=env)
         deadline = time.monotonic() + 60
         while not marker.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
