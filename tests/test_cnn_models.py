@@ -1,6 +1,7 @@
 """Data model, teacher and student of the CNN mechanism: validation, exact
 facts (orthogonality, symmetry, closed-form teacher error) and gradients
 against finite differences."""
+import dataclasses
 import math
 
 import mpmath
@@ -308,3 +309,42 @@ def test_fit_transition_profile_converges_by_continuation():
     assert fit["profile_failures"] == 0
     assert abs(fit["alpha"] - 4) < 0.1 and fit["ci"][0] <= 4 <= fit["ci"][1]
     assert fit["chi2_alpha2"] > 100 * fit["chi2_alpha4"]
+
+
+def test_teacher_gram_iteration_equals_plain_gd():
+    # n < d takes the Gram path of train_linear_cnn; plain GD on w is the reference
+    pm = PatchModel(d=80, mu_norm=3.0, nu_norm=3.0, sigma_p=1.0, p_easy=0.2, p_hard=0.2,
+                    p_both=0.6, label_noise=0.1)
+    s = pm.sample(30, 4)
+    S = s.noise.copy()
+    S[:, :3] += s.coef.sum(axis=1)
+    w = np.zeros(pm.d)
+    for _ in range(60):
+        w -= 0.3 * linear_cnn_loss_grad(w, s, s.y_obs)[1]
+    assert np.max(np.abs(train_linear_cnn(s, s.y_obs, 60, 0.3) - w)) <= 1e-12 * np.abs(w).max()
+    assert np.allclose(linear_cnn_output(w, s), S @ w, atol=1e-12)
+
+
+def test_reduced_test_space_preserves_student_outputs():
+    # pipeline._test_space: for weights in span{W0 noise, training ξ} and test noise in
+    # that span, the student's output is the same in the reduced coordinates
+    from w2s_theory.cnn.pipeline import _test_space
+    pm = PatchModel(d=300, mu_norm=3.0, nu_norm=3.0, sigma_p=1.3, p_easy=0.2, p_hard=0.2,
+                    p_both=0.6)
+    train = pm.sample(40, 1)
+    W0 = init_relu_cnn(3, pm.d, 0.1, 2)
+    W, _ = train_relu_cnn(train, train.y, W0, 30, 0.5)
+    small, to_test = _test_space(pm, W0, train)
+    assert small.d == 3 + 46 and small.sigma_p == pm.sigma_p
+    test = pm.sample(200, 3)
+    B = np.concatenate([W0.reshape(-1, pm.d), train.noise])[:, 3:]
+    Q = np.linalg.qr(B.T)[0]
+    xi = test.noise[:, 3:] @ Q @ Q.T                  # test noise projected on the span
+    full = dataclasses.replace(test, noise=np.concatenate([test.noise[:, :3], xi], axis=1))
+    red = dataclasses.replace(test, noise=np.concatenate([test.noise[:, :3],
+                                                          test.noise[:, 3:] @ Q], axis=1))
+    assert np.allclose(relu_cnn_output(to_test(W), red), relu_cnn_output(W, full), atol=1e-10)
+    # the noise orthogonal to the span does not move the output at all
+    assert np.allclose(relu_cnn_output(W, test), relu_cnn_output(W, full), atol=1e-10)
+    big, same = _test_space(pm, W0, pm.sample(200, 4))       # no reduction when k > (d - 3)/2
+    assert big is pm and same(W) is W

@@ -256,6 +256,14 @@ def check_mp(p: Param, x) -> mpmath.mpf:
     ...
     ValueError: lam must be a finite real number in (0, inf); got -1.0
     """
+    if type(x) is mpmath.mpf:     # the common case, ~10x cheaper: exact raw comparisons
+        m = x._mpf_
+        if m not in _MP_NONFINITE:
+            lo = _mpf_cmp(m, _raw_bound(p.low))
+            hi = _mpf_cmp(m, _raw_bound(p.high))
+            if (lo >= 0 if p.low_closed else lo > 0) and (hi <= 0 if p.high_closed else hi < 0):
+                return x
+        # invalid: the general path below raises the usual error
     if isinstance(x, mpmath.mpc) or isinstance(x, complex) or np.iscomplexobj(x):
         if isinstance(x, mpmath.mpc) and x.imag == 0:
             x = x.real
@@ -280,6 +288,19 @@ def check_mp(p: Param, x) -> mpmath.mpf:
     if not (lo_ok and hi_ok):
         raise p.error(x)
     return v
+
+
+_MP_NONFINITE = (mpmath.libmp.finf, mpmath.libmp.fninf, mpmath.libmp.fnan)
+_mpf_cmp = mpmath.libmp.mpf_cmp
+_RAW_BOUNDS: dict = {}
+
+
+def _raw_bound(b: float):
+    """A float bound as a raw mpf tuple (exact: binary64 fits any mpf), memoised."""
+    r = _RAW_BOUNDS.get(b)
+    if r is None:
+        r = _RAW_BOUNDS[b] = mpmath.libmp.from_float(float(b))
+    return r
 
 
 def check_np(p: Param, x) -> np.ndarray:

@@ -198,7 +198,8 @@ class PatchModel:
         kind = rng.choice(3, size=n, p=self.probs)
         eps = rng.choice(np.array([-1, 1]), size=n)
         flip = rng.random(n) < self.label_noise
-        noise = self.sigma_p * rng.standard_normal((n, self.d))
+        noise = rng.standard_normal((n, self.d))
+        noise *= self.sigma_p  # in place: no second (n, d) allocation (same values)
         noise[:, :N_SIGNAL] = 0.0  # orthogonal to the signal directions
         coef = np.zeros((n, 2, N_SIGNAL))
         has_easy = kind != HARD

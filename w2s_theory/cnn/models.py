@@ -352,6 +352,9 @@ def linear_cnn_output(w, data) -> np.ndarray:
     >>> linear_cnn_output([1.0, 1.0], X)
     array([3., 1.])
     """
+    if isinstance(data, PatchSample):            # no (n, d) patch sum materialised
+        w = _check_linear_w(w, data.noise)
+        return data.noise @ w + data.coef.sum(axis=1) @ w[:N_SIGNAL]
     S = _summed_patches(data)
     w = _check_linear_w(w, S)
     return S @ w
@@ -459,12 +462,23 @@ def train_linear_cnn(data, labels, steps: int, lr: float) -> np.ndarray:
     lr = _check_real("lr", lr, 0.0, math.inf, False, False)
     S = _summed_patches(data)
     y = _check_labels(labels, S.shape[0])
-    w = np.zeros(S.shape[1])
-    n = S.shape[0]
+    n, d = S.shape
+    # GD from w = 0 stays in the row space of S: with n < d iterate on w = Sᵀa using the
+    # n x n Gram matrix (same iterates, O(n²) instead of O(n d) per step)
+    gram = n < d
+    if gram:
+        K = S @ S.T
+        a = np.zeros(n)
+    else:
+        w = np.zeros(d)
     for _ in range(steps):
-        z = y * (S @ w)
-        w -= lr * (S.T @ (-y * expit(-z) / n))
-    return w
+        z = y * (K @ a if gram else S @ w)
+        c = -y * expit(-z) / n                  # dL/d(S w)
+        if gram:
+            a -= lr * c
+        else:
+            w -= lr * (S.T @ c)
+    return S.T @ a if gram else w
 
 
 # --------------------------------------------------------------------------

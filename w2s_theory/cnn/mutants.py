@@ -96,8 +96,8 @@ MUTANTS = [
         claims=("cnn.abundant-label-correction",)),
     SourceMutant(
         id="cnn.test-error-vs-observed-labels", file=PIPE,
-        old="wrong = np.where(relu_cnn_output(W, test) >= 0, 1, -1) != test.y",
-        new="wrong = np.where(relu_cnn_output(W, test) >= 0, 1, -1) != test.y_obs",
+        old="wrong = np.where(relu_cnn_output(to_test(W), test) >= 0, 1, -1) != test.y",
+        new="wrong = np.where(relu_cnn_output(to_test(W), test) >= 0, 1, -1) != test.y_obs",
         description="student's test error measured against noisy labels",
         claims=("cnn.abundant-label-correction",)),
     SourceMutant(
@@ -143,8 +143,8 @@ MUTANTS = [
         claims=("cnn.abundant-label-correction",)),
     SourceMutant(
         id="cnn.teacher-gradient-ascent", file=MODELS,
-        old="w -= lr * (S.T @ (-y * expit(-z) / n))",
-        new="w += lr * (S.T @ (-y * expit(-z) / n))",
+        old="c = -y * expit(-z) / n                  # dL/d(S w)",
+        new="c = y * expit(-z) / n",
         description="teacher trained by gradient ascent (wrong sign)",
         claims=("cnn.abundant-label-correction", "cnn.abundant-overtraining")),
     SourceMutant(

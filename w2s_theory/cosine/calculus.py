@@ -152,6 +152,26 @@ def check_sigma(Sigma, d: int) -> np.ndarray:
     """
     if Sigma is None:
         return np.eye(d)
+    key = None
+    if type(Sigma) is np.ndarray and Sigma.dtype == np.float64 and Sigma.shape == (d, d):
+        # searches and Monte Carlo loops validate the same Σ thousands of times: remember the
+        # last few validated matrices by content (bytes), return a fresh copy
+        key = Sigma.tobytes()
+        hit = _SIGMA_OK.get(key)
+        if hit is not None:
+            return hit.copy()
+    S = _check_sigma(Sigma, d)
+    if key is not None:
+        if len(_SIGMA_OK) >= 16:
+            _SIGMA_OK.pop(next(iter(_SIGMA_OK)))
+        _SIGMA_OK[key] = S.copy()
+    return S
+
+
+_SIGMA_OK: dict = {}
+
+
+def _check_sigma(Sigma, d: int) -> np.ndarray:
     S = as_real_array(Sigma, "Sigma", ndim=2)
     if S.shape != (d, d):
         raise ValueError(f"Sigma must have shape ({d}, {d}) to match w; got {S.shape}")
@@ -267,7 +287,10 @@ def gram(w, w_star, Sigma=None):
     W0, ws0, S = check_pair(w, w_star, Sigma)
     W, ws, scale = _scaled(W0, ws0)
     Sws = S @ ws
-    return W @ Sws, np.sum((W @ S) * W, axis=-1), float(ws @ Sws), (W, ws, S, scale)
+    p, q = W @ Sws, np.sum((W @ S) * W, axis=-1)
+    if W.ndim == 1:            # plain floats take the Formulas' scalar path (same values)
+        p, q = float(p), float(q)
+    return p, q, float(ws @ Sws), (W, ws, S, scale)
 
 
 #: Smallest working precision accepted by the ``dps=`` evaluators.

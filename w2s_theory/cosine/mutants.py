@@ -61,8 +61,8 @@ MUTANTS = [
         claims=_SFT_CLAIMS),
     SourceMutant(
         id="cosine.sgd-gradient-factor", file=STO,
-        old='G = np.einsum("mb,mbd->md", (b / 2) * (np.tanh(b * z / 2) - y), X) / batch',
-        new='G = np.einsum("mb,mbd->md", b * (np.tanh(b * z / 2) - y), X) / batch',
+        old="coef = (b / 2) * (np.tanh(b * z / 2) - y)",
+        new="coef = b * (np.tanh(b * z / 2) - y)",
         description="one-step SGD simulator: logistic gradient with β instead of β/2",
         claims=("cosine.sgd-one-step",)),
     SourceMutant(

@@ -170,6 +170,18 @@ def one_step_increments(w, t, w_star, eta, batch, trials, beta=1.0, *, seed=0, b
     T = np.asarray(t, float)
     d = len(W)
     c0 = cosine(W, ws)
+    # Exact reduction (x ~ N(0, I) is rotation invariant): labels and margins see only the
+    # projection of x on span(w, t, w*) (orthonormal basis Q, k ≤ 3 columns), and given the
+    # batch coefficients a_i the rest of the gradient, G_⊥ = Σ a_i x_i⊥ / B, is
+    # N(0, Σ a_i²/B² I_{d−k}); c(w − ηĝ) sees it only through ‖G_⊥‖² = Σ a_i²/B² χ²_{d−k}.
+    # So each step is drawn in law in k coordinates plus one for ‖G_⊥‖ (cost B k, not B d).
+    Q, R = np.linalg.qr(np.stack([W, T, ws], axis=1))
+    k = int(np.sum(np.abs(np.diag(R)) > 1e-12 * np.abs(R).max()))
+    Q = Q[:, :k] if k < d else np.eye(d)
+    if k == d:
+        Wr, Tr, wsr = W, T, ws
+    else:
+        Wr, Tr, wsr = (np.append(Q.T @ v, 0.0) for v in (W, T, ws))
     per = max(1, trials // blocks)
     out = np.empty((blocks, per))
     for i, s in enumerate(seed_sequence(seed).spawn(blocks)):
@@ -177,11 +189,15 @@ def one_step_increments(w, t, w_star, eta, batch, trials, beta=1.0, *, seed=0, b
         done = 0
         while done < per:
             m = min(chunk, per - done)
-            X = rng.standard_normal((m, batch, d))
-            z = X @ W
-            y = np.where(X @ T >= 0, 1.0, -1.0)
-            G = np.einsum("mb,mbd->md", (b / 2) * (np.tanh(b * z / 2) - y), X) / batch
-            out[i, done:done + m] = (cosine(W - eta * G, ws) - c0) / eta
+            X = rng.standard_normal((m, batch, k))
+            z = X @ Wr[:k]
+            y = np.where(X @ Tr[:k] >= 0, 1.0, -1.0)
+            coef = (b / 2) * (np.tanh(b * z / 2) - y)
+            G = np.einsum("mb,mbd->md", coef, X) / batch
+            if k < d:                                   # the ‖G_⊥‖ coordinate
+                perp = np.sqrt(np.sum(coef ** 2, axis=1) * rng.chisquare(d - k, m)) / batch
+                G = np.concatenate([G, perp[:, None]], axis=1)
+            out[i, done:done + m] = (cosine(Wr - eta * G, wsr) - c0) / eta
             done += m
     return out
 
