@@ -48,8 +48,12 @@ def fmt_point(pt):
     return "{" + ", ".join(f"{k}={float(v):.10g}" for k, v in pt.items()) + "}"
 
 
+def _f(x):
+    return x if isinstance(x, float) else float(x.mid())
+
+
 def fmt_iv(iv):
-    return f"[{float(iv[0].mid()):.6g}, {float(iv[1].mid()):.6g}]"
+    return f"[{_f(iv[0]):.6g}, {_f(iv[1]):.6g}]"
 
 
 def _nice(v: float, lo: Fraction, hi: Fraction) -> Fraction:
@@ -99,7 +103,7 @@ def _split(box, params, dom_width, grads=None):
 def _oriented(iv, relation):
     sgn, _ = V._want(relation)
     lo = iv[0] if sgn > 0 else -iv[1]
-    return float(lo.mid()) if lo.is_finite() else -math.inf
+    return _f(lo)
 
 
 def _is_small(box, params, min_width):
@@ -150,8 +154,9 @@ def certify(st) -> Result:
         dom_width = {p.name: (math.log(float(hi) / float(lo)) if p.scale == "log"
                               else float(hi - lo)) for p, (lo, hi) in
                      ((p, dom[p.name]) for p in st.params)}
-        chk = V.Checker(st.expr, names, st.relation)
-        excl = [V.Checker(e, names, "<=0") for e, _ in st.exclusions]
+        limits = getattr(st, "limits", False)
+        chk = V.Checker(st.expr, names, st.relation, limits=limits)
+        excl = [V.Checker(e, names, "<=0", limits=limits) for e, _ in st.exclusions]
         heap = [(0.0, 0, dom)]
         count = 1
         proved, xboxes, undecided = [], [], []
@@ -174,17 +179,18 @@ def certify(st) -> Result:
             if done:
                 continue
             iv, method, grads = None, None, None
+            xs = chk.ev.points(box)
             for m in st.methods:
                 try:
                     if m in ("mean-value", "monotone") and grads is None:
-                        grads = chk.gradient(box)
+                        grads = chk.gradient(box, xs)
                     if m == "monotone":
                         ms = [n for n in names if box[n][0] != box[n][1] and grads[n] is not None
                               and (grads[n][0] >= 0 or grads[n][1] <= 0)]
                         if not ms:
                             continue
                         m = "monotone:" + ",".join(ms)
-                    iv_m, ok = chk.enclosure(box, m, grads)
+                    iv_m, ok = chk.enclosure(box, m, grads, xs)
                 except V.Undecidable:
                     continue
                 if ok:
@@ -246,6 +252,7 @@ def certificate(claim_id: str, st, res: Result, package_version: str = "") -> di
                    for p in st.params},
         "excluded": st.excluded,
         "boxes": boxes,
+        **({"boundary": "limits"} if getattr(st, "limits", False) else {}),
         "exclusions": [{"expression": sp.srepr(e), "why": why} for e, why in st.exclusions],
         "excluded_boxes": [dict(_bounds(b, names), exclusion=j) for b, j in res.excluded_boxes],
         "seconds": round(res.seconds, 3),
