@@ -302,6 +302,13 @@ def _xprod(a, b, upper):
 
 
 def x_add(ls, hs):
+    if not any(x.__class__ is float for x in ls + hs):       # fast path: all finite
+        lo, hi = ls[0], hs[0]
+        for x in ls[1:]:
+            lo = lo + x
+        for x in hs[1:]:
+            hi = hi + x
+        return lo.lower(), hi.upper()
     lo = hi = _ZERO
     for x in ls:
         if _isinf(x):
@@ -317,6 +324,8 @@ def x_add(ls, hs):
 
 
 def x_mul(al, ah, bl, bh):
+    if float not in (al.__class__, ah.__class__, bl.__class__, bh.__class__):
+        return f_mul(al, ah, bl, bh)
     lo = _xprod(al, bl, False)
     hi = _xprod(al, bl, True)
     for a, b in ((al, bh), (ah, bl), (ah, bh)):
