@@ -229,6 +229,8 @@ def f_xlogx(al, ah):
 
 
 def _xlogx(al, ah):
+    if _EINV is None:
+        _set_einv()
     if ah <= _EINV[0]:
         return _xlogx_pt(ah).lower(), _xlogx_pt(al).upper()
     if al >= _EINV[1]:
