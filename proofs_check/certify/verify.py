@@ -810,9 +810,16 @@ class Evaluator:
         extra = {s.name for e in self.exprs for s in e.free_symbols} - set(self.names)
         if extra:
             raise ValueError(f"expression has undeclared symbols {sorted(extra)}")
-        gen = _CodeGen(self.names, strict, limits, _inline, ad)
+        gen = _CodeGen(self.names, strict, False, _inline, ad)
         self._fn, self.source = gen.build(self.exprs)
         self._consts = gen.consts
+        self._ext = None
+        if limits:
+            # the finite-endpoint code first (fast); the extended-real code only on boxes where
+            # it fails (log, 1/x at 0, x log x at 0, exp overflow): both are enclosures
+            gen = _CodeGen(self.names, strict, True, _inline, ad)
+            self._ext, self.source_limits = gen.build(self.exprs)
+            self._ext_consts = gen.consts
         self._multi = isinstance(expr, (list, tuple)) or ad
 
     def points(self, box):
@@ -824,7 +831,12 @@ class Evaluator:
         return out
 
     def run(self, xs):
-        out = self._fn(xs, self._consts)
+        try:
+            out = self._fn(xs, self._consts)
+        except Undecidable:
+            if self._ext is None:
+                raise
+            out = self._ext(xs, self._ext_consts)
         return out if self._multi else out[0]
 
     def __call__(self, box):
