@@ -57,12 +57,17 @@ def fmt_iv(iv):
 
 
 def _nice(v: float, lo: Fraction, hi: Fraction) -> Fraction:
-    """A short decimal strictly inside (lo, hi), close to v; the midpoint if none is found."""
+    """A short decimal strictly inside (lo, hi), close to v; the midpoint if none is found.
+
+    Candidates are v rounded to 2, 3, 4, 6, 9, 12, 15 significant digits, built as exact
+    fractions (float error only moves the candidate, and each is checked against (lo, hi))."""
+    if v == 0 or not math.isfinite(v):
+        return Fraction(0) if lo < 0 < hi else (lo + hi) / 2
+    e = math.floor(math.log10(abs(v)))
     for digits in (2, 3, 4, 6, 9, 12, 15):
-        try:
-            x = Fraction(f"{v:.{digits}g}")
-        except (ValueError, OverflowError):
-            break
+        k = digits - 1 - e
+        x = Fraction(round(v * 10.0 ** k), 10 ** k) if k >= 0 else \
+            Fraction(round(v / 10.0 ** -k) * 10 ** -k)
         if lo < x < hi:
             return x
     return (lo + hi) / 2
