@@ -163,42 +163,6 @@ def _downhill_vertex(box, grads, sgn):
     return vert if moved else None
 
 
-_PRIMES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)
-
-
-def _halton(i, base):
-    f, r = 1.0, 0.0
-    while i > 0:
-        f /= base
-        r += f * (i % base)
-        i //= base
-    return r
-
-
-def _seed_points(params, dom):
-    """Deterministic sample points for an early counter-example: 64 cell centres in one
-    dimension, a 64 × 64 grid in two, 256 Halton points above; log scale where declared."""
-    d = len(params)
-    if d <= 2:
-        m = 64
-        us = [tuple((k + 0.5) / m for k in ks) for ks in
-              (((i // m, i % m) if d == 2 else (i,)) for i in range(m ** d if d == 2 else m))]
-    else:
-        us = [tuple(_halton(i + 1, _PRIMES[j % len(_PRIMES)]) for j in range(d))
-              for i in range(256)]
-    for u in us:
-        pt = {}
-        for p, t in zip(params, u):
-            lo, hi = dom[p.name]
-            if lo == hi:
-                pt[p.name] = lo
-                continue
-            v = (math.exp(math.log(float(lo)) + t * math.log(float(hi) / float(lo)))
-                 if p.scale == "log" else float(lo) + t * float(hi - lo))
-            pt[p.name] = _nice(v, lo, hi)
-        yield pt
-
-
 def certify(st) -> Result:
     """Run branch-and-bound on a :class:`~proofs_check.certify.spec.Statement`."""
     t0 = time.perf_counter()
@@ -213,14 +177,6 @@ def certify(st) -> Result:
         limits = getattr(st, "limits", False)
         chk = V.Checker(st.expr, names, st.relation, limits=limits)
         excl = [V.Checker(e, names, "<=0", limits=limits) for e, _ in st.exclusions]
-        # a cheap look for a counter-example first (a false statement is usually false on an
-        # open set; branch-and-bound alone finds a narrow one late)
-        for pt in _seed_points(st.params, dom):
-            if _violates_at(chk, excl, pt, V.PREC) is not None:
-                val = _violates_at(chk, excl, pt, CONFIRM_PREC)
-                if val is not None:
-                    return Result("refuted", [], [], [dom], pt, val, 0,
-                                  time.perf_counter() - t0, -math.inf)
         heap = [(0.0, 0, dom)]
         count = 1
         proved, xboxes, undecided = [], [], []

@@ -16,9 +16,13 @@ equivalent squared form TV² ≤ … (both sides are non-negative), which needs 
 2 % tighter versions (bound ×0.98, i.e. ×0.9604 on the square) are refuted in the same form.
 
 Excluded, where an inequality is an equality (no enclosure can decide the sign there):
-the band |p − q| ≤ δ around the diagonal p = q (both sides vanish), and for Bretagnolle–Huber,
-both Hellinger–TV bounds and JS ≤ log 2 the corners |p − q| ≥ 1 − δ_c (disjoint supports, where
-these bounds are attained).  Pinsker and H² ≤ KL are not tight at the corners (KL = ∞).
+the band |p − q| ≤ δ around the diagonal p = q (both sides vanish): δ = 1/100 where the gap
+vanishes to first order in |p − q| (Bretagnolle–Huber, H²/2 ≤ TV), δ = 1/20 where it vanishes to
+second order or more (H² ≤ KL; Pinsker, fourth order at (1/2, 1/2); TV ≤ H√(1 − H²/4), whose gap
+also vanishes on the whole line q = 1 − p, cut out as |p + q − 1| ≤ 1/20); and for
+Bretagnolle–Huber, both Hellinger–TV bounds and JS ≤ log 2 the corners |p − q| ≥ 1 − δ_c
+(disjoint supports, where these bounds are attained).  Pinsker and H² ≤ KL are not tight at the
+corners (KL = ∞).  JS ≤ log 2 needs no band: its gap is log 2 on the diagonal.
 """
 from __future__ import annotations
 
@@ -126,7 +130,8 @@ def _divs():
             bernoulli_closed(D.JS))
 
 
-_BAND = sp.Rational(1, 20)
+_BAND = sp.Rational(1, 20)     # where the gap vanishes to second order or more on the diagonal
+_BAND1 = sp.Rational(1, 100)   # where it vanishes only to first order (|p − q| − O((p − q)²))
 
 
 @certified_claim(
@@ -158,15 +163,15 @@ def _pinsker(ctx: Context):
 @certified_claim(
     id="fdiv.bretagnolle-huber-certified",
     title="Bretagnolle–Huber TV ≤ √(1 − exp(−KL)) for Bernoulli pairs on [0, 1]² outside "
-          "|p − q| ≤ 1/20 and the corners |p − q| ≥ 1 − 1/100 (certified on boxes)",
+          "|p − q| ≤ 1/100 and the corners |p − q| ≥ 1 − 1/100 (certified on boxes)",
     source="Bretagnolle–Huber (Tsybakov 2009, Lemma 2.6)",
-    domain="(p, q) in [0, 1]^2 minus |p - q| <= 1/20 and |p - q| >= 99/100 "
+    domain="(p, q) in [0, 1]^2 minus |p - q| <= 1/100 and |p - q| >= 99/100 "
            "(quick: a sub-square)")
 def _bretagnolle_huber(ctx: Context):
     kl, _, tv, _ = _divs()
     # TV ≤ √(1 − e^−KL) ⟺ TV² ≤ 1 − e^−KL (TV ≥ 0): the squared form needs 9x fewer boxes
     return [_statement("TV^2<=1-exp(-KL)", tv ** 2, 1 - sp.exp(-kl),
-                       (_band(_BAND), _corners(sp.Rational(1, 100))),
+                       (_band(_BAND1), _corners(sp.Rational(1, 100))),
                        "TV ≤ 0.98·√(1 − e^−KL), i.e. TV² ≤ 0.9604·(1 − e^−KL): false near the "
                        "corners, where TV → 1 and 1 − e^−KL = 1 − q at p = 1", ctx.quick,
                        (("0", "1/8"), ("7/8", "1")), factor=sp.Rational(98, 100) ** 2)]
@@ -174,21 +179,21 @@ def _bretagnolle_huber(ctx: Context):
 
 @certified_claim(
     id="fdiv.hellinger-tv-certified",
-    title="Le Cam H²/2 ≤ TV ≤ H·√(1 − H²/4) for Bernoulli pairs on [0, 1]² outside "
-          "|p − q| ≤ 1/20 and the corners |p − q| ≥ 1 − 1/10⁴ (upper bound: also outside "
+    title="Le Cam H²/2 ≤ TV ≤ H·√(1 − H²/4) for Bernoulli pairs on [0, 1]² outside the "
+          "corners |p − q| ≥ 1 − 1/10⁴ and |p − q| ≤ 1/100 (lower) or 1/20 (upper; also outside "
           "|p + q − 1| ≤ 1/20, where it is an equality) (certified on boxes)",
     source="Le Cam (Tsybakov 2009, Lemma 2.3); H² = Σ(√p − √q)² as in divergences.HELLINGER2",
-    domain="(p, q) in [0, 1]^2 minus |p - q| <= 1/20 and |p - q| >= 1 - 1e-4; upper bound "
-           "also minus |p + q - 1| <= 1/20 (quick: a sub-square)")
+    domain="(p, q) in [0, 1]^2 minus |p - q| >= 1 - 1e-4 and |p - q| <= 1/100 (lower bound) or "
+           "|p - q| <= 1/20 and |p + q - 1| <= 1/20 (upper bound) (quick: a sub-square)")
 def _hellinger_tv(ctx: Context):
     _, h2, tv, _ = _divs()
-    excl = (_band(_BAND), _corners(sp.Rational(1, 10**4)))
-    return [_statement("H2/2<=TV", h2 / 2, tv, excl,
+    corners = _corners(sp.Rational(1, 10**4))
+    return [_statement("H2/2<=TV", h2 / 2, tv, (_band(_BAND1), corners),
                        "H²/2 ≤ 0.98·TV: false near the corners, where H²/2 = 1 − √q and "
                        "TV = 1 − q at p = 1", ctx.quick, (("0", "1/8"), ("7/8", "1"))),
             # TV ≤ H√(1 − H²/4) ⟺ TV² ≤ H²(1 − H²/4) (TV ≥ 0): fewer boxes in squared form
             _statement("TV^2<=H2*(1-H2/4)", tv ** 2, h2 * (1 - h2 / 4),
-                       excl + (_antidiagonal(_BAND),),
+                       (_band(_BAND), corners, _antidiagonal(_BAND)),
                        "TV ≤ 0.98·H√(1 − H²/4), i.e. TV² ≤ 0.9604·H²(1 − H²/4): false near "
                        "the corners and next to the band around q = 1 − p", ctx.quick,
                        (("0", "1/8"), ("5/8", "7/8")), factor=sp.Rational(98, 100) ** 2)]
