@@ -308,3 +308,31 @@ def test_xlogx_enclosure_is_the_exact_range_vs_mpmath():
                 tmax = max(ends)
                 assert mpmath.mpf(lo.mid()) <= tmin <= mpmath.mpf(lo.mid()) + 1e-20
                 assert mpmath.mpf(hi.mid()) - 1e-20 <= tmax <= mpmath.mpf(hi.mid())
+
+
+def test_tiling_check_accepts_guillotine_tilings_and_rejects_gaps_and_overlaps():
+    import random
+    rng = random.Random(0)
+
+    def split(reg, depth):
+        if depth == 0 or rng.random() < 0.2:
+            return [reg]
+        i = rng.randrange(2)
+        lo, hi = reg[i]
+        v = lo + (hi - lo) * Fraction(rng.randint(1, 9), 10)
+        a = tuple(reg[k] if k != i else (lo, v) for k in range(2))
+        b = tuple(reg[k] if k != i else (v, hi) for k in range(2))
+        return split(a, depth - 1) + split(b, depth - 1)
+
+    reg = ((Fraction(0), Fraction(1)), (Fraction(0), Fraction(1)))
+    for _ in range(20):
+        bs = split(reg, 12)
+        assert verify._tiles(reg, bs, ["p", "q"]) is None
+        if len(bs) > 2:
+            k = rng.randrange(len(bs))
+            b = bs.pop(k)
+            assert "not covered" in verify._tiles(reg, bs, ["p", "q"])          # a gap
+            bs.insert(k, b)
+            bb = bs[rng.randrange(len(bs))]
+            bs.append(((bb[0][0], (bb[0][0] + bb[0][1]) / 2), bb[1]))        # an overlap
+            assert verify._tiles(reg, bs, ["p", "q"]) is not None

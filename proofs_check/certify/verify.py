@@ -965,33 +965,55 @@ class Checker:
 
 # ----------------------------------------------------------------------------- tiling
 def _tiles(region, boxes, names) -> str | None:
-    """None if ``boxes`` tile ``region`` exactly (guillotine decomposition), else a reason."""
-    stack = [(region, boxes)]
+    """None if ``boxes`` tile ``region`` exactly (guillotine decomposition), else a reason.
+
+    Coordinates are first replaced by their ranks among all bounds of their dimension (an
+    exact, order-preserving map, so integer comparisons decide exactly what fraction
+    comparisons would); each region is then cut where no box straddles the cut (found by a
+    sweep over the boxes sorted by lower end), as near the middle of the list as possible.
+    """
+    d = len(names)
+    vals = [sorted({region[i][0], region[i][1]} | {b[i][k] for b in boxes for k in (0, 1)})
+            for i in range(d)]
+    rank = [{v: k for k, v in enumerate(vs)} for vs in vals]
+
+    def ranked(b):
+        return tuple((rank[i][b[i][0]], rank[i][b[i][1]]) for i in range(d))
+
+    def orig(b):
+        return tuple((vals[i][b[i][0]], vals[i][b[i][1]]) for i in range(d))
+
+    stack = [(ranked(region), [ranked(b) for b in boxes])]
     while stack:
         reg, bs = stack.pop()
         if not bs:
-            return f"region {_fmt(reg, names)} is not covered"
+            return f"region {_fmt(orig(reg), names)} is not covered"
         if len(bs) == 1:
             if bs[0] != reg:
-                return f"region {_fmt(reg, names)} is not covered exactly by {_fmt(bs[0], names)}"
+                return (f"region {_fmt(orig(reg), names)} is not covered exactly by "
+                        f"{_fmt(orig(bs[0]), names)}")
             continue
-        cut = None
-        for i in range(len(names)):
+        best = None            # (imbalance, dimension, position in the sorted list, sorted list)
+        half = len(bs) / 2
+        for i in range(d):
             lo, hi = reg[i]
-            cands = sorted({b[i][0] for b in bs if b[i][0] > lo} | {b[i][1] for b in bs if b[i][1] < hi})
-            for v in cands:
-                if all(b[i][1] <= v or b[i][0] >= v for b in bs):
-                    cut = (i, v)
-                    break
-            if cut:
-                break
-        if cut is None:
-            return f"boxes in {_fmt(reg, names)} overlap or admit no exact decomposition"
-        i, v = cut
-        left = tuple(reg[j] if j != i else (reg[i][0], v) for j in range(len(names)))
-        right = tuple(reg[j] if j != i else (v, reg[i][1]) for j in range(len(names)))
-        stack.append((left, [b for b in bs if b[i][1] <= v]))
-        stack.append((right, [b for b in bs if b[i][0] >= v]))
+            srt = sorted(bs, key=lambda b: b[i][0])
+            top = None
+            for j, b in enumerate(srt):
+                v = b[i][0]
+                # every box before j ends at or below v, every box from j on starts at or above
+                if j > 0 and lo < v < hi and top <= v:
+                    if best is None or abs(j - half) < best[0]:
+                        best = (abs(j - half), i, j, srt)
+                top = b[i][1] if top is None or b[i][1] > top else top
+        if best is None:
+            return f"boxes in {_fmt(orig(reg), names)} overlap or admit no exact decomposition"
+        _, i, j, srt = best
+        v = srt[j][i][0]
+        left = tuple(reg[k] if k != i else (reg[i][0], v) for k in range(d))
+        right = tuple(reg[k] if k != i else (v, reg[i][1]) for k in range(d))
+        stack.append((left, srt[:j]))
+        stack.append((right, srt[j:]))
     return None
 
 
