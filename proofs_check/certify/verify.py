@@ -46,9 +46,9 @@ from flint import arb, ctx, fmpq, fmpz
 
 PREC = 80          # working precision (bits) for box evaluation
 #: derivative enclosures: SymPy's derivative (simplified, tighter) evaluated in intervals for
-#: expressions of at most this many operations (sympy.count_ops), forward-mode interval
-#: differentiation of the expression (linear cost) above
-SYMBOLIC_DIFF_MAX_OPS = 60
+#: expressions whose evaluator has at most this many nodes (``Evaluator.size``), forward-mode
+#: interval differentiation of the expression (linear cost) above
+SYMBOLIC_DIFF_MAX_NODES = 40
 RELATIONS = (">0", ">=0", "<0", "<=0")
 
 
@@ -813,6 +813,7 @@ class Evaluator:
         gen = _CodeGen(self.names, strict, False, _inline, ad)
         self._fn, self.source = gen.build(self.exprs)
         self._consts = gen.consts
+        self.size = gen.k          # nodes allocated by the code generator
         self._ext = None
         if limits:
             # the finite-endpoint code first (fast); the extended-real code only on boxes where
@@ -880,10 +881,10 @@ class Checker:
     def _gradients(self, xs):
         """Enclosures of all partial derivatives on the box, where every Piecewise condition
         is decided: SymPy's derivative in intervals for small expressions, forward-mode
-        interval differentiation above ``SYMBOLIC_DIFF_MAX_OPS`` (see there)."""
+        interval differentiation above ``SYMBOLIC_DIFF_MAX_NODES`` (see there)."""
         if self._ad is None:
             try:
-                if sp.count_ops(self.expr) > SYMBOLIC_DIFF_MAX_OPS:
+                if self.ev.size > SYMBOLIC_DIFF_MAX_NODES:
                     self._ad = Evaluator(self.expr, self.names, strict=True,
                                          limits=self.limits, ad=True)
                 else:
