@@ -21,7 +21,8 @@ fractions.  The checker verifies that
 1. the expression parses into whitelisted SymPy constructors over the declared parameters;
 2. on every box the interval enclosure of the expression has the required sign
    (``"method": "direct"``), or it does after the certified tightening named by the box:
-   ``"mean-value"`` (f(c) + ∇f(B)·(B − c), gradient by SymPy from the parsed expression) or
+   ``"mean-value"`` (f(c) + ∇f(B)·(B − c), gradient enclosed from the parsed expression:
+   SymPy's derivative for small expressions, forward-mode interval differentiation for large) or
    ``"monotone:x,y"`` (the sign of ∂f/∂x on the box is certified, so the extreme value lies
    on the face x = lo or x = hi, which is then checked, and so on for y);
 3. every excluded box lies in the named exclusion set {e ≤ 0} (enclosure of e ≤ 0 on the box);
@@ -30,7 +31,12 @@ fractions.  The checker verifies that
 
 Interval arithmetic: an interval is a pair of exact Arb numbers (lo, hi); each operation
 computes the endpoint formulas with Arb (rigorous error bounds) and keeps the lower end of the
-lower ball and the upper end of the upper ball, so intervals touching 0 stay exact there.
+lower ball and the upper end of the upper ball, so intervals touching 0 stay exact there.  The
+expression is compiled once into straight-line Python over such endpoints (see Evaluator).
+
+With ``"boundary": "limits"`` the certificate uses the boundary-by-limits convention: x log x
+is 0 at x = 0, log and 1/x of an interval touching 0 give a -inf/+inf end, and derivative
+tightenings are used only where the derivative's enclosure is finite (docs/certified.rst).
 """
 from __future__ import annotations
 
