@@ -48,17 +48,26 @@ def fmt_point(pt):
     return "{" + ", ".join(f"{k}={float(v):.10g}" for k, v in pt.items()) + "}"
 
 
+def _f(x):
+    return x if isinstance(x, float) else float(x.mid())
+
+
 def fmt_iv(iv):
-    return f"[{float(iv[0].mid()):.6g}, {float(iv[1].mid()):.6g}]"
+    return f"[{_f(iv[0]):.6g}, {_f(iv[1]):.6g}]"
 
 
 def _nice(v: float, lo: Fraction, hi: Fraction) -> Fraction:
-    """A short decimal strictly inside (lo, hi), close to v; the midpoint if none is found."""
+    """A short decimal strictly inside (lo, hi), close to v; the midpoint if none is found.
+
+    Candidates are v rounded to 2, 3, 4, 6, 9, 12, 15 significant digits, built as exact
+    fractions (float error only moves the candidate, and each is checked against (lo, hi))."""
+    if v == 0 or not math.isfinite(v):
+        return Fraction(0) if lo < 0 < hi else (lo + hi) / 2
+    e = math.floor(math.log10(abs(v)))
     for digits in (2, 3, 4, 6, 9, 12, 15):
-        try:
-            x = Fraction(f"{v:.{digits}g}")
-        except (ValueError, OverflowError):
-            break
+        k = digits - 1 - e
+        x = Fraction(round(v * 10.0 ** k), 10 ** k) if k >= 0 else \
+            Fraction(round(v / 10.0 ** -k) * 10 ** -k)
         if lo < x < hi:
             return x
     return (lo + hi) / 2
@@ -99,7 +108,7 @@ def _split(box, params, dom_width, grads=None):
 def _oriented(iv, relation):
     sgn, _ = V._want(relation)
     lo = iv[0] if sgn > 0 else -iv[1]
-    return float(lo.mid()) if lo.is_finite() else -math.inf
+    return _f(lo)
 
 
 def _is_small(box, params, min_width):
@@ -139,6 +148,21 @@ def _violates_at(chk, excl, point, prec, value=False):
         ctx.prec = old
 
 
+def _downhill_vertex(box, grads, sgn):
+    """The corner of the box where the relation is most at risk by the certified signs of the
+    partial derivatives (None if no derivative sign is certified)."""
+    vert, moved = {}, False
+    for n, (lo, hi) in box.items():
+        g = grads[n]
+        inc, dec = g[0] >= 0, g[1] <= 0
+        if lo == hi or not (inc or dec):
+            vert[n] = lo if lo == hi else _nice((float(lo) + float(hi)) / 2, lo, hi)
+            continue
+        vert[n] = lo if inc == (sgn > 0) else hi
+        moved = True
+    return vert if moved else None
+
+
 def certify(st) -> Result:
     """Run branch-and-bound on a :class:`~proofs_check.certify.spec.Statement`."""
     t0 = time.perf_counter()
@@ -150,8 +174,9 @@ def certify(st) -> Result:
         dom_width = {p.name: (math.log(float(hi) / float(lo)) if p.scale == "log"
                               else float(hi - lo)) for p, (lo, hi) in
                      ((p, dom[p.name]) for p in st.params)}
-        chk = V.Checker(st.expr, names, st.relation)
-        excl = [V.Checker(e, names, "<=0") for e, _ in st.exclusions]
+        limits = getattr(st, "limits", False)
+        chk = V.Checker(st.expr, names, st.relation, limits=limits)
+        excl = [V.Checker(e, names, "<=0", limits=limits) for e, _ in st.exclusions]
         heap = [(0.0, 0, dom)]
         count = 1
         proved, xboxes, undecided = [], [], []
@@ -174,17 +199,18 @@ def certify(st) -> Result:
             if done:
                 continue
             iv, method, grads = None, None, None
+            xs = chk.ev.points(box)
             for m in st.methods:
                 try:
                     if m in ("mean-value", "monotone") and grads is None:
-                        grads = chk.gradient(box)
+                        grads = chk.gradient(box, xs)
                     if m == "monotone":
                         ms = [n for n in names if box[n][0] != box[n][1] and grads[n] is not None
                               and (grads[n][0] >= 0 or grads[n][1] <= 0)]
                         if not ms:
                             continue
                         m = "monotone:" + ",".join(ms)
-                    iv_m, ok = chk.enclosure(box, m, grads)
+                    iv_m, ok = chk.enclosure(box, m, grads, xs)
                 except V.Undecidable:
                     continue
                 if ok:
@@ -203,6 +229,16 @@ def certify(st) -> Result:
                 if val is not None:
                     return Result("refuted", proved, xboxes, [box] + [b for _, _, b in heap],
                                   centre, val, evaluated, time.perf_counter() - t0, -math.inf)
+            if grads is not None and all(grads.get(n) is not None for n in names):
+                # also the vertex the certified gradient signs point to (downhill for the
+                # relation): finds narrow violating regions near a box's corner early
+                vert = _downhill_vertex(box, grads, V._want(st.relation)[0])
+                vv = _violates_at(chk, excl, vert, V.PREC, value=True) if vert else None
+                if vv is not None and vv[1]:
+                    val = _violates_at(chk, excl, vert, CONFIRM_PREC)
+                    if val is not None:
+                        return Result("refuted", proved, xboxes, [box] + [b for _, _, b in heap],
+                                      vert, val, evaluated, time.perf_counter() - t0, -math.inf)
             if _is_small(box, st.params, st.min_width):
                 undecided.append(box)
                 continue
@@ -246,6 +282,7 @@ def certificate(claim_id: str, st, res: Result, package_version: str = "") -> di
                    for p in st.params},
         "excluded": st.excluded,
         "boxes": boxes,
+        **({"boundary": "limits"} if getattr(st, "limits", False) else {}),
         "exclusions": [{"expression": sp.srepr(e), "why": why} for e, why in st.exclusions],
         "excluded_boxes": [dict(_bounds(b, names), exclusion=j) for b, j in res.excluded_boxes],
         "seconds": round(res.seconds, 3),

@@ -65,6 +65,9 @@ class Statement:
     methods: tuple = ("direct", "mean-value", "monotone")
     budget: int = 20000
     min_width: float = 1e-9
+    #: evaluate with the boundary-by-limits convention (docs/certified.rst): x log x = 0 at
+    #: x = 0, log and 1/x of an interval touching 0 give an infinite end
+    limits: bool = False
 
 
 #: claim id -> function(ctx) returning the claim's statements (used by ``--certify``).
