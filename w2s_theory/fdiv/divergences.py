@@ -611,11 +611,16 @@ class FDivergence:
         logS = logS - np.log(np.exp(logS).sum(axis=-1, keepdims=True))
         S = np.exp(logS)
         # NaN here (e.g. JS at subnormal s: inf - inf) is caught by ``redo``
-        terms = self._terms_np(P, S, check=False)
+        pos = bool((P > 0).all())      # the usual case: no masks needed (same values)
+        terms = self._positive_terms_np(P, S) if pos else None
+        if terms is None:
+            terms = self._terms_np(P, S, check=False)
         with np.errstate(all="ignore"):
-            T = np.exp(np.log(np.where(P > 0, P, 1.0)) - logS)
-            A = np.asarray(self._a_np(T), dtype=float) * np.ones_like(T)
-            A = np.where(P > 0, A, a0)
+            T = np.exp(np.log(P if pos else np.where(P > 0, P, 1.0)) - logS)
+            A = np.asarray(self._a_np(T), dtype=float)
+            A = A if A.shape == T.shape else A * np.ones_like(T)
+            if not pos:
+                A = np.where(P > 0, A, a0)
             SA = S * A
         redo = (P > 0) & ((logS < _LOG_TINY) | ~np.isfinite(terms) | ~np.isfinite(SA))
         if not redo.any():
