@@ -763,7 +763,7 @@ def matches(m, patterns) -> bool:
     if not patterns:
         return True
     target = short(m.target) if m.kind != "implementation" else m.target
-    mech = m.id.split(".", 1)[0] if m.kind == "implementation" else m.mechanism
+    mech = getattr(m, "mechanism", None) or m.id.split(".", 1)[0]   # catalogued: id prefix
     return any(fnmatch.fnmatchcase(m.id, p) or fnmatch.fnmatchcase(target, p)
                or fnmatch.fnmatchcase(m.target, p) or p == mech for p in patterns)
 

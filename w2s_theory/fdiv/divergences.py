@@ -172,6 +172,19 @@ def validate_generator(f) -> str:
 # simplex validation
 # ----------------------------------------------------------------------------
 
+def _last_axis(op, x):
+    """``op.reduce(x, axis=-1)`` for ``np.add``/``np.maximum``: for fewer than 8 entries as
+    columns combined in order, which is numpy's own order there (same values), and 10-400x
+    faster for the (n, 2) arrays of binary losses (numpy reduces a length-2 axis slowly)."""
+    k = x.shape[-1] if x.ndim else 0
+    if not 1 <= k < 8:
+        return op.reduce(x, axis=-1)
+    out = x[..., 0]
+    for j in range(1, k):
+        out = op(out, x[..., j])
+    return out if k > 1 else out.copy()
+
+
 def _is_mp_input(x) -> bool:
     if isinstance(x, (mpmath.mpf, mpmath.mpc)):
         return True
@@ -607,8 +620,8 @@ class FDivergence:
         overflows only when the true value exceeds float64.
         """
         a0 = self._a0_float
-        logS = Z - Z.max(axis=-1, keepdims=True)
-        logS = logS - np.log(np.exp(logS).sum(axis=-1, keepdims=True))
+        logS = Z - _last_axis(np.maximum, Z)[..., None]
+        logS = logS - np.log(_last_axis(np.add, np.exp(logS)))[..., None]
         S = np.exp(logS)
         # NaN here (e.g. JS at subnormal s: inf - inf) is caught by ``redo``
         pos = bool((P > 0).all())      # the usual case: no masks needed (same values)
@@ -624,7 +637,7 @@ class FDivergence:
             SA = S * A
         redo = (P > 0) & ((logS < _LOG_TINY) | ~np.isfinite(terms) | ~np.isfinite(SA))
         if not redo.any():
-            loss = terms.sum(-1)
+            loss = _last_axis(np.add, terms)
             grad = S * (A - SA.sum(-1, keepdims=True))
         else:
             terms, SA = terms.copy(), SA.copy()
