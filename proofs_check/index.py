@@ -3,11 +3,16 @@
 Importing every mechanism costs seconds (SymPy expressions are built at import);
 ``w2s-check --list`` and pattern selection need only the ids and the report fields.
 This module parses each ``claims``/``claims_*`` module with :mod:`ast` and reads the
-keyword arguments of its ``@claim(...)`` decorators: string literals, module-level
-string constants and f-strings made of them.  Nothing is evaluated.  A module whose
-claims cannot be read this way (ids built in a loop, claims registered through another
-factory such as ``certified_claim``) is marked *dynamic*: :func:`catalogue` imports it,
-unless the result cache already holds the index of this exact source tree.  Modules
+keyword arguments of its ``@claim(...)`` and ``@certified_claim(...)`` decorators:
+string literals, module-level string constants, f-strings and ``+`` of them, ``str(X)``
+of a module-level literal (``ast.literal_eval``, or ``dict(...)`` of literals) and
+``len(X)`` of a module-level list/tuple/set/dict display, ``TABLE["key"]`` of a
+module-level dict display.  Nothing is executed.  A
+module whose claims cannot be read this way (ids built in a loop, claims registered
+through another factory) is marked *dynamic*: :func:`catalogue` imports it, unless the
+result cache already holds the index of this exact source tree.  The package's own
+modules are all static (``tests/test_index.py`` checks that the index equals the
+imported registry), so ``w2s-check --list`` imports no mechanism.  Modules
 whose claims must run are imported by the runner, only then.
 """
 from __future__ import annotations
@@ -37,8 +42,29 @@ class ModuleIndex:
     dynamic: bool            # some claim could not be read statically
 
 
+def _assignments(tree: ast.Module) -> dict[str, ast.AST]:
+    """Module-level ``NAME = value`` (or ``NAME: T = value``) nodes, the last one winning."""
+    out: dict[str, ast.AST] = {}
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)):
+            out[node.targets[0].id] = node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) \
+                and node.value is not None:
+            out[node.target.id] = node.value
+    return out
+
+
+class _Constants(dict):
+    """Module-level string constants by name; ``assigned``: every module-level value node."""
+
+    def __init__(self, assigned: dict[str, ast.AST]):
+        super().__init__()
+        self.assigned = assigned
+
+
 def _string_constants(tree: ast.Module) -> dict[str, str]:
-    out: dict[str, str] = {}
+    out = _Constants(_assignments(tree))
     for node in tree.body:
         if (isinstance(node, ast.Assign) and len(node.targets) == 1
                 and isinstance(node.targets[0], ast.Name)):
@@ -48,12 +74,51 @@ def _string_constants(tree: ast.Module) -> dict[str, str]:
     return out
 
 
+def _python_literal(node: ast.AST):
+    """The value of a literal display, or of ``dict(k=literal, ...)``; raises ValueError."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict" \
+            and not node.args and all(k.arg for k in node.keywords):
+        return {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+    return ast.literal_eval(node)
+
+
+def _builtin_of_name(node: ast.Call, consts) -> str | None:
+    """``str(X)`` of a module-level literal, ``len(X)`` of a module-level display."""
+    if not (isinstance(node.func, ast.Name) and node.func.id in ("str", "len")
+            and len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Name)):
+        return None
+    value = getattr(consts, "assigned", {}).get(node.args[0].id)
+    if value is None:
+        return None
+    if node.func.id == "len":
+        if isinstance(value, (ast.List, ast.Tuple, ast.Set)) and \
+                not any(isinstance(e, ast.Starred) for e in value.elts):
+            return str(len(value.elts))
+        if isinstance(value, ast.Dict) and all(k is not None for k in value.keys):
+            return str(len(value.keys))
+        return None
+    try:
+        return str(_python_literal(value))
+    except (ValueError, TypeError, SyntaxError, RecursionError):
+        return None
+
+
 def _literal(node: ast.AST, consts: dict[str, str]) -> str | None:
     """The string value of *node* if it is a literal, a known constant, or an f-string of them."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.Name):
         return consts.get(node.id)
+    if isinstance(node, ast.Call):
+        return _builtin_of_name(node, consts)
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) \
+            and isinstance(node.slice, ast.Constant):     # TABLE["key"] of a dict display
+        table = getattr(consts, "assigned", {}).get(node.value.id)
+        if isinstance(table, ast.Dict):
+            for k, v in zip(table.keys, table.values):
+                if isinstance(k, ast.Constant) and k.value == node.slice.value:
+                    return _literal(v, consts)
+        return None
     if isinstance(node, ast.JoinedStr):
         parts = []
         for v in node.values:
@@ -73,21 +138,26 @@ def _literal(node: ast.AST, consts: dict[str, str]) -> str | None:
     return None
 
 
-def _is_claim_call(node: ast.AST) -> bool:
-    if not isinstance(node, ast.Call):
-        return False
+#: Decorator factories read statically, with the fields they fix themselves
+#: (``certified_claim`` registers ``claim(..., method="certified")``: proofs_check.certify.spec).
+_FACTORIES = {"claim": {}, "certified_claim": {"method": "certified"}}
+
+
+def _call_name(node: ast.AST) -> str:
     f = node.func
-    return (isinstance(f, ast.Name) and f.id == "claim") or \
-        (isinstance(f, ast.Attribute) and f.attr == "claim")
+    return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+
+
+def _is_claim_call(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and _call_name(node) in _FACTORIES
 
 
 def _is_other_claim_factory(node: ast.AST) -> bool:
-    """A call of some ``*claim*`` helper other than ``claim`` itself (it may register claims)."""
+    """A call of some ``*claim*`` helper not read statically (it may register claims)."""
     if not isinstance(node, ast.Call):
         return False
-    f = node.func
-    name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
-    return "claim" in name and name != "claim"
+    name = _call_name(node)
+    return "claim" in name and name not in _FACTORIES
 
 
 def index_module(path: pathlib.Path, module: str, prefix: str) -> ModuleIndex:
@@ -100,7 +170,12 @@ def index_module(path: pathlib.Path, module: str, prefix: str) -> ModuleIndex:
         if not _is_claim_call(node):
             continue
         kw = {k.arg: k.value for k in node.keywords if k.arg}
-        values = {f: _literal(kw[f], consts) if f in kw else "" for f in FIELDS}
+        fixed = _FACTORIES[_call_name(node)]
+        if any(f in kw for f in fixed) or node.args:
+            dynamic = True
+            continue
+        values = {f: fixed[f] if f in fixed else _literal(kw[f], consts) if f in kw else ""
+                  for f in FIELDS}
         if any(v is None for v in values.values()) or not values["id"]:
             dynamic = True
             continue

@@ -29,6 +29,17 @@ def test_claims_registered(records):
     assert expected <= set(records)
 
 
+def test_written_out_inequality_claims_match_the_table():
+    """The fdiv.ineq.* decorators are written out for the static index: same statements/sources."""
+    from w2s_theory.fdiv.claims import _SOURCE_OVERRIDE
+    claims = {k: v for k, v in discover().items() if k.startswith("fdiv.ineq.")}
+    assert set(claims) == {f"fdiv.ineq.{n}" for n in INEQUALITIES}
+    for name, ineq in INEQUALITIES.items():
+        c = claims[f"fdiv.ineq.{name}"]
+        assert c.title == f"{ineq.statement} for all P, Q; the constant is sharp (sup lhs/rhs = 1)"
+        assert c.source == _SOURCE_OVERRIDE.get(name, ineq.source)
+
+
 def test_claims_pass_quick(records):
     bad = {k: r["detail"] for k, r in records.items() if r["status"] != "pass"}
     assert not bad

@@ -19,7 +19,7 @@ import mpmath
 import numpy as np
 from scipy.optimize import minimize
 
-from .divergences import CHI2, HELLINGER2, JS, KL, TV, FDivergence
+from .divergences import CHI2, HELLINGER2, JS, KL, TV, FDivergence, _trusted_inputs
 
 
 def _mod(x):
@@ -164,6 +164,12 @@ def _ratio(num, den):
     return np.where(np.isnan(r), -np.inf, r)
 
 
+def _terms(div: FDivergence, P, Q):
+    """``div._terms_np(P, Q)``, without its masks when every entry is > 0 (same values)."""
+    t = div._positive_terms_np(P, Q)
+    return div._terms_np(P, Q) if t is None else t
+
+
 def _normalise(x):
     return x / x.sum(-1, keepdims=True)
 
@@ -274,8 +280,9 @@ def search_ratio(lhs, rhs, rng, *, n: int = 3000, ks=(2, 3, 5, 8), refine: int =
                     v = float(_ratio(lhs(p, q), rhs(p, q))[0])
                 return -v if np.isfinite(v) else (-1e300 if v > 0 else 0.0)
 
-            res = minimize(neg, x0, method="Nelder-Mead",
-                           options=dict(maxiter=maxiter, xatol=1e-10, fatol=1e-14))
+            with _trusted_inputs():     # softmax outputs: valid simplex vectors by construction
+                res = minimize(neg, x0, method="Nelder-Mead",
+                               options=dict(maxiter=maxiter, xatol=1e-10, fatol=1e-14))
             points += res.nfev
             val = -min(res.fun, neg(x0))
             x = res.x if res.fun <= neg(x0) else x0
@@ -362,8 +369,8 @@ def joint_convexity_margin(div: FDivergence, rng, *, n: int = 2000, ks=(2, 3, 5)
     """
     def margins(P1, Q1, P2, Q2, lam):
         with np.errstate(all="ignore"):
-            d1, d2 = div._terms_np(P1, Q1).sum(-1), div._terms_np(P2, Q2).sum(-1)
-            dm = div._terms_np(lam * P1 + (1 - lam) * P2, lam * Q1 + (1 - lam) * Q2).sum(-1)
+            d1, d2 = _terms(div, P1, Q1).sum(-1), _terms(div, P2, Q2).sum(-1)
+            dm = _terms(div, lam * P1 + (1 - lam) * P2, lam * Q1 + (1 - lam) * Q2).sum(-1)
             avg = lam[..., 0] * d1 + (1 - lam[..., 0]) * d2
             m = (avg - dm) / np.abs(avg)   # |avg|: a negative average must not flip the sign
         return np.where(np.isfinite(m) & (np.abs(avg) > 1e-6), m, np.inf)

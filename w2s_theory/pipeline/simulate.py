@@ -69,7 +69,7 @@ class _Trial:
         if b is None:
             return K * self.V(a).T
         O = self.overlap(a, b)
-        return O * K[None, :] if K.ndim == 1 else O @ K
+        return O * K[None, :] if K.ndim == 1 else O @ _dense(K)
 
     def fit(self, fit):
         if id(fit) in self.memo:
@@ -87,7 +87,7 @@ class _Trial:
             out[src] = _scale_rows(acc, f)
         c = self.coef(fit.labels.terms.get(TRUTH, 0))
         if c != 0:
-            smooth = c * (f[:, None] * V.T)                      # V diag(f) Vᵀ in basis V
+            smooth = _Smooth(c * f, V)                           # V diag(f) Vᵀ in basis V
             out["beta"] = _plus(out["beta"], smooth) if "beta" in out else smooth
             noise = c * np.sqrt(e) / (e + lam)                   # (Σ+λ)⁻¹ V diag(√e)
             out[uid] = _plus(out[uid], noise) if uid in out else noise
@@ -101,7 +101,15 @@ class _Trial:
             return K1 * K2 * self.d
         if b1 is None or b2 is None:                 # c ⟨I, V_b K⟩ = c tr(V_b K)
             c, b, K = (K1, b2, K2) if b1 is None else (K2, b1, K1)
+            if isinstance(K, _Smooth):                   # tr(V diag(g) Vᵀ) = Σ g
+                return c * float(np.sum(K.g))
             return c * float(np.sum(self.V(b) * _dense(K).T))
+        if isinstance(K1, _Smooth) and isinstance(K2, _Smooth):
+            if b1 == b2:                                 # Vᵀ V = I
+                return float(np.sum(K1.g * K2.g))
+            O = self.overlap(b1, b2)                     # Σ_ij g_i h_j O_ij², no d³ product
+            return float(K1.g @ (O * O) @ K2.g)
+        K1, K2 = (_dense(K) if isinstance(K, _Smooth) else K for K in (K1, K2))
         if b1 == b2:
             if K1.ndim == 1 and K2.ndim == 1:
                 return float(np.sum(K1 * K2))
@@ -121,11 +129,34 @@ class _Trial:
         return total
 
 
+class _Smooth:
+    """``diag(g) V_bᵀ`` (k_b × d), the image of truth labels under a fit on design b, kept
+    factored: two of them have ⟨V_a diag(g) V_aᵀ, V_b diag(h) V_bᵀ⟩_F = Σ_ij g_i h_j (V_aᵀV_b)_ij²
+    (the teachers of an ensemble), which needs no d×d×d product."""
+
+    ndim = 2
+
+    def __init__(self, g, V):
+        self.g, self.V = g, V
+
+    def __mul__(self, c):                                # by a scalar coefficient
+        return _Smooth(c * self.g, self.V)
+
+    __rmul__ = __mul__
+
+    def dense(self):
+        return self.g[:, None] * self.V.T
+
+
 def _dense(K):
+    if isinstance(K, _Smooth):
+        return K.dense()
     return np.diag(K) if K.ndim == 1 else K
 
 
 def _scale_rows(K, f):
+    if isinstance(K, _Smooth):
+        return _Smooth(f * K.g, K.V)
     return f * K if K.ndim == 1 else f[:, None] * K
 
 
