@@ -186,6 +186,27 @@ def test_json_shape_and_sensitivity_file(tmp_path, capsys, registry):
     assert json.loads(capsys.readouterr().out)["claims"][0]["sensitivity"] is None
 
 
+def test_forked_catalogued_run_reloads_what_sees_the_mutant(registry):
+    # a harmless edit survives and a real bug dies in a forked child; the caller is untouched
+    from proofs_check.mutants import dependents, run_source_mutant
+    from w2s_theory.rmt import marchenko_pastur as MP
+    before = MP.stieltjes(0.5, 0.3)
+    harmless = SourceMutant("rmt.zz-harmless", "w2s_theory/rmt/marchenko_pastur.py",
+                            "Branch: the Herglotz one", "Branch: the Herglotz branch",
+                            "docstring edit (harmless)", ("rmt.quadratic-root",))
+    bad = SourceMutant("rmt.zz-bad", "w2s_theory/rmt/marchenko_pastur.py",
+                       "    return _FUNCTIONALS[\"m\"](gamma, lam)",
+                       "    return 1.05 * _FUNCTIONALS[\"m\"](gamma, lam)",
+                       "stieltjes x1.05", ("rmt.quadratic-root",))
+    assert run_source_mutant(harmless, isolate="fork")["killed_by"] == []
+    assert run_source_mutant(bad, isolate="fork")["killed_by"] == ["rmt.quadratic-root"]
+    assert MP.stieltjes(0.5, 0.3) == before
+    # what is reloaded: importers, transitively, including imports inside functions
+    dep = dependents("w2s_theory.pipeline.simulate")
+    assert {"w2s_theory.pipeline.compiler", "w2s_theory.pipeline", "w2s_theory.pipeline.claims"} <= dep
+    assert "w2s_theory.rmt.marchenko_pastur" not in dep
+
+
 @pytest.mark.slow
 def test_catalogued_mutants_through_the_engine(registry):
     # a copy of the package in a fresh interpreter: a harmless edit survives, a real bug dies
@@ -202,6 +223,9 @@ def test_catalogued_mutants_through_the_engine(registry):
     assert rows["rmt.zz-harmless"]["status"] == "survived"
     assert rows["rmt.zz-bad"]["killed_by"] == ["rmt.quadratic-root"]
     assert [r["origin"] for r in res["mutants"]] == ["catalogued", "catalogued"]
+    from proofs_check.mutants import run_source_mutant   # the fresh-interpreter reference agrees
+    assert run_source_mutant(harmless, isolate="interpreter")["killed_by"] == []
+    assert run_source_mutant(bad, isolate="interpreter")["killed_by"] == ["rmt.quadratic-root"]
 
 
 def test_sensitivity_file_robustness(tmp_path):
