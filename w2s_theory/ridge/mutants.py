@@ -232,3 +232,13 @@ MUTANTS = [
         description="λ_S(u) with 1 + u instead of 1 + ψu when mapping the root back",
         claims=("ridge.optimal-student-lambda",)),
 ]
+
+#: Generated mutants that no correct check can kill (proofs_check.mutation.equivalence_marks).
+EQUIVALENT = {
+    # measured: the Thm 5 endpoints of ridge.thm5-*-student (float64 vs 50 digits) are off by
+    # 2e-15..5e-14 with and without each of the five dt mutants, quick and full mode
+    "ridge.theory:dt@*": "dt is only the Newton slope of _polish, which starts at the closed-form "
+                         "endpoint (exact up to rounding) and stops on the residual t(λ) − (2 − h): "
+                         "a wrong slope changes how fast rounding-level corrections shrink, never "
+                         "the root",
+}
