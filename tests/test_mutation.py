@@ -236,3 +236,29 @@ def test_sensitivity_file_robustness(tmp_path):
     assert S.load(p) == {"a": 0.01}
     p.write_text(json.dumps({"claims": []}))
     assert S.load(p) == {}
+
+
+def test_compiled_pipeline_limits_are_distinct_targets_and_mutants_take_effect():
+    # every compiled limit is its own formula, keyed by its pipeline (not one shared
+    # "test_error"), and a planted expression reaches the staged evaluators
+    from w2s_theory.pipeline import Design, Truth, ridge, sq_distance, test_error
+    T = ridge(Truth(), Design("phi", "A"), "lam_T", name="T")
+    S = ridge(T, Design("psi", "B"), "lam_S", name="S")
+    ET, ES, mis = test_error(T), test_error(S), sq_distance(S, T)
+    p = dict(phi=0.5, psi=2.0, lam_T=0.1, lam_S=0.5, sigma2=0.5, r2=2.0)
+    vals = {k: L.evaluate(**{s.name: p[s.name] for s in L.symbols})
+            for k, L in (("T", ET), ("S", ES), ("m", mis))}
+    keys = {ET.formula.key, ES.formula.key, mis.formula.key}
+    assert keys == {"w2s_theory.pipeline.compiler:test_error(T)",
+                    "w2s_theory.pipeline.compiler:test_error(S)",
+                    "w2s_theory.pipeline.compiler:sq_distance(S, T)"}
+    drop = next(m for m in M.generate(ES.formula.key, ES.formula) if m.kind == "drop-term")
+    with M.planted([drop]):
+        got = ES.evaluate(**p)
+        assert abs(got - vals["S"]) > 1e-3                                  # took effect
+        assert ET.evaluate(phi=0.5, lam_T=0.1, sigma2=0.5, r2=2.0) == vals["T"]   # others not
+        # the planted expression itself is what is evaluated (generic evaluator of expr)
+        args = [p[s.name] for s in ES.symbols]
+        assert got == pytest.approx(float(drop.expr.subs(dict(zip(ES.formula.symbols, args))).doit()),
+                                    rel=1e-10)
+    assert ES.evaluate(**p) == vals["S"]                                     # restored
