@@ -231,6 +231,11 @@ def _child_run(m: SourceMutant, quick: bool, seed, root: pathlib.Path, plan: dic
     wanted = {c.module for c in old_select(old_registry.REGISTRY, list(m.claims))}
     for name in [n for n in sys.modules if n in stale]:
         del sys.modules[name]
+        parent, _, leaf = name.rpartition(".")
+        # ``from . import leaf`` reads the parent package's attribute, not sys.modules: a
+        # parent that stays must not hand out the stale submodule
+        if parent in sys.modules and parent not in stale:
+            vars(sys.modules[parent]).pop(leaf, None)
     for cid in [cid for cid, c in old_registry.REGISTRY.items() if c.module in stale]:
         del old_registry.REGISTRY[cid]
     text = (root / m.file).read_text().replace(m.old, m.new, 1)

@@ -201,6 +201,10 @@ def test_forked_catalogued_run_reloads_what_sees_the_mutant(registry):
     assert run_source_mutant(harmless, isolate="fork")["killed_by"] == []
     assert run_source_mutant(bad, isolate="fork")["killed_by"] == ["rmt.quadratic-root"]
     assert MP.stieltjes(0.5, 0.3) == before
+    # a claims module reaching the mutated module through ``from . import checks`` (a parent
+    # package attribute, set before the fork) must get the reloaded one, not the stale one
+    cube = next(m for m in discover_mutants() if m.id == "cosine.cube-sampler-gaussian")
+    assert run_source_mutant(cube, isolate="fork")["killed_by"] == ["cosine.zero-one-non-elliptical"]
     # what is reloaded: importers, transitively, including imports inside functions
     dep = dependents("w2s_theory.pipeline.simulate")
     assert {"w2s_theory.pipeline.compiler", "w2s_theory.pipeline", "w2s_theory.pipeline.claims"} <= dep
