@@ -672,8 +672,12 @@ def _run_catalogued(mid: str, full: bool) -> dict:
     st = _STATE
     m = st.catalogued[mid]
     t0 = time.perf_counter()
-    res = run_source_mutant(m, quick=st.ctx.quick, seed=st.ctx.seed)
     live = _live_claims()
+    # every named claim runs (complete killed_by: the catalogue names its expected killers);
+    # cheapest first, without the claims that already fail unmutated
+    res = run_source_mutant(m, quick=st.ctx.quick, seed=st.ctx.seed, first_kill=False,
+                            cost={cid: t["seconds"] for cid, t in st.traced.items()},
+                            skip=set(st.traced) - live)
     killed = [cid for cid in res["killed_by"] if cid in live or cid not in st.traced]
     ran = sorted(r["id"] for r in res["records"])
     return dict(id=m.id, killed_by=sorted(killed), claims_run=ran,
@@ -780,8 +784,9 @@ def matches(m, patterns) -> bool:
     """A mutant is selected by a glob on its id or target, or by its mechanism's name."""
     if not patterns:
         return True
-    target = short(m.target) if m.kind != "implementation" else m.target
-    mech = m.id.split(".", 1)[0] if isinstance(m, SourceMutant) else m.mechanism
+    cat = isinstance(m, SourceMutant)   # catalogued (any kind): target is a file
+    target = m.target if cat else short(m.target)
+    mech = m.id.split(".", 1)[0] if cat else m.mechanism
     return any(fnmatch.fnmatchcase(m.id, p) or fnmatch.fnmatchcase(target, p)
                or fnmatch.fnmatchcase(m.target, p) or p == mech for p in patterns)
 

@@ -314,6 +314,31 @@ def test_json_shape_and_sensitivity_file(tmp_path, capsys, registry):
     assert json.loads(capsys.readouterr().out)["claims"][0]["sensitivity"] is None
 
 
+def test_forked_catalogued_run_reloads_what_sees_the_mutant(registry):
+    # a harmless edit survives and a real bug dies in a forked child; the caller is untouched
+    from proofs_check.mutants import dependents, run_source_mutant
+    from w2s_theory.rmt import marchenko_pastur as MP
+    before = MP.stieltjes(0.5, 0.3)
+    harmless = SourceMutant("rmt.zz-harmless", "w2s_theory/rmt/marchenko_pastur.py",
+                            "Branch: the Herglotz one", "Branch: the Herglotz branch",
+                            "docstring edit (harmless)", ("rmt.quadratic-root",))
+    bad = SourceMutant("rmt.zz-bad", "w2s_theory/rmt/marchenko_pastur.py",
+                       "    return _FUNCTIONALS[\"m\"](gamma, lam)",
+                       "    return 1.05 * _FUNCTIONALS[\"m\"](gamma, lam)",
+                       "stieltjes x1.05", ("rmt.quadratic-root",))
+    assert run_source_mutant(harmless, isolate="fork")["killed_by"] == []
+    assert run_source_mutant(bad, isolate="fork")["killed_by"] == ["rmt.quadratic-root"]
+    assert MP.stieltjes(0.5, 0.3) == before
+    # a claims module reaching the mutated module through ``from . import checks`` (a parent
+    # package attribute, set before the fork) must get the reloaded one, not the stale one
+    cube = next(m for m in discover_mutants() if m.id == "cosine.cube-sampler-gaussian")
+    assert run_source_mutant(cube, isolate="fork")["killed_by"] == ["cosine.zero-one-non-elliptical"]
+    # what is reloaded: importers, transitively, including imports inside functions
+    dep = dependents("w2s_theory.pipeline.simulate")
+    assert {"w2s_theory.pipeline.compiler", "w2s_theory.pipeline", "w2s_theory.pipeline.claims"} <= dep
+    assert "w2s_theory.rmt.marchenko_pastur" not in dep
+
+
 @pytest.mark.slow
 def test_catalogued_mutants_through_the_engine(registry):
     # a copy of the package in a fresh interpreter: a harmless edit survives, a real bug dies
@@ -330,6 +355,9 @@ def test_catalogued_mutants_through_the_engine(registry):
     assert rows["rmt.zz-harmless"]["status"] == "survived"
     assert rows["rmt.zz-bad"]["killed_by"] == ["rmt.quadratic-root"]
     assert [r["origin"] for r in res["mutants"]] == ["catalogued", "catalogued"]
+    from proofs_check.mutants import run_source_mutant   # the fresh-interpreter reference agrees
+    assert run_source_mutant(harmless, isolate="interpreter")["killed_by"] == []
+    assert run_source_mutant(bad, isolate="interpreter")["killed_by"] == ["rmt.quadratic-root"]
 
 
 def test_sensitivity_file_robustness(tmp_path):
@@ -340,3 +368,29 @@ def test_sensitivity_file_robustness(tmp_path):
     assert S.load(p) == {"a": 0.01}
     p.write_text(json.dumps({"claims": []}))
     assert S.load(p) == {}
+
+
+def test_compiled_pipeline_limits_are_distinct_targets_and_mutants_take_effect():
+    # every compiled limit is its own formula, keyed by its pipeline (not one shared
+    # "test_error"), and a planted expression reaches the staged evaluators
+    from w2s_theory.pipeline import Design, Truth, ridge, sq_distance, test_error
+    T = ridge(Truth(), Design("phi", "A"), "lam_T", name="T")
+    S = ridge(T, Design("psi", "B"), "lam_S", name="S")
+    ET, ES, mis = test_error(T), test_error(S), sq_distance(S, T)
+    p = dict(phi=0.5, psi=2.0, lam_T=0.1, lam_S=0.5, sigma2=0.5, r2=2.0)
+    vals = {k: L.evaluate(**{s.name: p[s.name] for s in L.symbols})
+            for k, L in (("T", ET), ("S", ES), ("m", mis))}
+    keys = {ET.formula.key, ES.formula.key, mis.formula.key}
+    assert keys == {"w2s_theory.pipeline.compiler:test_error(T)",
+                    "w2s_theory.pipeline.compiler:test_error(S)",
+                    "w2s_theory.pipeline.compiler:sq_distance(S, T)"}
+    drop = next(m for m in M.generate(ES.formula.key, ES.formula) if m.kind == "drop-term")
+    with M.planted([drop]):
+        got = ES.evaluate(**p)
+        assert abs(got - vals["S"]) > 1e-3                                  # took effect
+        assert ET.evaluate(phi=0.5, lam_T=0.1, sigma2=0.5, r2=2.0) == vals["T"]   # others not
+        # the planted expression itself is what is evaluated (generic evaluator of expr)
+        args = [p[s.name] for s in ES.symbols]
+        assert got == pytest.approx(float(drop.expr.subs(dict(zip(ES.formula.symbols, args))).doit()),
+                                    rel=1e-10)
+    assert ES.evaluate(**p) == vals["S"]                                     # restored

@@ -102,6 +102,12 @@ MUTANTS = [
         new="HESSIAN_CONSTANT = sp.Rational(21, 20) * 2 / sp.sqrt(3)",
         description="the symbolic Lemma C.3 constant 2/√3 ×1.05",
         claims=("cosine.hessian-constant", "cosine.hessian-bound"), kind="formula"),
+    SourceMutant(
+        id="cosine.hessian-constant-inverted", file=BND,
+        old="HESSIAN_CONSTANT = 2 / sp.sqrt(3)",
+        new="HESSIAN_CONSTANT = sp.sqrt(3) / 2",
+        description="the symbolic Lemma C.3 constant written √3/2 instead of 2/√3",
+        claims=("cosine.hessian-constant-certified", "cosine.hessian-constant"), kind="formula"),
     # ------------------------------------------------------------------ numeric kernels
     SourceMutant(
         id="cosine.gradient-float-term-x0.95", file=CAL,

@@ -791,7 +791,9 @@ def _(ctx: Context) -> Outcome:
                        z=Z_MISFIT, C=C_THETA, reps=len(x))
         ratios[f"theta {k}"] = ag.worst_ratio
     pstar_min = min(min(v) for v in theo.values())
-    worst = max(ratios.values())
+    # a NaN ratio (e.g. an error formula outside [0, 1] under the square root) is a failure;
+    # max() would silently skip it
+    worst = max(v if np.isfinite(v) else np.inf for v in ratios.values())
     extra = ", ".join(f"{k} {ratios[k]:.2f}" for k in ratios if k not in names
                       and not k.startswith("theta"))
     th_worst = max(v for k, v in ratios.items() if k.startswith("theta"))

@@ -10,6 +10,7 @@ from proofs_check.mutants import SourceMutant
 
 DIV = "w2s_theory/fdiv/divergences.py"
 W2S = "w2s_theory/fdiv/w2s.py"
+INEQ = "w2s_theory/fdiv/inequalities.py"
 
 #: Sensitivity targets (proofs_check.scale_targets): the public evaluators of each standard
 #: divergence -- its value D(P||Q) (arrays, mpmath), the Bernoulli form, the loss with its
@@ -199,7 +200,7 @@ MUTANTS = [
         new='KL = FDivergence(0.95 * t * sp.log(t), "kl"',
         description="KL generator 5% too small (Pinsker, Bretagnolle-Huber, H2 <= KL, "
                     "KL <= chi2 bounds move)",
-        claims=("fdiv.ineq.*",)),
+        claims=("fdiv.ineq.*", "fdiv.hellinger-kl-certified")),
     SourceMutant(
         id="fdiv.reverse-kl-sign", file=DIV,
         old="REVERSE_KL = FDivergence(-sp.log(t)",
@@ -236,4 +237,11 @@ MUTANTS = [
         new="ln = np.log2(np.asarray(ns, float))",
         description="rate fit regresses natural-log risk on log2 n (mixed log bases)",
         claims=("fdiv.w2s-rate",)),
+    SourceMutant(
+        id="fdiv.log1p-as-log", file=INEQ,
+        old="return mpmath.log1p(x) if isinstance(x, mpmath.mpf) else np.log1p(x)",
+        new="return mpmath.log(x) if isinstance(x, mpmath.mpf) else np.log(x)",
+        description="log(1 + chi2) of the chi2 inequalities evaluated as log(chi2) (log1p read as "
+                    "log): log(chi2) <= chi2 still holds, but is no longer sharp",
+        claims=("fdiv.ineq.log-chi2-chi2", "fdiv.ineq.kl-log-chi2")),
 ]

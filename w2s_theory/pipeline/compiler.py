@@ -168,12 +168,16 @@ class _StagedFormula(Formula):
 
     ``expr`` is the full stable expression (the source of truth); the generated
     code evaluates each stable ``m_γ(−λ)``, ``s_γ(λ)`` once and feeds them to the
-    placeholder form, which keeps the code small (the atoms share m and s).
+    placeholder form, which keeps the code small (the atoms share m and s).  When
+    ``expr`` is replaced (the mutation analysis plants a changed expression), the
+    evaluators are generated from the new ``expr`` itself, as for any Formula: the
+    staged form describes only the original.
     """
 
     def __init__(self, expr, params, symbols, name, staged, stages):
         super().__init__(expr, params, symbols, name)
         self._staged, self._stages = staged, list(stages.items())
+        self._source = expr
 
     def _build(self, module):
         syms = list(self.symbols)
@@ -221,12 +225,16 @@ class _StagedFormula(Formula):
     @property
     def numpy(self):
         if self._np is None:
+            if self.expr is not self._source:
+                return Formula.numpy.fget(self)
             self._np = self._build("numpy")
         return self._np
 
     @property
     def mpmath(self):
         if self._mp is None:
+            if self.expr is not self._source:
+                return Formula.mpmath.fget(self)
             self._mp = self._build("mpmath")
         return self._mp
 
@@ -330,6 +338,7 @@ class Limit:
         staged = moments.xreplace(st)
         stages = stable.ph.substitution(used=staged.free_symbols)
         self.stable = staged.xreplace(stages)
+        self._staged, self._stages, self._formula = staged, stages, None
         lams = {f.lam for v in vecs for f in v.fits() if isinstance(f.lam, sp.Symbol)}
         coefs = set()
         for v in vecs:
@@ -353,7 +362,21 @@ class Limit:
             else:
                 params.append(Param(s.name))
         self.params = tuple(params)
-        self.formula = _StagedFormula(self.stable, self.params, self.symbols, kind, staged, stages)
+
+    @property
+    def formula(self):
+        """The evaluators (:class:`w2s_theory._numeric.Formula`), built on first use.
+
+        Registered under this pipeline's label (``pipeline.compiler:test_error(S2)``), not
+        under the functional's kind: every compiled pipeline is its own formula, and a
+        mutation of one (``w2s-check --mutants``) must reach the claims that evaluate that
+        pipeline, not be mixed with every other ``test_error``.  Limits that are only
+        manipulated symbolically (e.g. compared with the textbook theorem) never build one.
+        """
+        if self._formula is None:
+            self._formula = _StagedFormula(self.stable, self.params, self.symbols,
+                                           self.label or self.kind, self._staged, self._stages)
+        return self._formula
 
     @property
     def expr(self):

@@ -32,7 +32,7 @@ MUTANTS = [
         old="weight, tail = sigma2 * designs[src].ratio, ((src, Mono(1, ())),)",
         new="weight, tail = sigma2, ((src, Mono(1, ())),)",
         description="label-noise covariance σ²Σ/n written as σ²Σ/d (drops the ratio d/n)",
-        claims=_SIM),
+        claims=_SIM + ("pipeline.reproduces-thm4",)),
     SourceMutant(
         id="pipeline.sim-noise-over-d",
         file="w2s_theory/pipeline/simulate.py",
@@ -48,4 +48,13 @@ MUTANTS = [
         description="sign slip in the cancellation-free divided difference of m (two penalties "
                     "on one design)",
         claims=("pipeline.teacher-refit",)),
+    SourceMutant(
+        id="pipeline.textbook-ratio-sign",
+        file="w2s_theory/pipeline/functionals.py",
+        old="    return _textbook(gamma, a - 1, lower) - l1 * _textbook(gamma, a - 1, ks)",
+        new="    return _textbook(gamma, a - 1, lower) + l1 * _textbook(gamma, a - 1, ks)",
+        description="sign slip in x/(x+λ) = 1 − λ/(x+λ) of the textbook (m-form) traces, which "
+                    "only the symbolic reproduction of Thm 4 reads (the evaluators use the stable "
+                    "form)",
+        claims=("pipeline.reproduces-thm4",)),
 ]

@@ -2,10 +2,11 @@
 
 Each statement is ``expression relation 0`` over a box of named parameters, proved by
 branch-and-bound (:mod:`proofs_check.certify`); the expressions are the package's SymPy
-stable forms (:mod:`w2s_theory.ridge.symbolic`), never retyped, or rewritten forms in
-u = m(−λ) (:mod:`w2s_theory.ridge.certify_forms`) whose identity with the package's forms
-SymPy checks inside the claim (the claim fails otherwise).  Each also carries a statement made
-2 % too strong, which must be *refuted* at a verified point (sharpness).  See docs/certified.rst.
+stable forms (:mod:`w2s_theory.ridge.symbolic`), never retyped, read from the Formulas of
+:mod:`w2s_theory.ridge.theory` when the claim runs, or rewritten forms in u = m(−λ)
+(:mod:`w2s_theory.ridge.certify_forms`) whose identity with the package's forms SymPy checks
+inside the claim (the claim fails otherwise).  Each also carries a statement made 2 % too
+strong, which must be *refuted* at a verified point (sharpness).  See docs/certified.rst.
 """
 from __future__ import annotations
 
@@ -25,9 +26,13 @@ T = sp.Symbol("psi_minus_1", positive=True)
 F = sp.Symbol("lamT_over_lamstar", positive=True)
 EPS = sp.Rational(2, 100)  # sharpness: the statement made 2 % too strong
 
-_G = S.STABLE["gain_g"].doit()
-_G_OVER = _G.subs(S.psi, 1 + T)                    # the ψ ≥ 1 branch is selected symbolically
-_CMAX_OVER = S.c_max_over.subs(S.psi, 1 + T)
+
+def _evaluated(name):
+    """The stable expression of ``ridge.theory``'s Formula *name*, read when the claim runs: the
+    certified expression is the one the evaluators use (a mutation planted in that Formula, see
+    ``w2s-check --mutants``, is certified too)."""
+    from . import theory as TH
+    return getattr(TH, name).expr.doit()
 
 
 def _lam(quick):
@@ -45,9 +50,10 @@ def _t(quick):
     domain="psi - 1 in [1e-6, 999], lam_S in [1e-12, 1e6] (quick: [1e-3, 99] x [1e-6, 1e3])")
 def _g_above_1(ctx: Context):
     params = (_t(ctx.quick), _lam(ctx.quick))
+    g_over = _evaluated("_g").subs(S.psi, 1 + T)     # the ψ ≥ 1 branch is selected symbolically
     return [Statement(
-        "g>1", _G_OVER - 1, ">0", params,
-        perturbed=Statement("g>1.02", _G_OVER - (1 + EPS), ">0", params),
+        "g>1", g_over - 1, ">0", params,
+        perturbed=Statement("g>1.02", g_over - (1 + EPS), ">0", params),
         perturbation="g > 1.02: false as λ_S → ∞, where g → 1")]
 
 
@@ -60,9 +66,10 @@ def _g_below_2(ctx: Context):
     psi = Param("psi", "1e-3" if not ctx.quick else "1e-2",
                 1 - sp.Rational(1, 10**6) if not ctx.quick else "0.999", "log")
     params = (psi, _lam(ctx.quick))
+    g = _evaluated("_g")
     return [Statement(
-        "g<2", _G - 2, "<0", params,
-        perturbed=Statement("g<1.96", _G - 2 * (1 - EPS), "<0", params),
+        "g<2", g - 2, "<0", params,
+        perturbed=Statement("g<1.96", g - 2 * (1 - EPS), "<0", params),
         perturbation="g < 2·0.98: false as λ_S → 0, where g → 2")]
 
 
@@ -73,7 +80,6 @@ THM5_POINTS = (("1", "3/2", "1/5", "1", "1"), ("1", "2", "1/5", "1", "1"), ("1",
                ("1/2", "2", "1/5", "2", "1"), ("1", "1/2", "1/5", "1", "1"))
 #: relative neighbourhood of the computed endpoints that is cut out (E_S − E_T = 0 there)
 DELTA_THM5 = sp.Rational(1, 1000)
-_GAP = S.STABLE["error_gap"].doit()
 
 
 def _endpoints(point):
@@ -89,7 +95,7 @@ def _endpoints(point):
 
 def _thm5_statements(point, quick):
     syms = (S.phi, S.psi, S.lam_T, S.sigma2, S.r2)
-    gap = _GAP.subs({k: sp.Rational(v) for k, v in zip(syms, point)})   # exact rationals
+    gap = _evaluated("_gap").subs({k: sp.Rational(v) for k, v in zip(syms, point)})   # exact rationals
     case, ends = _endpoints(point)
     d, e2 = DELTA_THM5, EPS
     far_lo, far_hi = (sp.Rational(1, 10**6), 10**6) if not quick else (sp.Rational(1, 10**3), 10**3)
@@ -187,8 +193,8 @@ def _g_below_cmax(ctx: Context):
     lam = _lam(ctx.quick)
     nside = _u_range_conditions(tp, 1 + T, u_lo, u_hi, lam.lo, lam.hi)
     params = (tp, Param("u", u_lo, u_hi, "log"))
-    g_minus_1 = _G_OVER - 1
-    excess = _CMAX_OVER - 1
+    g_minus_1 = _evaluated("_g").subs(S.psi, 1 + T) - 1   # the ψ ≥ 1 branch, symbolically
+    excess = S.c_max_over.subs(S.psi, 1 + T) - 1
     return [Statement(
         f"c_max−g ≥ 0 as (√(ψ(ψ−1))u − 1)²/(2ψ(1+√(1−1/ψ))D(u)) [SymPy identity checked; u-range "
         f"certified on {nside} boxes]",

@@ -251,4 +251,27 @@ MUTANTS = [
         new="lam = (1 - (1 - psi) * x) / (x * (1 + x))",
         description="λ_S(u) with 1 + u instead of 1 + ψu when mapping the root back",
         claims=("ridge.optimal-student-lambda",)),
+    # ------------------------------------------------------------------ g of Thm 5 (stable forms)
+    SourceMutant(
+        id="ridge.g-over-denominator-sign", file=SYM,
+        old="(1 + m / (1 + 2 * psi * m + psi * (psi - 1) * m**2), psi >= 1)",
+        new="(1 + m / (1 - 2 * psi * m + psi * (psi - 1) * m**2), psi >= 1)",
+        description="stable g for ψ ≥ 1 with the sign of 2ψu flipped in 1 + 2ψu + ψ(ψ-1)u²",
+        claims=("ridge.g-above-1-certified",)),
+    SourceMutant(
+        id="rmt.b-over-p-sign", file=MPSYM,
+        old="\"b_over_p\": lam * (1 + gamma * _m) / _s,",
+        new="\"b_over_p\": lam * (1 - gamma * _m) / _s,",
+        description="stable λm'/m = b/p (so g = 2 - b/p for ψ < 1) with the sign of γm flipped",
+        claims=("ridge.g-below-2-certified",)),
 ]
+
+#: Generated mutants that no correct check can kill (proofs_check.mutation.equivalence_marks).
+EQUIVALENT = {
+    # measured: the Thm 5 endpoints of ridge.thm5-*-student (float64 vs 50 digits) are off by
+    # 2e-15..5e-14 with and without each of the five dt mutants, quick and full mode
+    "ridge.theory:dt@*": "dt is only the Newton slope of _polish, which starts at the closed-form "
+                         "endpoint (exact up to rounding) and stops on the residual t(λ) − (2 − h): "
+                         "a wrong slope changes how fast rounding-level corrections shrink, never "
+                         "the root",
+}
