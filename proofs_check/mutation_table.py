@@ -57,8 +57,11 @@ def goals(res: dict) -> dict:
         headline=(sum(m["status"] == "killed" for m in head), len(head)),
         # a kill in the matrix, or a rejected x(1±ε) in the sensitivity search (the matrix
         # stops at the first kill unless --full-matrix, so later claims get no credit there)
-        claims_killing=(sum(c["kills"] > 0 or c["sensitivity"] is not None for c in claims),
-                        len(claims)),
+        # (a certified claim's sensitivity is the 2 % stronger statement it refutes, not a
+        # mutant of the code: it does not count here)
+        claims_killing=(sum(c["kills"] > 0 or (c["sensitivity"] is not None and
+                                                c.get("sensitivity_kind") != "certified-perturbation")
+                            for c in claims), len(claims)),
         sens_known=len(sens),
         sens_median=statistics.median(sens) if sens else None,
         # claims with none count as "above the grid" (> 0.5)

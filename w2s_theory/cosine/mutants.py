@@ -107,7 +107,14 @@ MUTANTS = [
         old="HESSIAN_CONSTANT = 2 / sp.sqrt(3)",
         new="HESSIAN_CONSTANT = sp.sqrt(3) / 2",
         description="the symbolic Lemma C.3 constant written √3/2 instead of 2/√3",
-        claims=("cosine.hessian-constant-certified", "cosine.hessian-constant"), kind="formula"),
+        claims=("cosine.hessian-constant-certified", "cosine.hessian-constant",
+                "cosine.spectral-radius-certified"), kind="formula"),
+    SourceMutant(
+        id="cosine.spectral-radius-discriminant", file=BND,
+        old="SPECTRAL_RADIUS = (sp.Abs(_c) + sp.sqrt(4 - 3 * _c ** 2)) / 2",
+        new="SPECTRAL_RADIUS = (sp.Abs(_c) + sp.sqrt(4 - 2 * _c ** 2)) / 2",
+        description="closed-form Hessian radius with discriminant 4 − 2c² instead of c² + 4(1 − c²)",
+        claims=("cosine.spectral-radius-certified",), kind="formula"),
     # ------------------------------------------------------------------ numeric kernels
     SourceMutant(
         id="cosine.gradient-float-term-x0.95", file=CAL,

@@ -91,6 +91,12 @@ MUTANTS = [
         description="JS generator 5% too small",
         claims=("fdiv.values-closed-form", "fdiv.local-chi2", "fdiv.ineq.*")),
     SourceMutant(
+        id="fdiv.js-missing-half", file=DIV,
+        old="JS = FDivergence((t * sp.log(t) - (t + 1) * sp.log((t + 1) / 2)) / 2",
+        new="JS = FDivergence(t * sp.log(t) - (t + 1) * sp.log((t + 1) / 2)",
+        description="JS as KL(P||M) + KL(Q||M) instead of their average (range [0, 2 log 2])",
+        claims=("fdiv.js-log2-certified", "fdiv.values-closed-form")),
+    SourceMutant(
         id="fdiv.jeffreys-missing-half", file=DIV,
         old="JEFFREYS = FDivergence((t - 1) * sp.log(t)",
         new="JEFFREYS = FDivergence((t - 1) * sp.log(t) / 2",
@@ -113,7 +119,8 @@ MUTANTS = [
         old='TV = FDivergence(sp.Abs(t - 1) / 2, "tv"',
         new='TV = FDivergence(sp.Abs(t - 1), "tv"',
         description="TV without the 1/2 (range [0, 2] instead of [0, 1])",
-        claims=("fdiv.values-closed-form", "fdiv.ineq.*")),
+        claims=("fdiv.values-closed-form", "fdiv.ineq.*", "fdiv.pinsker-certified",
+                "fdiv.bretagnolle-huber-certified", "fdiv.hellinger-tv-certified")),
     SourceMutant(
         id="fdiv.f2-at-1-first-derivative", file=DIV,
         old="v = sp.simplify(sp.diff(self.f, t, 2).subs(t, 1))",
@@ -200,7 +207,8 @@ MUTANTS = [
         new='KL = FDivergence(0.95 * t * sp.log(t), "kl"',
         description="KL generator 5% too small (Pinsker, Bretagnolle-Huber, H2 <= KL, "
                     "KL <= chi2 bounds move)",
-        claims=("fdiv.ineq.*", "fdiv.hellinger-kl-certified")),
+        claims=("fdiv.ineq.*", "fdiv.hellinger-kl-certified", "fdiv.pinsker-certified",
+                "fdiv.bretagnolle-huber-certified")),
     SourceMutant(
         id="fdiv.reverse-kl-sign", file=DIV,
         old="REVERSE_KL = FDivergence(-sp.log(t)",

@@ -151,12 +151,14 @@ MUTANTS = [
         old="return 2 * r2 * _f(\"tau1\", \"T\", st) / _K(st)",
         new="return r2 * _f(\"tau1\", \"T\", st) / _K(st)",
         description="h = r²τ1/K instead of 2r²τ1/K (stable and textbook forms both wrong)",
-        claims=("ridge.h-below-2-iff-under-regularised", "ridge.thm5-*")),
+        claims=("ridge.h-below-2-iff-under-regularised", "ridge.thm5-*",
+                "ridge.h-below-2-iff-certified")),
     SourceMutant(
         id="ridge.two-minus-h-r2-dropped", file=SYM,
         old="(sigma2 * phi - r2 * lam_T) / _K(True)", new="(sigma2 * phi - lam_T) / _K(True)",
         description="2 - h with r² dropped (invisible when r² = 1)",
-        claims=("ridge.h-below-2-iff-under-regularised", "ridge.thm5-*")),
+        claims=("ridge.h-below-2-iff-under-regularised", "ridge.thm5-*",
+                "ridge.h-below-2-iff-certified")),
     SourceMutant(
         id="ridge.student-textbook-form-evaluated", file=SYM,
         old="\"student_error\": _student_error(True),", new="\"student_error\": _student_error(False),",

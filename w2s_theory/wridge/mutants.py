@@ -70,7 +70,8 @@ MUTANTS = [
         old="delta = -rho**2 * r2 * T[\"tau1\"] * q * (S[\"b\"] * (2 - T[\"tau1\"] * q) + 2 * S[\"W\"] * T[\"p\"])",
         new="delta = -rho**2 * r2 * T[\"tau1\"] * q * (S[\"b\"] * (2 - T[\"tau1\"] * q) - 2 * S[\"W\"] * T[\"p\"])",
         description="Δ with its 2λ_S v_ψ p_φ term subtracted (Δ > 0 where λ_S v_ψ p_φ dominates b_ψ)",
-        claims=("wridge.delta-nonpositive-certified", "wridge.delta-sign-search")),
+        claims=("wridge.delta-nonpositive-certified", "wridge.delta-sign-search",
+                "wridge.delta-nonpositive-box-certified")),
     SourceMutant(
         id="wridge.rho-limit-phi-dropped", file=SYM,
         old="rho_threshold_limit_sq = ((T[\"V\"] / phi)", new="rho_threshold_limit_sq = ((T[\"V\"])",
