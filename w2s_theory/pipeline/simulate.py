@@ -48,10 +48,12 @@ class _Trial:
         return self.spec[b][1]
 
     def overlap(self, a, b):
-        """V_aᵀ V_b."""
-        if (a, b) not in self.overlaps:
-            self.overlaps[(a, b)] = self.V(a).T @ self.V(b)
-        return self.overlaps[(a, b)]
+        """V_aᵀ V_b (the transpose of V_bᵀ V_a when that one is known: one d³ product per pair)."""
+        O = self.overlaps.get((a, b))
+        if O is None:
+            T = self.overlaps.get((b, a))
+            O = self.overlaps[(a, b)] = T.T if T is not None else self.V(a).T @ self.V(b)
+        return O
 
     def vector(self, vec):
         out = {}
