@@ -419,18 +419,6 @@ def _remapped(fn, argmap):
     return wrapper
 
 
-def _scaled(fn, factor):
-    num, den = int(factor.p), int(factor.q)
-
-    @functools.wraps(fn)
-    def wrapper(*args):
-        out = fn(*args)
-        if isinstance(out, (mpmath.mpf, mpmath.mpc)):
-            return out * num / den
-        return np.multiply(out, num / den)
-    return wrapper
-
-
 # Lazily built evaluators cached on a Formula instance (numpy, mpmath, the plain-float fast
 # path and the lazy mpmath fallback): a mutant must replace every one of them.
 _EVALUATOR_ATTRS = ("_np", "_mp", "_math", "_mp_plain")
@@ -454,7 +442,7 @@ def planted(mutants):
             if name in _EVALUATOR_ATTRS or _is_cached_property(f, name):
                 val = d[name]
                 if m.factor is not None and callable(val):
-                    d[name] = _scaled(val, m.factor)    # no new lambdify needed
+                    d[name] = _st.scaled_evaluator(val, int(m.factor.p), int(m.factor.q))  # no lambdify
                 elif m.argmap and callable(val):
                     d[name] = _remapped(val, m.argmap)
                 elif name in _EVALUATOR_ATTRS:

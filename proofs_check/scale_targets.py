@@ -357,7 +357,7 @@ def scaling(mutants):
             saved.append((f, {a: d.get(a) for a in _FLOAT_ATTRS}))
             for a in _FLOAT_ATTRS:
                 if callable(d.get(a)):
-                    d[a] = _scaled_evaluator(d[a], *fac)
+                    d[a] = scaled_evaluator(d[a], *fac)
     for m in mine:
         _ACTIVE[m.target] = (int(m.factor.p), int(m.factor.q))
     try:
@@ -369,7 +369,9 @@ def scaling(mutants):
             vars(f).update(attrs)
 
 
-def _scaled_evaluator(fn, num, den):
+def scaled_evaluator(fn, num, den):
+    """*fn* with its return value × num/den, of the same kind (:func:`scale_value`); used for
+    Formula evaluators by scale mutants and by the float-path-only sensitivity search."""
     @functools.wraps(fn)
     def wrapper(*args):
         return scale_value(fn(*args), num, den)
