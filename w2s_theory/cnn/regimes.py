@@ -454,9 +454,9 @@ def _fit_transition(sweep, se_floor):
         return None, math.nan
 
     p4, chi4 = fixed(4.0)
-    _, chi2_2 = fixed(2.0, p4)
     if p4 is None:
         raise RuntimeError("fit_transition: the fit with α fixed at 4 did not converge")
+    _, chi2_2 = fixed(2.0, p4)
     q_mid = MIX["p_both"] ** 2 * math.exp(p4[2]) / sweep["d"]   # sigma_p = 1
     # profile-likelihood 95% interval: {α : χ²(α) − χ²_min ≤ 3.84}, scanned on a
     # grid (the Wald interval from pcov is unreliable for this nonlinear model)
