@@ -30,13 +30,15 @@ def _check(d, trials):
 
 
 class _Trial:
-    """One draw of every design.  An image is a list of terms ``V_b @ K``: ``b`` a design
-    uid with ``K`` dense (k_b × q) or 1-d (diag, for noise), or ``b = None`` with ``K`` a
-    scalar c meaning c·I.  A fit on the design an image lives in needs no matrix product."""
+    """One draw of every design, seen at one parameter point.  An image is a list of terms
+    ``(b, c, K)`` meaning ``c · V_b K``: ``b`` a design uid with ``K`` dense (k_b × q) or 1-d
+    (diag, for noise), or ``b = None`` with ``K = 1`` meaning I.  The scalar ``c`` is kept apart
+    so that ``K`` keeps its identity: projections and traces of the same ``K`` are computed
+    once per trial and shared by every view (``shared``).  A fit on the design an image lives
+    in needs no matrix product."""
 
-    def __init__(self, d, spec, overlaps, vals):
-        self.d, self.vals, self.spec, self.overlaps = d, vals, spec, overlaps
-        self.memo = {}
+    def __init__(self, d, spec, vals, shared):
+        self.d, self.vals, self.spec, self.shared = d, vals, spec, shared
 
     def lam(self, fit):
         return float(fit.lam.subs(self.vals)) if fit.lam.free_symbols else float(fit.lam)
@@ -49,33 +51,57 @@ class _Trial:
 
     def overlap(self, a, b):
         """V_aᵀ V_b (the transpose of V_bᵀ V_a when that one is known: one d³ product per pair)."""
-        O = self.overlaps.get((a, b))
+        overlaps = self.shared["overlaps"]
+        O = overlaps.get((a, b))
         if O is None:
-            T = self.overlaps.get((b, a))
-            O = self.overlaps[(a, b)] = T.T if T is not None else self.V(a).T @ self.V(b)
+            T = overlaps.get((b, a))
+            O = overlaps[(a, b)] = T.T if T is not None else self.V(a).T @ self.V(b)
         return O
+
+    def _cached(self, table, key, operands, compute):
+        """``compute()`` once per key; the operands are kept with the value so that the ids
+        in the key cannot be reused by other arrays while the trial lives."""
+        hit = self.shared[table].get(key)
+        if hit is None:
+            hit = self.shared[table][key] = (operands, compute())
+        return hit[1]
 
     def vector(self, vec):
         out = {}
         for node, c in vec.terms.items():
             c = self.coef(c)
-            img = {"beta": [(None, 1.0)]} if node is TRUTH else self.fit(node)
+            img = {"beta": [(None, 1.0, _IDENTITY)]} if node is TRUTH else self.fit(node)
             for src, terms in img.items():
-                out.setdefault(src, []).extend((b, c * K) for b, K in terms)
+                out.setdefault(src, []).extend((b, c * c2, K) for b, c2, K in terms)
         return out
 
     def _to(self, a, b, K):
         """V_aᵀ V_b K: coefficients in basis V_a of the projection of V_b K on span V_a."""
         if b == a:
             return K
+        return self._cached("projections", (a, b, id(K)), K, lambda: self._project(a, b, K))
+
+    def _project(self, a, b, K):
         if b is None:
-            return K * self.V(a).T
+            return self.V(a).T
         O = self.overlap(a, b)
         return O * K[None, :] if K.ndim == 1 else O @ _dense(K)
 
+    def _memo_key(self, fit):
+        chains = self.shared["chains"]
+        names = chains.get(id(fit))
+        if names is None:
+            names = chains[id(fit)] = sorted(s.name for s in _chain_symbols(fit))
+        return id(fit), tuple(float(self.vals[n]) for n in names)
+
     def fit(self, fit):
-        if id(fit) in self.memo:
-            return self.memo[id(fit)]
+        """The image of a fit (terms by noise source), memoised per trial on the fit and the
+        values of the symbols it depends on (its chain's penalties and label coefficients):
+        a teacher fitted once serves every pipeline built on it."""
+        key = self._memo_key(fit)
+        memo = self.shared["fits"]
+        if key in memo:
+            return memo[key][1]
         uid = fit.design.uid
         e, V, n = self.spec[uid]
         lam = self.lam(fit)
@@ -83,8 +109,8 @@ class _Trial:
         out = {}
         for src, terms in self.vector(_strip_truth(fit.labels)).items():
             acc = None
-            for b, K in terms:
-                k = self._to(uid, b, K)
+            for b, c, K in terms:
+                k = c * self._to(uid, b, K)
                 acc = k if acc is None else _plus(acc, k)
             out[src] = _scale_rows(acc, f)
         c = self.coef(fit.labels.terms.get(TRUTH, 0))
@@ -93,26 +119,34 @@ class _Trial:
             out["beta"] = _plus(out["beta"], smooth) if "beta" in out else smooth
             noise = c * np.sqrt(e) / (e + lam)                   # (Σ+λ)⁻¹ V diag(√e)
             out[uid] = _plus(out[uid], noise) if uid in out else noise
-        out = {src: [(uid, K)] for src, K in out.items()}
-        self.memo[id(fit)] = out
+        out = {src: [(uid, 1.0, K)] for src, K in out.items()}
+        memo[key] = (fit, out)
         return out
 
     def _dot(self, b1, K1, b2, K2):
-        """⟨V_b1 K1, V_b2 K2⟩_F."""
+        """⟨V_b1 K1, V_b2 K2⟩_F (symmetric: one computation per unordered pair)."""
+        key = (b1, id(K1), b2, id(K2))
+        dots = self.shared["dots"]
+        hit = dots.get(key) or dots.get((b2, id(K2), b1, id(K1)))
+        if hit is None:
+            hit = dots[key] = ((K1, K2), self._dot_uncached(b1, K1, b2, K2))
+        return hit[1]
+
+    def _dot_uncached(self, b1, K1, b2, K2):
         if b1 is None and b2 is None:
-            return K1 * K2 * self.d
-        if b1 is None or b2 is None:                 # c ⟨I, V_b K⟩ = c tr(V_b K)
-            c, b, K = (K1, b2, K2) if b1 is None else (K2, b1, K1)
+            return float(self.d)
+        if b1 is None or b2 is None:                 # ⟨I, V_b K⟩ = tr(V_b K)
+            b, K = (b2, K2) if b1 is None else (b1, K1)
             if isinstance(K, _Smooth):                   # tr(V diag(g) Vᵀ) = Σ g
-                return c * float(np.sum(K.g))
-            return c * float(np.sum(self.V(b) * _dense(K).T))
+                return float(np.sum(K.g))
+            return float(np.sum(self.V(b) * _dense(K).T))
         if isinstance(K1, _Smooth) and isinstance(K2, _Smooth):
             if b1 == b2:                                 # Vᵀ V = I
                 return float(np.sum(K1.g * K2.g))
             O = self.overlap(b1, b2)                     # Σ_ij g_i h_j O_ij², no d³ product
             return float(K1.g @ (O * O) @ K2.g)
-        K1, K2 = (_dense(K) if isinstance(K, _Smooth) else K for K in (K1, K2))
         if b1 == b2:
+            K1, K2 = (_dense(K) if isinstance(K, _Smooth) else K for K in (K1, K2))
             if K1.ndim == 1 and K2.ndim == 1:
                 return float(np.sum(K1 * K2))
             if K1.ndim == 1 or K2.ndim == 1:
@@ -127,8 +161,13 @@ class _Trial:
         total = 0.0
         for src in set(U) & set(W):
             w = r2 / self.d if src == "beta" else s2 / self.spec[src][2]
-            total += w * sum(self._dot(b1, K1, b2, K2) for b1, K1 in U[src] for b2, K2 in W[src])
+            total += w * sum(c1 * c2 * self._dot(b1, K1, b2, K2)
+                             for b1, c1, K1 in U[src] for b2, c2, K2 in W[src])
         return total
+
+
+#: The identity, as the ``K`` of a truth term ``(None, c, _IDENTITY)``.
+_IDENTITY = 1.0
 
 
 class _Smooth:
@@ -166,6 +205,20 @@ def _plus(K1, K2):
     if K1.ndim == 1 and K2.ndim == 1:
         return K1 + K2
     return _dense(K1) + _dense(K2)
+
+
+def _chain_symbols(fit):
+    """Free symbols a fit's image depends on: penalties and label coefficients down its chain
+    (σ² and r² only weight the final traces)."""
+    syms, stack = set(), [fit]
+    while stack:
+        f = stack.pop()
+        syms |= getattr(f.lam, "free_symbols", set())
+        for node, c in f.labels.terms.items():
+            syms |= getattr(c, "free_symbols", set())
+            if node is not TRUTH:
+                stack.append(node)
+    return syms
 
 
 def _strip_truth(vec):
@@ -230,11 +283,12 @@ def simulate_points(jobs, d=800, trials=8, seed=0):
     out = np.empty((trials, len(jobs)))
     for i, child in enumerate(seed_sequence(seed).spawn(trials)):
         spec = _spectra(np.random.default_rng(child), d, designs, ratios)
-        overlaps, views = {}, {}
+        shared = {"overlaps": {}, "fits": {}, "chains": {}, "projections": {}, "dots": {}}
+        views = {}
         for j, ((L, _), subs) in enumerate(zip(jobs, tables)):
             key = tuple(sorted(subs.items(), key=lambda kv: str(kv[0])))
             if key not in views:
-                views[key] = _Trial(d, spec, overlaps, subs)
+                views[key] = _Trial(d, spec, subs, shared)
             tr = views[key]
             out[i, j] = tr.coef(L.const) + sum(tr.coef(c) * tr.bilinear(u, v)
                                                for c, u, v in L.pairs)
