@@ -13,7 +13,7 @@ from w2s_theory import ridge as paper
 from w2s_theory.pipeline import Design, Truth, inner, ridge, sq_distance, test_error
 from w2s_theory.pipeline import claims as PC
 from w2s_theory.pipeline.free import Mono, TraceEngine
-from w2s_theory.pipeline.simulate import simulate_limits
+from w2s_theory.pipeline.simulate import simulate_limits, simulate_points
 from w2s_theory.ridge import symbolic as RS
 from w2s_theory.simulate import simulate_ridge
 
@@ -92,6 +92,47 @@ def test_simulator_equals_independent_ridge_simulator():
     ref = simulate_ridge(120, 0.5, 2.0, 0.1, 1.0, 1.0, 1.0, trials=3, seed=5)
     assert abs(rT.mean - ref.teacher_mean[0]) < 1e-12
     assert abs(rS.mean - ref.student_mean[0, 0]) < 1e-12
+
+
+def _claim_jobs():
+    jobs = []
+    for group, limits in PC.pipelines().items():
+        pts = (PC.COUNTER,) if group == "gain-misfit" else PC.POINTS
+        jobs += [(L, PC._params(L, pt)) for L in limits.values() for pt in pts]
+    return jobs
+
+
+def test_invariant_sampler_has_the_law_of_drawn_designs():
+    # Both samplers draw designs of the same finite-d law, so their means differ by noise
+    # only (no C/d term): every claim pipeline at d = 60, 60 trials each, within 4 SE.
+    jobs = _claim_jobs()
+    g = simulate_points(jobs, d=60, trials=60, seed=1, sampler="gaussian")
+    i = simulate_points(jobs, d=60, trials=60, seed=2, sampler="invariant")
+    z = [abs(a.mean - b.mean) / np.hypot(a.se, b.se) for a, b in zip(g, i)]
+    assert max(z) < 4.5, z
+    # Sharpness: spectra drawn with one sample too many (normalised by n) are rejected
+    # (max z = 44 at these seeds); wrong χ degrees are caught by the moment tests of
+    # tests/test_simulate_invariant.py.
+    from w2s_theory.pipeline import simulate as PS
+    from w2s_theory.simulate.invariant import wishart_eigenvalues
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(PS, "wishart_eigenvalues",
+                   lambda rng, n, d: wishart_eigenvalues(rng, n + 1, d) * (n + 1) / n)
+        w = simulate_points(jobs, d=60, trials=60, seed=2, sampler="invariant")
+    assert max(abs(a.mean - b.mean) / np.hypot(a.se, b.se) for a, b in zip(g, w)) > 10
+
+
+def test_identity_frame_shortcuts_are_exact(monkeypatch):
+    # The invariant sampler gives one design the identity frame and skips products with it;
+    # the same draws through the generic products give the same values.
+    from w2s_theory.pipeline import simulate as PS
+    jobs = _claim_jobs()
+    fast = simulate_points(jobs, d=50, trials=2, seed=3, sampler="invariant")
+    spectra = PS._spectra
+    monkeypatch.setattr(PS, "_spectra", lambda *a: (spectra(*a)[0], None))
+    slow = simulate_points(jobs, d=50, trials=2, seed=3, sampler="invariant")
+    for a, b in zip(fast, slow):
+        assert np.allclose(a.values, b.values, rtol=1e-12, atol=1e-13)
 
 
 def test_small_d_agreement_and_rejection():
@@ -176,6 +217,9 @@ def test_validation_errors():
         L.evaluate(phi=1.0, psi=1.0, lam_T=1.0, lam_S=1.0, sigma2=1.0, r2=1.0, x=1)
     with pytest.raises(ValueError, match="d must be"):
         L.simulate(d=1, phi=1.0, psi=1.0, lam_T=1.0, lam_S=1.0, sigma2=1.0, r2=1.0)
+    with pytest.raises(ValueError, match="sampler must be one of"):
+        simulate_limits([L], d=10, sampler="haar", phi=1.0, psi=1.0, lam_T=1.0, lam_S=1.0,
+                        sigma2=1.0, r2=1.0)
     with pytest.raises(NotImplementedError, match="three or more"):
         R = ridge(ridge(ridge(S, A, "lam_R"), B, "lam_S"), A, "lam_Q")
         test_error(R)

@@ -3,7 +3,8 @@
 Soundness by reproduction (Thm 4 of Moniri & Hassani 2025, proved in SymPy), then
 new limits derived by the compiler, each checked against a simulation of the *same*
 pipeline object (d = 400, 8 trials quick; d = 1200, 8 trials full; β and noise
-integrated out exactly given the designs):
+integrated out exactly given the designs; designs drawn by the invariant sampler, the
+same law as Gaussian X without forming it, docs/theory/pipeline.rst):
 
     |mean − limit| ≤ z·t·SE + C/d,   z = 4, t = Student-t widening for `trials` reps,
     C = (σ² + r²)/2,
@@ -107,7 +108,8 @@ def _simulations(ctx: Context):
                 for k, pt in enumerate(pts):
                     jobs.append((L, _params(L, pt)))
                     index.append((group, name, k))
-        res = simulate_points(jobs, d=d, trials=trials, seed=[ctx.seed, 12])
+        res = simulate_points(jobs, d=d, trials=trials, seed=[ctx.seed, 12],
+                              sampler="invariant")
         _SIM[key] = {i: (L, p, r) for i, (L, p), r in zip(index, jobs, res)}
     return _SIM[key]
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._numeric import check_np, seed_sequence
+from ..simulate.invariant import haar_frame, wishart_eigenvalues
 from ..simulate.ridge import gram_spectrum
 from .compiler import SimResult
 from .language import TRUTH
@@ -50,12 +51,21 @@ class _Trial:
         return self.spec[b][1]
 
     def overlap(self, a, b):
-        """V_aᵀ V_b (the transpose of V_bᵀ V_a when that one is known: one d³ product per pair)."""
+        """V_aᵀ V_b (the transpose of V_bᵀ V_a when that one is known: one d³ product per pair;
+        rows of V_b when V_a is the identity frame of the invariant sampler)."""
         overlaps = self.shared["overlaps"]
         O = overlaps.get((a, b))
         if O is None:
             T = overlaps.get((b, a))
-            O = overlaps[(a, b)] = T.T if T is not None else self.V(a).T @ self.V(b)
+            if T is not None:
+                O = T.T
+            elif a == self.shared["identity"]:
+                O = self.V(b)[:self.V(a).shape[1]]
+            elif b == self.shared["identity"]:
+                O = self.V(a)[:self.V(b).shape[1]].T
+            else:
+                O = self.V(a).T @ self.V(b)
+            overlaps[(a, b)] = O
         return O
 
     def _cached(self, table, key, operands, compute):
@@ -85,7 +95,13 @@ class _Trial:
         if b is None:
             return self.V(a).T
         O = self.overlap(a, b)
-        return O * K[None, :] if K.ndim == 1 else O @ _dense(K)
+        if K.ndim == 1:
+            return O * K[None, :]
+        if isinstance(K, _Smooth) and b == self.shared["identity"]:
+            out = np.zeros((O.shape[0], self.d))         # V_b = I[:, :k]: O diag(g) V_bᵀ is
+            out[:, :K.g.size] = O * K.g                  # O diag(g) and d − k zero columns
+            return out
+        return O @ _dense(K)
 
     def _memo_key(self, fit):
         chains = self.shared["chains"]
@@ -153,6 +169,12 @@ class _Trial:
                 dg, full = (K1, K2) if K1.ndim == 1 else (K2, K1)
                 return float(np.sum(dg * np.diagonal(full)))
             return float(np.sum(K1 * K2))
+        identity = self.shared["identity"]
+        for bs, Ks, bo, Ko in ((b1, K1, b2, K2), (b2, K2, b1, K1)):
+            if isinstance(Ks, _Smooth) and bs == identity:
+                # V_s = I[:, :k]: ⟨V_s diag(g) V_sᵀ, V_o K_o⟩ = Σ_{i<k} g_i (V_o K_o)_ii
+                k = Ks.g.size
+                return float(Ks.g @ np.einsum("ij,ji->i", self.V(bo)[:k], _dense(Ko)[:, :k]))
         return float(np.sum(_dense(K1) * self._to(b1, b2, K2)))
 
     def bilinear(self, u, v):
@@ -226,17 +248,35 @@ def _strip_truth(vec):
     return Vector({k: v for k, v in vec.terms.items() if k is not TRUTH})
 
 
-def _spectra(rng, d, designs, ratios):
-    spec = {}
+#: Design samplers of :func:`simulate_points`.
+SAMPLERS = ("gaussian", "invariant")
+
+
+def _spectra(rng, d, designs, ratios, sampler):
+    """``uid -> (e, V, n)`` for every design, and the uid whose frame is the identity (or None).
+
+    ``gaussian`` draws each X and decomposes XᵀX/n.  ``invariant`` draws the same joint law
+    of (e, V) directly (:mod:`w2s_theory.simulate.invariant`): e from the bidiagonal Laguerre
+    model, V Haar, independent.  Every simulated quantity is invariant under one rotation of
+    all designs (β is isotropic and integrated out; the rest are overlaps and traces), so the
+    first design's frame is taken to be the identity."""
+    spec, identity = {}, None
     for uid in sorted(designs):
         ratio = ratios[uid]
         n = round(d / ratio)
         if n < 1:
             raise ValueError(f"{designs[uid].ratio} = {ratio:g} leaves round(d/ratio) = 0 "
                              f"samples at d = {d}")
-        e, V = gram_spectrum(rng.standard_normal((n, d)))
+        if sampler == "gaussian":
+            e, V = gram_spectrum(rng.standard_normal((n, d)))
+        else:
+            e = wishart_eigenvalues(rng, n, d)
+            if identity is None:
+                identity, V = uid, np.eye(d, e.size)
+            else:
+                V = haar_frame(rng, d, e.size)
         spec[uid] = (e, V, n)
-    return spec
+    return spec, identity
 
 
 def _values(limits, params):
@@ -258,18 +298,22 @@ def _values(limits, params):
     return subs
 
 
-def simulate_points(jobs, d=800, trials=8, seed=0):
+def simulate_points(jobs, d=800, trials=8, seed=0, sampler="gaussian"):
     """Simulate ``(limit, params)`` jobs on shared draws of their designs.
 
     Every design is drawn and decomposed once per trial and serves all jobs (the
     jobs must agree on each shared design's ratio).  Trial ``i`` uses
-    ``SeedSequence(seed).spawn(trials)[i]``.
+    ``SeedSequence(seed).spawn(trials)[i]``.  ``sampler`` is ``"gaussian"`` (draw each
+    design X and decompose XᵀX/n) or ``"invariant"`` (draw the same joint law of spectrum
+    and eigenvectors directly, cheaper; see :func:`_spectra`).
 
     Returns
     -------
     list of w2s_theory.pipeline.compiler.SimResult, one per job
     """
     _check(d, trials)
+    if sampler not in SAMPLERS:
+        raise ValueError(f"sampler must be one of {SAMPLERS}; got {sampler!r}")
     designs, ratios, tables = {}, {}, []
     for L, params in jobs:
         subs = _values([L], params)
@@ -282,8 +326,9 @@ def simulate_points(jobs, d=800, trials=8, seed=0):
             designs[uid] = des
     out = np.empty((trials, len(jobs)))
     for i, child in enumerate(seed_sequence(seed).spawn(trials)):
-        spec = _spectra(np.random.default_rng(child), d, designs, ratios)
-        shared = {"overlaps": {}, "fits": {}, "chains": {}, "projections": {}, "dots": {}}
+        spec, identity = _spectra(np.random.default_rng(child), d, designs, ratios, sampler)
+        shared = {"overlaps": {}, "fits": {}, "chains": {}, "projections": {}, "dots": {},
+                  "identity": identity}
         views = {}
         for j, ((L, _), subs) in enumerate(zip(jobs, tables)):
             key = tuple(sorted(subs.items(), key=lambda kv: str(kv[0])))
@@ -297,7 +342,7 @@ def simulate_points(jobs, d=800, trials=8, seed=0):
             for j in range(len(jobs))]
 
 
-def simulate_limits(limits, d=800, trials=8, seed=0, **params):
+def simulate_limits(limits, d=800, trials=8, seed=0, sampler="gaussian", **params):
     """Simulate several compiled limits at one parameter point on shared design draws.
 
     Parameters
@@ -308,6 +353,8 @@ def simulate_limits(limits, d=800, trials=8, seed=0, **params):
     trials : int ≥ 2
     seed : int, sequence of ints or SeedSequence
         Trial ``i`` uses ``SeedSequence(seed).spawn(trials)[i]``.
+    sampler : {"gaussian", "invariant"}
+        How designs are drawn (:func:`simulate_points`); both give the same law.
     **params
         Values of every symbol of every limit (by name).
 
@@ -316,4 +363,5 @@ def simulate_limits(limits, d=800, trials=8, seed=0, **params):
     list of w2s_theory.pipeline.compiler.SimResult
     """
     _values(limits, params)
-    return simulate_points([(L, params) for L in limits], d=d, trials=trials, seed=seed)
+    return simulate_points([(L, params) for L in limits], d=d, trials=trials, seed=seed,
+                           sampler=sampler)
