@@ -13,9 +13,10 @@ the β = 1 Laguerre model, obtained by Householder bidiagonalisation of X):
 So (e, V) can be drawn without forming X: the eigenvalues of a k × k tridiagonal matrix
 (O(k²)) and the QR factorisation of a d × k Gaussian matrix, with the signs of R's diagonal
 moved into Q (Mezzadri 2007, "How to generate random matrices from the classical compact
-groups").  That is 2–3× cheaper than forming XᵀX and calling ``eigh``, and for quantities
-invariant under a common rotation of all designs (isotropic signal, traces) one design's
-frame can be the identity.
+groups").  At d = 1200 that costs 1.9× less CPU than drawing X and decomposing it
+(:func:`w2s_theory.simulate.gram_spectrum`) for 2400 rows, 1.7× for 1200, 1.25× for 600
+(best of 5, one BLAS thread, shared machine), and for quantities invariant under a common
+rotation of all designs (isotropic signal, traces) one design's frame can be the identity.
 """
 from __future__ import annotations
 
