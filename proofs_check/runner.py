@@ -117,7 +117,26 @@ def _run_by_id(claim_id: str, ctx: Context, modules: tuple[str, ...],
             importlib.import_module(name)
         if claim_id not in REGISTRY:
             discover()
+        if claim_id not in REGISTRY:
+            raise RuntimeError(f"claim {claim_id!r} is indexed in {', '.join(modules)} but not "
+                               "registered there (the static index and the decorators disagree)")
     return run_claim(REGISTRY[claim_id], ctx, blas_threads)
+
+
+#: The package's shared floor, imported by the parent of a local pool before it forks (used
+#: by three or more claims modules; each mechanism's own modules are imported by its worker).
+SHARED_IMPORTS = ("w2s_theory._numeric", "w2s_theory._stats", "w2s_theory.rmt",
+                  "w2s_theory.ridge", "w2s_theory.simulate", "scipy.optimize")
+
+
+def _registered(row, registry):
+    """The Claim of an index row, importing its module if it is not registered yet."""
+    if row.id not in registry:
+        importlib.import_module(row.module)
+    if row.id not in registry:
+        raise RuntimeError(f"claim {row.id!r} is indexed in {row.module} but not registered "
+                           "there (the static index and the decorators disagree)")
+    return registry[row.id]
 
 
 def worker_failed(c: Claim, exc: BaseException) -> dict:
@@ -203,18 +222,23 @@ def run(patterns: list[str] | None = None, ctx: Context | None = None,
                 progress(done[order[emitted]])
             emitted += 1
 
-    todo = []
+    todo = []                              # index rows; Claims where they run in this process
     for row in chosen:
         hit = cache.get(row.id, quick=ctx.quick, seed=ctx.seed, module=row.module) if cache else None
         if hit is not None:
             finished(hit)
             continue
-        if row.id not in registry:        # import only what must run
-            importlib.import_module(row.module)
-        if row.id not in registry:
-            raise RuntimeError(f"claim {row.id!r} is indexed in {row.module} but not registered "
-                               "there (the static index and the decorators disagree)")
-        todo.append(registry[row.id])
+        todo.append(row)
+    # Local workers import the modules of their own claims, in parallel, instead of this
+    # process importing every module before the pool starts (serial).  What several
+    # mechanisms import is imported here once, before the fork, so that no worker repeats it.
+    in_workers = claims is None and client is None and jobs > 1 and len(todo) > 1
+    if in_workers:
+        if any(row.module.startswith("w2s_theory.") for row in todo):
+            for name in SHARED_IMPORTS:
+                importlib.import_module(name)
+    else:                                  # import only what must run
+        todo = [_registered(row, registry) for row in todo]
     last = cache.timings() if cache is not None else {}   # scheduling only, never results
     if cache is not None:   # longest first: the slowest claim should not start last
         todo.sort(key=lambda c: -last.get(f"{c.id}|{int(ctx.quick)}", 0.0))
@@ -246,7 +270,8 @@ def run(patterns: list[str] | None = None, ctx: Context | None = None,
         pool = concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(order_b)),
                                                       mp_context=_pool_context())
         try:
-            futures = {pool.submit(_run_batch, [c.id for c in cs], ctx, modules, blas_threads): cs
+            futures = {pool.submit(_run_batch, [c.id for c in cs], ctx,
+                                   tuple(dict.fromkeys(c.module for c in cs)), blas_threads): cs
                        for cs in order_b}
             for fut in concurrent.futures.as_completed(futures):
                 cs = futures[fut]

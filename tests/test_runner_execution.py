@@ -132,6 +132,19 @@ def test_list_from_a_warm_index_imports_no_mechanism(tmp_path):
     assert sum(1 for line in out.splitlines() if line.startswith("ridge.")) >= 5
 
 
+def test_local_workers_import_their_own_mechanisms():
+    # -j 2: the parent imports the shared floor only; each worker imports its claims module.
+    code = ("import sys; from proofs_check import Context; from proofs_check.runner import run;"
+            "recs = run(['rmt.quadratic-root', 'fdiv.ineq.pinsker'], Context(quick=True), jobs=2);"
+            "print('STATUS', sorted(r['status'] for r in recs));"
+            "print('IMPORTED', sorted(m for m in sys.modules if m.endswith('.claims')))")
+    env = dict(os.environ, PYTHONPATH=os.getcwd())
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout
+    assert "STATUS ['pass', 'pass']" in out
+    assert "IMPORTED []" in out
+
+
 def test_claims_run_with_one_blas_thread():
     from threadpoolctl import threadpool_info
     seen = {}
