@@ -131,6 +131,19 @@ def gram_spectrum(X: np.ndarray):
     return e, X.T @ U / np.sqrt(rows * e)
 
 
+def _gram_eigenvalues(X: np.ndarray):
+    """The eigenvalues ``e`` of :func:`gram_spectrum` (same keep rule), without eigenvectors.
+
+    ``numpy.linalg.eigvalsh`` costs about a third of ``eigh`` (measured: d = 800, 0.033 s vs
+    0.105 s on one core).
+    """
+    rows, d = X.shape
+    if rows >= d:
+        return np.clip(np.linalg.eigvalsh(X.T @ X / rows), 0.0, None)
+    e = np.linalg.eigvalsh(X @ X.T / rows)
+    return e[e > max(e.max(), 0.0) * rows * np.finfo(float).eps]
+
+
 def _check_grid(name, values):
     arr = np.atleast_1d(check_np(Param(name), values))
     if arr.ndim != 1 or arr.size == 0:
@@ -161,11 +174,39 @@ def _one_trial_design(rng, d, n, m, lam_T, lam_S, sigma2, r2):
     e, V = gram_spectrum(X)
     Xs = rng.standard_normal((m, d))
     es, Vs = gram_spectrum(Xs)
+    return _design_errors(d, n, e, es, (Vs.T @ V) ** 2, lam_T, lam_S, sigma2, r2)
+
+
+def _one_trial_rotated(rng, d, n, m, lam_T, lam_S, sigma2, r2):
+    """``_one_trial_design`` in the eigenbasis of one design: equal in distribution, ~half the cost.
+
+    The designs are independent with i.i.d. N(0, 1) entries, so for any orthogonal O
+    (possibly depending on one design) the other design times O is again N(0, 1) and
+    independent of the first; and E‖b - β‖² with β uniform on the sphere depends on the
+    designs only through (e, ẽ, P).  Taking O = the eigenvectors of the design with the
+    larger Gram matrix, that design contributes only its eigenvalues (eigenvector j = the
+    j-th coordinate vector) and P_ij = (ṽ_i·v_j)² is read off the other design's
+    eigenvectors: P = (rows of V or Ṽ)².  Same draws as ``_one_trial_design`` (X, then X̃).
+    """
+    X = rng.standard_normal((n, d))
+    Xs = rng.standard_normal((m, d))
+    if min(n, d) >= min(m, d):        # teacher: eigenvalues only; student eigenvectors
+        e = _gram_eigenvalues(X)
+        es, Vs = gram_spectrum(Xs)
+        P = Vs[: e.size].T ** 2       # (k̃, k): P_ij = (ṽ_i)_j²
+    else:                             # student: eigenvalues only; teacher eigenvectors
+        es = _gram_eigenvalues(Xs)
+        e, V = gram_spectrum(X)
+        P = V[: es.size] ** 2         # (k̃, k): P_ij = (v_j)_i²
+    return _design_errors(d, n, e, es, P, lam_T, lam_S, sigma2, r2)
+
+
+def _design_errors(d, n, e, es, P, lam_T, lam_S, sigma2, r2):
+    """Errors with β and ε integrated out, from the spectra and P = (ṽ_i·v_j)² (module doc)."""
     k = e.size
     a = e[:, None] / (e[:, None] + lam_T[None, :])            # (k, K_T)
     w = e[:, None] / (n * (e[:, None] + lam_T[None, :]) ** 2)  # (k, K_T)
     err_T = sigma2 + r2 / d * (np.sum((1 - a) ** 2, axis=0) + d - k) + sigma2 * w.sum(axis=0)
-    P = (Vs.T @ V) ** 2                                        # (k̃, k)
     F = es[:, None] / (es[:, None] + lam_S[None, :])           # (k̃, K_S)
     Pa, Pa2, Pw = P @ a, P @ a**2, P @ w                       # (k̃, K_T) each
     F2 = F**2
@@ -193,7 +234,8 @@ def _one_trial_sample(rng, d, n, m, lam_T, lam_S, sigma2, r2):
     return err_T, err_S
 
 
-def simulate_ridge(d, phi, psi, lam_T, lam_S, sigma2, r2, trials=10, seed=0, average="design"):
+def simulate_ridge(d, phi, psi, lam_T, lam_S, sigma2, r2, trials=10, seed=0, average="design",
+                   rotate=False):
     """Simulate teacher and student test errors over a (λ_T, λ_S) grid.
 
     Parameters
@@ -212,6 +254,12 @@ def simulate_ridge(d, phi, psi, lam_T, lam_S, sigma2, r2, trials=10, seed=0, ave
         Root seed; trial i uses ``SeedSequence(seed).spawn(trials)[i]``.
     average : {"design", "sample"}
         Integrate β and ε out exactly given the designs (default), or draw them.
+    rotate : bool
+        With ``average="design"``: work in the eigenbasis of the design with the larger
+        Gram matrix, so that design needs only its eigenvalues (``eigvalsh``) and the
+        overlap P is read off the other design's eigenvectors (no d³ product ṼᵀV).  By the
+        rotation invariance of Gaussian designs every trial has the *same distribution* as
+        with ``rotate=False`` (not the same values); about half the cost at d = 800.
 
     Returns
     -------
@@ -239,7 +287,13 @@ def simulate_ridge(d, phi, psi, lam_T, lam_S, sigma2, r2, trials=10, seed=0, ave
     """
     if average not in ("design", "sample"):
         raise ValueError(f"average must be 'design' or 'sample'; got {average!r}")
-    one_trial = _one_trial_design if average == "design" else _one_trial_sample
+    if not isinstance(rotate, (bool, np.bool_)):
+        raise ValueError(f"rotate must be True or False; got {rotate!r}")
+    if rotate and average != "design":
+        raise ValueError("rotate=True needs average='design' (the drawn β and ε of "
+                         "average='sample' are not rotated)")
+    one_trial = (_one_trial_rotated if rotate else _one_trial_design) if average == "design" \
+        else _one_trial_sample
     if isinstance(trials, bool) or not isinstance(trials, (int, np.integer)) or trials < 2:
         raise ValueError(f"trials must be an integer >= 2 (standard errors need two); got {trials!r}")
     phi, psi, sigma2, r2, n, m = _check_setting(d, phi, psi, sigma2, r2)

@@ -79,7 +79,7 @@ def decomposition_sims(ctx: Context):
         for k, (phi, psi, lt, s2, r2) in enumerate(settings):
             sim = simulate_wridge(d, phi, psi, [lt], DECOMP_LAM_S, s2, r2, DECOMP_RHO,
                                   DECOMP_OMEGA, trials=trials, seed=[ctx.seed, 7, k],
-                                  replicates=REPLICATES)
+                                  replicates=REPLICATES, rotate=True)
             out.append(((phi, psi, lt, s2, r2), sim))
         _CACHE[key] = out
     return _CACHE[key]
@@ -360,7 +360,8 @@ def _beats(ctx: Context) -> Outcome:
         ET = float(ridge.teacher_error(phi, lt, s2, r2))
         never = float(ridge.error_gap(phi, psi, lt, lam_grid, s2, r2).min()) / ET   # > 0: Thm 5
         sim = simulate_wridge(d, phi, psi, [lt], [ls], s2, r2, [0.0, 1.0], [0.0, 1.0],
-                              trials=trials, seed=[ctx.seed, 11, k], replicates=REPLICATES)
+                              trials=trials, seed=[ctx.seed, 11, k], replicates=REPLICATES,
+                              rotate=True)
         g, se = sim.gap_mean[0, 0], sim.gap_se[0, 0]                  # (ρ, ω)
         th = np.array([[T.error_gap(phi, psi, lt, ls, s2, r2, rho, om) for om in (0.0, 1.0)]
                        for rho in (0.0, 1.0)])
@@ -464,11 +465,12 @@ def _sim_phi_points(ctx, psi, lam_S, s2, r2, phis, lam_T_of_phi, tag):
         if key not in _CACHE:   # cached per run: simulations do not depend on the formulas
             if lt > 0:
                 sim = simulate_ridge(d, phi, psi, [lt], [lam_S], s2, r2, trials=trials,
-                                     seed=[ctx.seed, tag, k])
+                                     seed=[ctx.seed, tag, k], rotate=True)
                 _CACHE[key] = (sim.student_mean[0, 0], sim.student_se[0, 0])
             else:
                 sim = simulate_wridge(d, phi, psi, [lt], [lam_S], s2, r2, [0.0], [1.0], trials=trials,
-                                      seed=[ctx.seed, tag, k], replicates=REPLICATES)
+                                      seed=[ctx.seed, tag, k], replicates=REPLICATES,
+                                      rotate=True)
                 _CACHE[key] = (sim.student_mean[0, 0, 0, 0], sim.student_se[0, 0, 0, 0])
         out.append((phi, lt, *_CACHE[key], d))
     return out
@@ -616,7 +618,7 @@ def _appE_psi(ctx: Context) -> Outcome:
             lim = T.student_error_ridgeless_student(phi, psi, lt, s2, r2)
             ok &= abs(T.student_error(phi, psi, lt, 1e-9, s2, r2, 0.0, 1.0) - lim) < 1e-3 * lim
             sim = simulate_wridge(d, phi, psi, [lt], [0.0], s2, r2, [0.0], [1.0], trials=trials,
-                                  seed=[ctx.seed, 41, k, int(psi * 10)])
+                                  seed=[ctx.seed, 41, k, int(psi * 10)], rotate=True)
             ratio = max(ratio, agreement(sim.student_mean[0, 0, 0, 0], sim.student_se[0, 0, 0, 0], lim,
                                          d, Z, sim_C(s2, r2)).worst_ratio)
             ok &= sim.student_trials.max() < 3 * lim                  # no trial blows up
