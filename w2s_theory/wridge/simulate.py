@@ -24,7 +24,7 @@ import dataclasses
 import numpy as np
 
 from .._numeric import Param, check_np, seed_sequence
-from ..simulate.ridge import _check_setting, _gram_eigenvalues, gram_spectrum
+from ..simulate.ridge import _check_setting, _wishart_eigenvalues, gram_spectrum
 
 
 @dataclasses.dataclass
@@ -122,19 +122,21 @@ def _one_trial(rng, d, n, m, lam_T, lam_S, rho, omega, sigma2, r2, replicates=1)
     return err_T / replicates, err_S / replicates
 
 
-def _one_trial_rotated(rng, d, n, m, lam_T, lam_S, rho, omega, sigma2, r2, replicates=1):
+def _one_trial_rotated(rng, d, n, m, lam_T, lam_S, rho, omega, sigma2, r2, replicates=1,
+                       eigenvalues=_wishart_eigenvalues):
     """``_one_trial`` in the teacher's eigenbasis: equal in distribution, one ``eigh`` fewer.
 
     Rotating every vector by the eigenvectors V of XᵀX/n leaves the law of the trial
     unchanged: β and u (uniform, independent of X) stay uniform, the student's design X̃V is
     again i.i.d. N(0, 1) and independent of X, and the teacher's noise term VᵀXᵀε/n given X
     is N(0, diag(e)/n).  So the teacher needs only its eigenvalues e (k of them, the
-    eigenvector of e_j being the j-th coordinate vector):
-    β_T = (e·β_{:k} + σ√(e/n)·z)/(e + λ_T) on the first k coordinates, 0 elsewhere.
-    Draws: β, u, X, z (k), X̃; further replicates β, u, z.
+    eigenvector of e_j being the j-th coordinate vector), drawn by ``eigenvalues(rng, n, d)``
+    (default: exactly in law from the bidiagonal model, no design; tests pass the literal
+    Gram eigenvalues): β_T = (e·β_{:k} + σ√(e/n)·z)/(e + λ_T) on the first k coordinates,
+    0 elsewhere.  Draws: β, u, e, z (k), X̃; further replicates β, u, z.
     """
     beta, u = _draw_beta_u(rng, d, r2)
-    e = _gram_eigenvalues(rng.standard_normal((n, d)))
+    e = eigenvalues(rng, n, d)
     z = rng.standard_normal(e.size)
     es, Vs = gram_spectrum(rng.standard_normal((m, d)))
     sd = np.sqrt(sigma2 * e / n)
@@ -228,7 +230,8 @@ def simulate_wridge(d, phi, psi, lam_T, lam_S, sigma2, r2, rho, omega=0.0, trial
         ``replicates = 1`` reproduces the draws of earlier versions.
     rotate : bool
         Work in the teacher's eigenbasis: the teacher design needs only its eigenvalues
-        (``eigvalsh``, a third of the cost of ``eigh``) and its noise term is drawn as
+        (drawn exactly in law from the bidiagonal Laguerre model, no design or ``eigh``)
+        and its noise term is drawn as
         N(0, σ² diag(e)/n) there.  By rotation invariance each trial has the *same
         distribution* as with ``rotate=False`` (not the same values; ``_one_trial_rotated``).
 
