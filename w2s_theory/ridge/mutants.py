@@ -62,8 +62,9 @@ MUTANTS = [
         claims=SIM_CLAIMS),
     SourceMutant(
         id="ridge.sim-overlap-not-squared", file=SIM,
-        old="P = (Vs.T @ V) ** 2", new="P = np.abs(Vs.T @ V)",
-        description="overlap matrix of the two eigenbases not squared",
+        old="P = Vs[: e.size].T ** 2", new="P = np.abs(Vs[: e.size].T)",
+        description="overlap matrix of the two eigenbases not squared (the rotated trial the "
+                    "claims run, teacher-eigenvalue branch)",
         claims=SIM_CLAIMS),
     SourceMutant(
         id="ridge.sim-student-on-ground-truth", file=SIM,
@@ -76,6 +77,12 @@ MUTANTS = [
         id="ridge.sim-gram-wide-normalisation", file=SIM,
         old="e, U = np.linalg.eigh(X @ X.T / rows)", new="e, U = np.linalg.eigh(X @ X.T / d)",
         description="Gram spectrum of a wide design (rows < d) normalised by d instead of rows",
+        claims=SIM_CLAIMS),
+    SourceMutant(
+        id="ridge.sim-wishart-normalised-by-d", file=SIM,
+        old="return np.clip(e, 0.0, None) / rows\n\n\ndef _check_grid",
+        new="return np.clip(e, 0.0, None) / d\n\n\ndef _check_grid",
+        description="eigenvalues of the bidiagonal model normalised by d instead of rows",
         claims=SIM_CLAIMS),
     SourceMutant(
         id="ridge.sim-n-m-swapped", file=SIM,

@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import scipy.linalg
 
 from .._numeric import Param, check_np, seed_sequence
 
@@ -131,6 +132,39 @@ def gram_spectrum(X: np.ndarray):
     return e, X.T @ U / np.sqrt(rows * e)
 
 
+def _gram_eigenvalues(X: np.ndarray):
+    """The eigenvalues ``e`` of :func:`gram_spectrum` (same keep rule), without eigenvectors.
+
+    ``numpy.linalg.eigvalsh`` costs about a third of ``eigh`` (measured: d = 800, 0.033 s vs
+    0.105 s on one core).
+    """
+    rows, d = X.shape
+    if rows >= d:
+        return np.clip(np.linalg.eigvalsh(X.T @ X / rows), 0.0, None)
+    e = np.linalg.eigvalsh(X @ X.T / rows)
+    return e[e > max(e.max(), 0.0) * rows * np.finfo(float).eps]
+
+
+def _wishart_eigenvalues(rng, rows, d):
+    """The eigenvalues of :func:`_gram_eigenvalues` for an i.i.d. N(0, 1) design, drawn exactly
+    in law without the design (O(d²) instead of O(rows·d²)).
+
+    Golub–Kahan bidiagonalisation of a Gaussian N × p matrix (N ≥ p) by Householder
+    reflections gives, in law, the upper bidiagonal B with independent entries
+    B_ii = χ_{N-i+1}, B_{i,i+1} = χ_{p-i} (each reflection leaves the rest i.i.d. N(0, 1);
+    the β = 1 Laguerre model of Dumitriu & Edelman 2002, Thm 3.4), and the singular values
+    are unchanged.  So the min(rows, d) nonzero eigenvalues of XᵀX/rows are those of the
+    tridiagonal BᵀB/rows, with N = max(rows, d), p = min(rows, d).  Ascending.
+    """
+    big, small = max(rows, d), min(rows, d)
+    a = np.sqrt(rng.chisquare(np.arange(big, big - small, -1)))
+    b = np.sqrt(rng.chisquare(np.arange(small - 1, 0, -1)))
+    diag = a * a
+    diag[1:] += b * b
+    e = scipy.linalg.eigvalsh_tridiagonal(diag, a[:-1] * b, check_finite=False)
+    return np.clip(e, 0.0, None) / rows
+
+
 def _check_grid(name, values):
     arr = np.atleast_1d(check_np(Param(name), values))
     if arr.ndim != 1 or arr.size == 0:
@@ -161,11 +195,39 @@ def _one_trial_design(rng, d, n, m, lam_T, lam_S, sigma2, r2):
     e, V = gram_spectrum(X)
     Xs = rng.standard_normal((m, d))
     es, Vs = gram_spectrum(Xs)
+    return _design_errors(d, n, e, es, (Vs.T @ V) ** 2, lam_T, lam_S, sigma2, r2)
+
+
+def _one_trial_rotated(rng, d, n, m, lam_T, lam_S, sigma2, r2, eigenvalues=_wishart_eigenvalues):
+    """``_one_trial_design`` in the eigenbasis of one design: equal in distribution, ~1/3 the cost.
+
+    The designs are independent with i.i.d. N(0, 1) entries, so for any orthogonal O
+    (possibly depending on one design) the other design times O is again N(0, 1) and
+    independent of the first; and E‖b - β‖² with β uniform on the sphere depends on the
+    designs only through (e, ẽ, P).  Taking O = the eigenvectors of the design with the
+    larger Gram matrix, that design contributes only its eigenvalues (eigenvector j = the
+    j-th coordinate vector), drawn by ``eigenvalues(rng, rows, d)`` (default: the exact
+    bidiagonal model :func:`_wishart_eigenvalues`; tests pass the literal Gram eigenvalues),
+    and P_ij = (ṽ_i·v_j)² is read off the other design's eigenvectors: P = (rows of V or Ṽ)².
+    Draws: the eigenvalue side first, then the other design.
+    """
+    if min(n, d) >= min(m, d):        # teacher: eigenvalues only; student eigenvectors
+        e = eigenvalues(rng, n, d)
+        es, Vs = gram_spectrum(rng.standard_normal((m, d)))
+        P = Vs[: e.size].T ** 2       # (k̃, k): P_ij = (ṽ_i)_j²
+    else:                             # student: eigenvalues only; teacher eigenvectors
+        es = eigenvalues(rng, m, d)
+        e, V = gram_spectrum(rng.standard_normal((n, d)))
+        P = V[: es.size] ** 2         # (k̃, k): P_ij = (v_j)_i²
+    return _design_errors(d, n, e, es, P, lam_T, lam_S, sigma2, r2)
+
+
+def _design_errors(d, n, e, es, P, lam_T, lam_S, sigma2, r2):
+    """Errors with β and ε integrated out, from the spectra and P = (ṽ_i·v_j)² (module doc)."""
     k = e.size
     a = e[:, None] / (e[:, None] + lam_T[None, :])            # (k, K_T)
     w = e[:, None] / (n * (e[:, None] + lam_T[None, :]) ** 2)  # (k, K_T)
     err_T = sigma2 + r2 / d * (np.sum((1 - a) ** 2, axis=0) + d - k) + sigma2 * w.sum(axis=0)
-    P = (Vs.T @ V) ** 2                                        # (k̃, k)
     F = es[:, None] / (es[:, None] + lam_S[None, :])           # (k̃, K_S)
     Pa, Pa2, Pw = P @ a, P @ a**2, P @ w                       # (k̃, K_T) each
     F2 = F**2
@@ -193,7 +255,8 @@ def _one_trial_sample(rng, d, n, m, lam_T, lam_S, sigma2, r2):
     return err_T, err_S
 
 
-def simulate_ridge(d, phi, psi, lam_T, lam_S, sigma2, r2, trials=10, seed=0, average="design"):
+def simulate_ridge(d, phi, psi, lam_T, lam_S, sigma2, r2, trials=10, seed=0, average="design",
+                   rotate=False):
     """Simulate teacher and student test errors over a (λ_T, λ_S) grid.
 
     Parameters
@@ -212,6 +275,13 @@ def simulate_ridge(d, phi, psi, lam_T, lam_S, sigma2, r2, trials=10, seed=0, ave
         Root seed; trial i uses ``SeedSequence(seed).spawn(trials)[i]``.
     average : {"design", "sample"}
         Integrate β and ε out exactly given the designs (default), or draw them.
+    rotate : bool
+        With ``average="design"``: work in the eigenbasis of the design with the larger
+        Gram matrix, so that design needs only its eigenvalues (drawn exactly in law from
+        the bidiagonal Laguerre model, :func:`_wishart_eigenvalues`) and the overlap P is
+        read off the other design's eigenvectors (no d³ product ṼᵀV).  By the rotation
+        invariance of Gaussian designs every trial has the *same distribution* as with
+        ``rotate=False`` (not the same values); about a third of the cost at d = 800.
 
     Returns
     -------
@@ -239,7 +309,13 @@ def simulate_ridge(d, phi, psi, lam_T, lam_S, sigma2, r2, trials=10, seed=0, ave
     """
     if average not in ("design", "sample"):
         raise ValueError(f"average must be 'design' or 'sample'; got {average!r}")
-    one_trial = _one_trial_design if average == "design" else _one_trial_sample
+    if not isinstance(rotate, (bool, np.bool_)):
+        raise ValueError(f"rotate must be True or False; got {rotate!r}")
+    if rotate and average != "design":
+        raise ValueError("rotate=True needs average='design' (the drawn β and ε of "
+                         "average='sample' are not rotated)")
+    one_trial = (_one_trial_rotated if rotate else _one_trial_design) if average == "design" \
+        else _one_trial_sample
     if isinstance(trials, bool) or not isinstance(trials, (int, np.integer)) or trials < 2:
         raise ValueError(f"trials must be an integer >= 2 (standard errors need two); got {trials!r}")
     phi, psi, sigma2, r2, n, m = _check_setting(d, phi, psi, sigma2, r2)

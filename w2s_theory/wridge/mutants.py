@@ -138,14 +138,16 @@ MUTANTS = [
         claims=SIMS),
     SourceMutant(
         id="wridge.sim-noise-sigma-for-sigma2", file=SIM,
-        old="y = X @ beta + np.sqrt(sigma2) * noise", new="y = X @ beta + sigma2 * noise",
-        description="teacher's label noise with standard deviation σ² instead of σ",
+        old="sd = np.sqrt(sigma2 * e / n)", new="sd = sigma2 * np.sqrt(e / n)",
+        description="teacher's label noise with standard deviation σ² instead of σ (the rotated "
+                    "trial the claims run)",
         claims=SIMS),
     SourceMutant(
         id="wridge.sim-teacher-penalty-doubled", file=SIM,
-        old="B_T = V @ (w[:, None] / (e[:, None] + lam_T[None, :]))",
-        new="B_T = V @ (w[:, None] / (e[:, None] + 2 * lam_T[None, :]))",
-        description="teacher fitted with penalty 2λ_T (λ‖b‖² vs λ‖b‖²/2 convention slip)",
+        old="B_T[:k] = w[:, None] / (e[:, None] + lam_T[None, :])",
+        new="B_T[:k] = w[:, None] / (e[:, None] + 2 * lam_T[None, :])",
+        description="teacher fitted with penalty 2λ_T (λ‖b‖² vs λ‖b‖²/2 convention slip; the "
+                    "rotated trial the claims run)",
         claims=SIMS),
     SourceMutant(
         id="wridge.sim-n-m-swapped", file=SIM,

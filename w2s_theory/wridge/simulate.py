@@ -24,7 +24,7 @@ import dataclasses
 import numpy as np
 
 from .._numeric import Param, check_np, seed_sequence
-from ..simulate.ridge import _check_setting, gram_spectrum
+from ..simulate.ridge import _check_setting, _wishart_eigenvalues, gram_spectrum
 
 
 @dataclasses.dataclass
@@ -122,11 +122,47 @@ def _one_trial(rng, d, n, m, lam_T, lam_S, rho, omega, sigma2, r2, replicates=1)
     return err_T / replicates, err_S / replicates
 
 
+def _one_trial_rotated(rng, d, n, m, lam_T, lam_S, rho, omega, sigma2, r2, replicates=1,
+                       eigenvalues=_wishart_eigenvalues):
+    """``_one_trial`` in the teacher's eigenbasis: equal in distribution, one ``eigh`` fewer.
+
+    Rotating every vector by the eigenvectors V of XᵀX/n leaves the law of the trial
+    unchanged: β and u (uniform, independent of X) stay uniform, the student's design X̃V is
+    again i.i.d. N(0, 1) and independent of X, and the teacher's noise term VᵀXᵀε/n given X
+    is N(0, diag(e)/n).  So the teacher needs only its eigenvalues e (k of them, the
+    eigenvector of e_j being the j-th coordinate vector), drawn by ``eigenvalues(rng, n, d)``
+    (default: exactly in law from the bidiagonal model, no design; tests pass the literal
+    Gram eigenvalues): β_T = (e·β_{:k} + σ√(e/n)·z)/(e + λ_T) on the first k coordinates,
+    0 elsewhere.  Draws: β, u, e, z (k), X̃; further replicates β, u, z.
+    """
+    beta, u = _draw_beta_u(rng, d, r2)
+    e = eigenvalues(rng, n, d)
+    z = rng.standard_normal(e.size)
+    es, Vs = gram_spectrum(rng.standard_normal((m, d)))
+    sd = np.sqrt(sigma2 * e / n)
+    err_T, err_S = _errors(None, e, None, es, Vs, beta, u, z * sd, lam_T, lam_S, rho, omega,
+                           sigma2, r2)
+    for _ in range(replicates - 1):
+        beta, u = _draw_beta_u(rng, d, r2)
+        t, s_ = _errors(None, e, None, es, Vs, beta, u, rng.standard_normal(e.size) * sd, lam_T,
+                        lam_S, rho, omega, sigma2, r2)
+        err_T, err_S = err_T + t, err_S + s_
+    return err_T / replicates, err_S / replicates
+
+
 def _errors(X, e, V, es, Vs, beta, u, noise, lam_T, lam_S, rho, omega, sigma2, r2):
-    n = X.shape[0]
-    y = X @ beta + np.sqrt(sigma2) * noise
-    w = V.T @ (X.T @ y / n)
-    B_T = V @ (w[:, None] / (e[:, None] + lam_T[None, :]))             # d × K_T
+    """Teacher and student errors of one draw.  ``V is None``: the teacher's eigenbasis is the
+    coordinate basis and ``noise`` is already VᵀXᵀε·σ/n (``_one_trial_rotated``)."""
+    if V is None:
+        k = e.size
+        w = e * beta[:k] + noise
+        B_T = np.zeros((beta.size, lam_T.size))
+        B_T[:k] = w[:, None] / (e[:, None] + lam_T[None, :])
+    else:
+        n = X.shape[0]
+        y = X @ beta + np.sqrt(sigma2) * noise
+        w = V.T @ (X.T @ y / n)
+        B_T = V @ (w[:, None] / (e[:, None] + lam_T[None, :]))         # d × K_T
     err_T = sigma2 + np.sum((B_T - beta[:, None]) ** 2, axis=0)
     # student: every λ_S, ρ, ω from the one eigendecomposition of its design
     C = Vs.T @ B_T                                                      # (k, K_T)
@@ -159,7 +195,7 @@ def _errors(X, e, V, es, Vs, beta, u, noise, lam_T, lam_S, rho, omega, sigma2, r
 
 
 def simulate_wridge(d, phi, psi, lam_T, lam_S, sigma2, r2, rho, omega=0.0, trials=10, seed=0,
-                    replicates=1):
+                    replicates=1, rotate=False):
     """Simulate teacher and weighted-student test errors over a (λ_T, λ_S, ρ) grid.
 
     Teacher: ridge β_T on n = d/φ labelled samples; student: the weighted ridge
@@ -192,6 +228,12 @@ def simulate_wridge(d, phi, psi, lam_T, lam_S, sigma2, r2, rho, omega=0.0, trial
         eigendecompositions, so they cost little, and they remove most of the O(1/√d)
         fluctuation of the rank-one quantities (θᵀRθ, θᵀSβ_T) that dominates the SE of Δ.
         ``replicates = 1`` reproduces the draws of earlier versions.
+    rotate : bool
+        Work in the teacher's eigenbasis: the teacher design needs only its eigenvalues
+        (drawn exactly in law from the bidiagonal Laguerre model, no design or ``eigh``)
+        and its noise term is drawn as
+        N(0, σ² diag(e)/n) there.  By rotation invariance each trial has the *same
+        distribution* as with ``rotate=False`` (not the same values; ``_one_trial_rotated``).
 
     Returns
     -------
@@ -228,12 +270,15 @@ def simulate_wridge(d, phi, psi, lam_T, lam_S, sigma2, r2, rho, omega=0.0, trial
     lam_T = _grid("lam_T", lam_T, low_closed=True)
     lam_S = _grid("lam_S", lam_S, low_closed=True)
     rho = _grid("rho", rho, -1.0, 1.0, True, True)
+    if not isinstance(rotate, (bool, np.bool_)):
+        raise ValueError(f"rotate must be True or False; got {rotate!r}")
+    one_trial = _one_trial_rotated if rotate else _one_trial
     ss = seed_sequence(seed)
     ET = np.empty((trials, lam_T.size))
     ES = np.empty((trials, lam_T.size, lam_S.size, rho.size, omega.size))
     for i, child in enumerate(ss.spawn(trials)):
-        ET[i], ES[i] = _one_trial(np.random.default_rng(child), d, n, m, lam_T, lam_S, rho,
-                                  omega, sigma2, r2, replicates)
+        ET[i], ES[i] = one_trial(np.random.default_rng(child), d, n, m, lam_T, lam_S, rho,
+                                 omega, sigma2, r2, replicates)
     gap = ES - ET[:, :, None, None, None]
 
     def mse(a):
