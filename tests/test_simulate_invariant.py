@@ -38,6 +38,15 @@ def test_eigenvalue_moments_are_exact(rows, d):
     assert _z(s2, d * (rows + d + 1) / rows) < 4
 
 
+def test_inverse_moment_and_order():
+    # E tr(W⁻¹) = d/(rows − d − 1) for rows > d + 1, so E Σ 1/e = d·rows/(rows − d − 1).
+    rows, d = 40, 20
+    rng = np.random.default_rng(7)
+    e = np.array([wishart_eigenvalues(rng, rows, d) for _ in range(DRAWS)])
+    assert np.all(np.diff(e, axis=1) >= 0)
+    assert _z((1 / e).sum(axis=1), d * rows / (rows - d - 1)) < 4
+
+
 @pytest.mark.parametrize("rows, d", [(7, 4), (4, 7)])
 def test_wrong_degrees_of_freedom_are_rejected(rows, d):
     rng = _OffByOne(np.random.default_rng([rows, d]))

@@ -96,34 +96,3 @@ def test_rotate_bad_input():
         simulate_ridge(20, 0.5, 2.0, 0.1, 0.1, 0.5, 1.0, trials=2, average="sample", rotate=True)
     with pytest.raises(ValueError, match="rotate"):
         SW.simulate_wridge(20, 0.5, 2.0, 0.1, 0.1, 0.5, 1.0, 0.5, trials=2, rotate=1)
-
-
-@pytest.mark.parametrize("rows,d", [(40, 20), (20, 40), (25, 25)])
-def test_wishart_eigenvalues_have_the_law_of_gram_eigenvalues(rows, d):
-    """Exact finite-size moments of XᵀX/rows (Wishart): E tr = d, E tr² = d(rows + d + 1)/rows,
-    E tr(W⁻¹)·rows = d·rows/(rows - d - 1) (rows > d + 1); and a two-sample comparison of the
-    smallest and largest eigenvalue with literal Gram eigenvalues.  χ degrees off by one are
-    rejected by the same moment check."""
-    rng = np.random.default_rng([rows, d])
-    reps = 4000
-    E = np.array([SR._wishart_eigenvalues(rng, rows, d) for _ in range(reps)])
-    assert E.shape == (reps, min(rows, d)) and np.all(np.diff(E, axis=1) >= 0)
-
-    def z(x, target):
-        return (x.mean() - target) / (x.std(ddof=1) / np.sqrt(reps))
-    t1, t2 = E.sum(1), (E**2).sum(1)
-    assert abs(z(t1, d)) < 4 and abs(z(t2, d * (rows + d + 1) / rows)) < 4
-    if rows > d + 1:
-        assert abs(z((1 / E).sum(1) / rows, d / (rows - d - 1))) < 4
-    G = np.array([_literal(rng, rows, d) for _ in range(1000)])
-    for col in (0, -1):
-        assert scipy.stats.ks_2samp(E[:, col], G[:, col]).pvalue > 1e-3
-
-    # sharpness: χ_{p-i+1} above the diagonal instead of χ_{p-i} (an off-by-one) fails
-    big, small = max(rows, d), min(rows, d)
-    bad = []
-    for _ in range(reps):
-        a = np.sqrt(rng.chisquare(np.arange(big, big - small, -1)))
-        b = np.sqrt(rng.chisquare(np.arange(small, 1, -1)))
-        bad.append(((a * a).sum() + (b * b).sum()) / rows)
-    assert abs(z(np.array(bad), d)) > 4

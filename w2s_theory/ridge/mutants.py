@@ -79,9 +79,8 @@ MUTANTS = [
         description="Gram spectrum of a wide design (rows < d) normalised by d instead of rows",
         claims=SIM_CLAIMS),
     SourceMutant(
-        id="ridge.sim-wishart-normalised-by-d", file=SIM,
-        old="return np.clip(e, 0.0, None) / rows\n\n\ndef _check_grid",
-        new="return np.clip(e, 0.0, None) / d\n\n\ndef _check_grid",
+        id="ridge.sim-wishart-normalised-by-d", file="w2s_theory/simulate/invariant.py",
+        old="return np.clip(e, 0.0, None) / rows", new="return np.clip(e, 0.0, None) / d",
         description="eigenvalues of the bidiagonal model normalised by d instead of rows",
         claims=SIM_CLAIMS),
     SourceMutant(

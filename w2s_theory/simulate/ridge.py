@@ -28,9 +28,9 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-import scipy.linalg
 
 from .._numeric import Param, check_np, seed_sequence
+from .invariant import wishart_eigenvalues
 
 
 @dataclasses.dataclass
@@ -145,26 +145,6 @@ def _gram_eigenvalues(X: np.ndarray):
     return e[e > max(e.max(), 0.0) * rows * np.finfo(float).eps]
 
 
-def _wishart_eigenvalues(rng, rows, d):
-    """The eigenvalues of :func:`_gram_eigenvalues` for an i.i.d. N(0, 1) design, drawn exactly
-    in law without the design (O(d²) instead of O(rows·d²)).
-
-    Golub–Kahan bidiagonalisation of a Gaussian N × p matrix (N ≥ p) by Householder
-    reflections gives, in law, the upper bidiagonal B with independent entries
-    B_ii = χ_{N-i+1}, B_{i,i+1} = χ_{p-i} (each reflection leaves the rest i.i.d. N(0, 1);
-    the β = 1 Laguerre model of Dumitriu & Edelman 2002, Thm 3.4), and the singular values
-    are unchanged.  So the min(rows, d) nonzero eigenvalues of XᵀX/rows are those of the
-    tridiagonal BᵀB/rows, with N = max(rows, d), p = min(rows, d).  Ascending.
-    """
-    big, small = max(rows, d), min(rows, d)
-    a = np.sqrt(rng.chisquare(np.arange(big, big - small, -1)))
-    b = np.sqrt(rng.chisquare(np.arange(small - 1, 0, -1)))
-    diag = a * a
-    diag[1:] += b * b
-    e = scipy.linalg.eigvalsh_tridiagonal(diag, a[:-1] * b, check_finite=False)
-    return np.clip(e, 0.0, None) / rows
-
-
 def _check_grid(name, values):
     arr = np.atleast_1d(check_np(Param(name), values))
     if arr.ndim != 1 or arr.size == 0:
@@ -198,7 +178,7 @@ def _one_trial_design(rng, d, n, m, lam_T, lam_S, sigma2, r2):
     return _design_errors(d, n, e, es, (Vs.T @ V) ** 2, lam_T, lam_S, sigma2, r2)
 
 
-def _one_trial_rotated(rng, d, n, m, lam_T, lam_S, sigma2, r2, eigenvalues=_wishart_eigenvalues):
+def _one_trial_rotated(rng, d, n, m, lam_T, lam_S, sigma2, r2, eigenvalues=wishart_eigenvalues):
     """``_one_trial_design`` in the eigenbasis of one design: equal in distribution, ~1/3 the cost.
 
     The designs are independent with i.i.d. N(0, 1) entries, so for any orthogonal O
@@ -207,7 +187,8 @@ def _one_trial_rotated(rng, d, n, m, lam_T, lam_S, sigma2, r2, eigenvalues=_wish
     designs only through (e, ẽ, P).  Taking O = the eigenvectors of the design with the
     larger Gram matrix, that design contributes only its eigenvalues (eigenvector j = the
     j-th coordinate vector), drawn by ``eigenvalues(rng, rows, d)`` (default: the exact
-    bidiagonal model :func:`_wishart_eigenvalues`; tests pass the literal Gram eigenvalues),
+    bidiagonal model :func:`~w2s_theory.simulate.invariant.wishart_eigenvalues`; tests pass the
+    literal Gram eigenvalues),
     and P_ij = (ṽ_i·v_j)² is read off the other design's eigenvectors: P = (rows of V or Ṽ)².
     Draws: the eigenvalue side first, then the other design.
     """
@@ -278,7 +259,8 @@ def simulate_ridge(d, phi, psi, lam_T, lam_S, sigma2, r2, trials=10, seed=0, ave
     rotate : bool
         With ``average="design"``: work in the eigenbasis of the design with the larger
         Gram matrix, so that design needs only its eigenvalues (drawn exactly in law from
-        the bidiagonal Laguerre model, :func:`_wishart_eigenvalues`) and the overlap P is
+        the bidiagonal Laguerre model,
+        :func:`~w2s_theory.simulate.invariant.wishart_eigenvalues`) and the overlap P is
         read off the other design's eigenvectors (no d³ product ṼᵀV).  By the rotation
         invariance of Gaussian designs every trial has the *same distribution* as with
         ``rotate=False`` (not the same values); about a third of the cost at d = 800.

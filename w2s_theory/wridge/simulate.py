@@ -24,7 +24,8 @@ import dataclasses
 import numpy as np
 
 from .._numeric import Param, check_np, seed_sequence
-from ..simulate.ridge import _check_setting, _wishart_eigenvalues, gram_spectrum
+from ..simulate.invariant import wishart_eigenvalues
+from ..simulate.ridge import _check_setting, gram_spectrum
 
 
 @dataclasses.dataclass
@@ -123,7 +124,7 @@ def _one_trial(rng, d, n, m, lam_T, lam_S, rho, omega, sigma2, r2, replicates=1)
 
 
 def _one_trial_rotated(rng, d, n, m, lam_T, lam_S, rho, omega, sigma2, r2, replicates=1,
-                       eigenvalues=_wishart_eigenvalues):
+                       eigenvalues=wishart_eigenvalues):
     """``_one_trial`` in the teacher's eigenbasis: equal in distribution, one ``eigh`` fewer.
 
     Rotating every vector by the eigenvectors V of XᵀX/n leaves the law of the trial
