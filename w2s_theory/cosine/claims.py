@@ -673,7 +673,7 @@ def _(ctx: Context) -> Outcome:
     w = sample_on_cone(rng, ws, paper.acc_to_cos(0.8), 1.0, 1)[0]
     t = sample_on_cone(rng, ws, paper.acc_to_cos(0.7), 1.0, 1, ortho_to=w, rho=rho)[0]
     xs, rate = stochastic.xi_sample(w, t, ws, n=n_mom, seed=[ctx.seed, 21])
-    sigma, r3, _ = stochastic.xi_moments(w, t, ws, n=n_mom, seed=[ctx.seed, 21])
+    sigma, r3, _ = stochastic.moments_of_sample(xs, rate)     # = xi_moments(same n, seed): one draw
     m = xs - rate
     gamma, kurt = float(np.mean(m ** 3)) / sigma ** 3, float(np.mean(m ** 4)) / sigma ** 4
     v = -expected_gradient(w, t)

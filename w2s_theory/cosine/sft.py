@@ -609,14 +609,18 @@ def simulate_sft(w0, teachers, w_star, lrs, steps, batch, *, beta=1.0, seed=0,
         inner, norm = np.empty_like(out), np.empty_like(out)
         inner[:, :, 0] = (w0 @ Sws) / math.sqrt(r)
         norm[:, :, 0] = math.sqrt(w0 @ S @ w0)
-    chol = np.linalg.cholesky(S).astype(dt)
+    # Σ = I: x is the standard normal draw itself (multiplying by the identity factor would only
+    # reproduce it, at the cost of a batch × d × d product per step)
+    chol = None if np.array_equal(S, np.eye(d)) else np.linalg.cholesky(S).astype(dt)
     Td = T.astype(dt)
     it = progress(range(steps), total=steps, desc=desc, disable=not show_progress)
     for k in it:
         if population:
             G = _expected_gradient_validated(W, T, S, b)
         else:
-            X = rng.standard_normal((batch, d), dtype=dt) @ chol.T
+            X = rng.standard_normal((batch, d), dtype=dt)
+            if chol is not None:
+                X = X @ chol.T
             Y = np.where(X @ Td.T >= 0, dt(1), dt(-1))
             G = _logistic_grad_batch(X, W, Y, dt(b))
         W = W - eta * G

@@ -102,7 +102,30 @@ def xi_moments(w, t, w_star, beta=1.0, *, n=1_000_000, seed=0):
     >>> round(sigma, 2), round(r3, 1), round(rate, 4)
     (0.22, 2.1, 0.0997)
     """
-    xs, rate = xi_sample(w, t, w_star, beta, n=n, seed=seed)
+    return moments_of_sample(*xi_sample(w, t, w_star, beta, n=n, seed=seed))
+
+
+def moments_of_sample(xs, rate):
+    """(σ, ρ₃/σ³, ċ) of :func:`xi_moments` from a sample *xs* of ξ and its exact mean *rate*.
+
+    For callers that also need the sample itself (one draw instead of two).
+
+    Parameters
+    ----------
+    xs : ndarray, shape (n,)
+        Sample of ξ, e.g. from :func:`xi_sample`.
+    rate : float
+        ċ, the exact mean of ξ.
+
+    Returns
+    -------
+    (sigma, standardised_rho3, rate) : floats, as :func:`xi_moments`.
+
+    Examples
+    --------
+    >>> moments_of_sample(np.array([-1.0, 1.0]), 0.0)
+    (1.0, 1.0, 0.0)
+    """
     sigma = float(np.sqrt(np.mean((xs - rate) ** 2)))
     return sigma, float(np.mean(np.abs(xs - rate) ** 3) / sigma ** 3), rate
 
