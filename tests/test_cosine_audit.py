@@ -163,8 +163,8 @@ def test_step_size_exact_limit(monkeypatch):
 @pytest.mark.slow
 @pytest.mark.parametrize("k", [1.05, 0.95])
 def test_sgd_one_step_sigma_5_percent_fails(monkeypatch, k):
-    orig = ST.xi_moments
-    monkeypatch.setattr(ST, "xi_moments", lambda *a, **kw: (lambda s: (k * s[0],) + s[1:])(orig(*a, **kw)))
+    orig = ST.moments_of_sample          # the claim's σ (xi_moments of its own ξ sample)
+    monkeypatch.setattr(ST, "moments_of_sample", lambda *a, **kw: (lambda s: (k * s[0],) + s[1:])(orig(*a, **kw)))
     out = run("cosine.sgd-one-step")
     assert not out.passed, out.detail
 

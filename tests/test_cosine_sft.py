@@ -238,3 +238,13 @@ def test_anisotropic_first_step_follows_exact_rate_not_R():
     first = np.sign(out["curves"][0, :, 1] - out["curves"][0, :, 0])
     assert np.all(first == np.sign(out["rate"]))
     assert np.sum(first != np.sign(out["R"])) > 0
+
+
+def test_minibatch_gradient_same_point_shortcut():
+    """The first-step shortcut (one margin column when every run sits at the same w) = the general path."""
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((40, 5))
+    W = np.broadcast_to(rng.standard_normal(5), (3, 4, 5)).copy()
+    Y = np.sign(rng.standard_normal((40, 4)))
+    assert np.allclose(_logistic_grad_batch(X, W, Y, 1.3, same_w=True), _logistic_grad_batch(X, W.copy(), Y, 1.3),
+                       rtol=1e-13, atol=1e-15)

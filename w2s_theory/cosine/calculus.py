@@ -98,16 +98,19 @@ def as_real_array(x, name: str, ndim=None) -> np.ndarray:
     ...
     ValueError: w must have finite entries in (-inf, inf); got NaN or inf
     """
-    if x is None:
-        raise ValueError(f"{name} is required (got None)")
-    if isinstance(x, (bool, np.bool_)):
-        raise ValueError(f"{name} must be real numbers; got bool")
-    arr = real_array(x, name).copy()  # ragged lists, complex, objects -> ValueError naming it
+    if type(x) is np.ndarray and x.dtype == np.float64:
+        arr = x.copy()                # what real_array returns for it (searches call this a lot)
+    else:
+        if x is None:
+            raise ValueError(f"{name} is required (got None)")
+        if isinstance(x, (bool, np.bool_)):
+            raise ValueError(f"{name} must be real numbers; got bool")
+        arr = real_array(x, name).copy()  # ragged lists, complex, objects -> ValueError naming it
     if ndim is not None and arr.ndim not in ((ndim,) if isinstance(ndim, int) else ndim):
         raise ValueError(f"{name} must be a {ndim}-dimensional array; got shape {arr.shape}")
     if arr.size == 0:
         raise ValueError(f"{name} must be non-empty; got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
+    if not np.isfinite(arr).all():
         raise ValueError(f"{name} must have finite entries in (-inf, inf); got NaN or inf")
     return arr
 
@@ -175,8 +178,9 @@ def _check_sigma(Sigma, d: int) -> np.ndarray:
     S = as_real_array(Sigma, "Sigma", ndim=2)
     if S.shape != (d, d):
         raise ValueError(f"Sigma must have shape ({d}, {d}) to match w; got {S.shape}")
-    scale = np.max(np.abs(S))
-    if scale == 0 or not np.allclose(S, S.T, rtol=1e-10, atol=1e-12 * scale):
+    scale = np.abs(S).max()
+    # np.allclose(S, S.T, rtol=1e-10, atol=1e-12·scale) for finite S, without its overhead
+    if scale == 0 or not (np.abs(S - S.T) <= 1e-12 * scale + 1e-10 * np.abs(S.T)).all():
         raise ValueError("Sigma must be a symmetric positive-definite matrix; got a non-symmetric or zero matrix")
     S = (S + S.T) / 2
     ev = np.linalg.eigvalsh(S)
@@ -231,9 +235,9 @@ def check_pair(w, w_star, Sigma=None, *, batch=True):
         raise ValueError(f"w has last dimension {W.shape[-1]} but w_star has dimension {d}")
     S = check_sigma(Sigma, d)
     # zero test on max-abs-normalised vectors: exact, and no underflow for tiny nonzero w
-    if not np.any(ws):
+    if not ws.any():
         raise ValueError("w_star must be nonzero (‖w_star‖_Σ > 0); got the zero vector")
-    if not np.all(np.any(W != 0, axis=-1)):
+    if not (W != 0).any(axis=-1).all():
         raise ValueError("w must be nonzero (‖w‖_Σ > 0); got the zero vector")
     return W, ws, S
 

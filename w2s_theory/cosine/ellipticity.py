@@ -280,15 +280,10 @@ def flat_coefficient(c):
 
 
 # --------------------------------------------------------------------------- exact cube values
-def _poly_add(p, q, s=1):
-    out = list(p) + [Fraction(0)] * max(0, len(q) - len(p))
-    for i, c in enumerate(q):
-        out[i] += s * c
-    return out
-
-
+# Exact rational arithmetic on integer numerators: every polynomial below has integer
+# coefficients over one known denominator (a factorial), so no gcd is taken per operation.
 def _poly_mul(p, q):
-    out = [Fraction(0)] * (len(p) + len(q) - 1)
+    out = [0] * (len(p) + len(q) - 1)
     for i, a in enumerate(p):
         if a:
             for j, b in enumerate(q):
@@ -297,44 +292,67 @@ def _poly_mul(p, q):
 
 
 def _poly_shift(p, h):
-    """Coefficients (ascending) of p(x − h)."""
-    out = [Fraction(0)] * len(p)
+    """Coefficients (ascending) of p(x − h), for an integer h."""
+    out = [0] * len(p)
     for i, c in enumerate(p):
-        for j in range(i + 1):
-            out[j] += c * math.comb(i, j) * (-h) ** (i - j)
+        if c:
+            for j in range(i + 1):
+                out[j] += c * math.comb(i, j) * (-h) ** (i - j)
     return out
 
 
-def _irwin_hall_piece(n, j, cdf):
-    """Irwin–Hall density (cdf=False) or CDF of a sum of n U(0, 1) on [j, j + 1], as a polynomial:
-    f_n(x) = Σ_{k ≤ j} (−1)^k C(n,k)(x−k)^{n−1}/(n−1)!,  F_n(x) = Σ_{k ≤ j} (−1)^k C(n,k)(x−k)^n/n!."""
+@functools.lru_cache(maxsize=None)
+def _irwin_hall_pieces(n, cdf):
+    """Irwin–Hall density (cdf=False) or CDF of a sum of n U(0, 1) on [j, j + 1], j = 0, …, n − 1, as
+    ``(numerators, m!)``: numerators[j] are the integer coefficients (ascending) of m! times the piece,
+    f_n(x) = Σ_{k ≤ j} (−1)^k C(n,k)(x−k)^{n−1}/(n−1)!,  F_n(x) = Σ_{k ≤ j} (−1)^k C(n,k)(x−k)^n/n!
+    (m = n − 1 or n); piece j adds the k = j term to piece j − 1."""
     m = n if cdf else n - 1
-    p = [Fraction(0)]
-    for k in range(j + 1):
-        p = _poly_add(p, [Fraction(math.comb(m, i) * (-k) ** (m - i)) for i in range(m + 1)],
-                      (-1) ** k * math.comb(n, k))
-    return [c / math.factorial(m) for c in p]
+    acc = [0] * (m + 1)
+    pieces = []
+    for k in range(n):
+        s = (-1) ** k * math.comb(n, k)
+        for i in range(m + 1):
+            acc[i] += s * math.comb(m, i) * (-k) ** (m - i)
+        pieces.append(tuple(acc))
+    return tuple(pieces), math.factorial(m)
 
 
 @functools.lru_cache(maxsize=None)
 def _flat_cube_exact(d: int, agree: int) -> Fraction:
     A, B = agree, d - agree
-    delta = Fraction(A) - Fraction(d, 2)
+    if A == 0:                               # no interval [A/2, A]
+        return Fraction(0)
+    delta = A - d // 2                       # an integer (d is even)
     lo = Fraction(A, 2)
     pts = sorted({lo, Fraction(A), *(Fraction(k) for k in range(math.ceil(lo), A)),
-                  *(k + delta for k in range(B + 1) if lo < k + delta < A)})
-    total = Fraction(0)
+                  *(Fraction(k + delta) for k in range(B + 1) if lo < k + delta < A)})
+    f_pieces, f_den = _irwin_hall_pieces(A, False)
+    F_pieces, F_den = _irwin_hall_pieces(B, True) if B else ((), 1)
+    # ∫_a^b Σ g_i x^i dx with 2a, 2b integers: Σ g_i (L/(i+1)) (2b)^{i+1} − (2a)^{i+1}) 2^{N−i−1} / (L 2^N)
+    N = A + B + 1                            # > degree of every integrand below
+    L = math.lcm(*range(1, N + 1))
+    total = 0
     for a, b in zip(pts[:-1], pts[1:]):
         mid = (a + b) / 2
-        f = _irwin_hall_piece(A, math.floor(mid), cdf=False)
+        f = f_pieces[math.floor(mid)]
         y = mid - delta
         if y >= B:
             continue
-        tail = [Fraction(1)] if y <= 0 else _poly_add(
-            [Fraction(1)], _poly_shift(_irwin_hall_piece(B, math.floor(y), cdf=True), delta), -1)
+        if y <= 0:
+            tail = [F_den]
+        else:                                # F_den · (1 − F_B(x − δ))
+            tail = [-c for c in _poly_shift(F_pieces[math.floor(y)], delta)]
+            tail[0] += F_den
         g = _poly_mul(f, tail)
-        total += sum(c * (b ** (i + 1) - a ** (i + 1)) / (i + 1) for i, c in enumerate(g))
-    return 4 * total
+        a2, b2 = int(2 * a), int(2 * b)
+        pa, pb = a2, b2
+        for i, c in enumerate(g):
+            if c:
+                total += c * (L // (i + 1)) * (pb - pa) << (N - i - 1)
+            pa *= a2
+            pb *= b2
+    return Fraction(4 * total, L << N) / (f_den * F_den)
 
 
 def flat_cube_disagreement(d: int, c: float) -> Fraction:
@@ -348,8 +366,8 @@ def flat_cube_disagreement(d: int, c: float) -> Fraction:
     .. math:: P = 4\int_{A/2}^{A} f_A(x)\,\bigl(1 - F_{d-A}(x - A + d/2)\bigr)\,dx,
 
     integrated exactly piece by piece: the result is a rational number (no sampling, no
-    rounding).  Independent of the Edgeworth expansion it checks.  Cost grows like d³
-    (0.05 s at d = 32, 0.5 s at d = 64).
+    rounding).  Independent of the Edgeworth expansion it checks.  Integer numerators over
+    factorial denominators keep it fast (about 0.03 s at d = 128).
 
     Parameters
     ----------

@@ -499,20 +499,29 @@ def sample_on_cone(rng, w_star, cos, norm, n, Sigma=None, ortho_to=None, rho=Non
 
 
 # --------------------------------------------------------------------------- dynamics
-def _logistic_grad_batch(X, W, Y, beta):
+def _logistic_grad_batch(X, W, Y, beta, same_w=False):
     """Mean minibatch gradient for stacked students.
 
     X (B, d), W (L, K, d), Y (B, K) labels of K teachers -> (L, K, d).  Uses
     dℓ/dz = −βyσ(−βyz) = (β/2)(tanh(βz/2) − y) for y = ±1 (one tanh, no overflow).
     Plain matmuls and in-place ufuncs: this loop dominates the experiment's cost.
+    With *same_w* (every run at the same point W[0, 0], e.g. the first step from a common
+    start) the margins are one column ⟨w, x⟩ instead of L·K equal ones.
     """
     L, K, d = W.shape
     B = X.shape[0]
-    Z = X @ W.reshape(L * K, d).T                     # (B, L·K), column l·K + k
-    Z3 = Z.reshape(B, L, K)
+    if same_w:
+        Z3 = (X @ W[0, 0])[:, None, None]             # (B, 1, 1)
+    else:
+        Z = X @ W.reshape(L * K, d).T                 # (B, L·K), column l·K + k
+        Z3 = Z.reshape(B, L, K)
     np.multiply(Z3, beta / 2, out=Z3)
     np.tanh(Z3, out=Z3)
-    Z3 -= Y[:, None, :]
+    if same_w:
+        Z3 = np.broadcast_to(Z3, (B, L, K)) - Y[:, None, :]
+        Z = Z3.reshape(B, L * K)
+    else:
+        Z3 -= Y[:, None, :]
     return ((Z.T @ X) * (beta / 2 / B)).reshape(L, K, d)
 
 
@@ -609,16 +618,20 @@ def simulate_sft(w0, teachers, w_star, lrs, steps, batch, *, beta=1.0, seed=0,
         inner, norm = np.empty_like(out), np.empty_like(out)
         inner[:, :, 0] = (w0 @ Sws) / math.sqrt(r)
         norm[:, :, 0] = math.sqrt(w0 @ S @ w0)
-    chol = np.linalg.cholesky(S).astype(dt)
+    # Σ = I: x is the standard normal draw itself (multiplying by the identity factor would only
+    # reproduce it, at the cost of a batch × d × d product per step)
+    chol = None if np.array_equal(S, np.eye(d)) else np.linalg.cholesky(S).astype(dt)
     Td = T.astype(dt)
     it = progress(range(steps), total=steps, desc=desc, disable=not show_progress)
     for k in it:
         if population:
             G = _expected_gradient_validated(W, T, S, b)
         else:
-            X = rng.standard_normal((batch, d), dtype=dt) @ chol.T
+            X = rng.standard_normal((batch, d), dtype=dt)
+            if chol is not None:
+                X = X @ chol.T
             Y = np.where(X @ Td.T >= 0, dt(1), dt(-1))
-            G = _logistic_grad_batch(X, W, Y, dt(b))
+            G = _logistic_grad_batch(X, W, Y, dt(b), same_w=k == 0)   # step 0: all runs at w0
         W = W - eta * G
         if not np.all(np.isfinite(W)):
             raise FloatingPointError("SFT iterates overflowed; reduce the step size")
