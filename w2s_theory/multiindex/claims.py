@@ -315,15 +315,45 @@ def _default_runs(ctx: Context, d: int, reps: int, student: bool):
     i = rate_plan(ctx)[0].index(d)
     children = seed_sequence([ctx.seed, 6, i, d]).spawn(reps)
     pool = _CACHE.setdefault(("default-runs", ctx.seed, i, d), {})
+    n_large = _large_from_pool(ctx)
     rows = []
     for j, child in enumerate(children):
         row = pool.get(j)
         if row is None or (student and "student_u1" not in row):
             row = pool[j] = one_run(_setting("DEFAULT"), d, np.random.default_rng(child),
-                                    student=student)
+                                    student=student, large_step_too=j < n_large)
         rows.append(row if student else
                     {k: v for k, v in row.items() if not k.startswith(_STUDENT_PREFIXES)})
-    return SimResult(d, reps, {k: np.array([r[k] for r in rows]) for k in rows[0]})
+    return SimResult(d, reps, {k: np.array([r[k] for r in rows]) for k in rows[0]
+                               if k != "teacher_u1_large_step"})
+
+
+def _large_from_pool(ctx: Context) -> int:
+    """Runs of the pool that also record the large-step teacher (0: none).
+
+    In full mode the large-step study has the rate study's d grid: its runs are the first
+    pool runs at the large step, on the same draw (the step size is the only difference
+    between the two teachers; see ``one_run(large_step_too=True)``).  Quick mode keeps its
+    own large-step runs (its verdicts stay those of its own seeds).
+    """
+    ds, reps = large_step_plan(ctx)
+    return reps if not ctx.quick and tuple(ds) == tuple(rate_plan(ctx)[0]) \
+        and reps <= rate_plan(ctx)[1] else 0
+
+
+def large_step_study(ctx: Context):
+    """The large-step (eta ~ sqrt N) teacher runs of :func:`large_step_plan`."""
+    dl, rl = large_step_plan(ctx)
+    if not _large_from_pool(ctx):
+        return [simulate(_setting("DEFAULT"), d, rl, seed=[ctx.seed, 7, d], step="large",
+                         student=False) for d in dl]
+    rate_study(ctx)                      # the pool's runs (teacher only where not yet run)
+    out = []
+    for i, d in enumerate(dl):
+        pool = _CACHE[("default-runs", ctx.seed, i, d)]
+        out.append(SimResult(d, rl, {"teacher_u1": np.array(
+            [pool[j]["teacher_u1_large_step"] for j in range(rl)])}))
+    return out
 
 
 def rate_study(ctx: Context):
@@ -523,8 +553,7 @@ def _teacher_easy(ctx: Context) -> Outcome:
             res.append(Agreement(abs(m - want) <= tol, abs(m - want), abs(m - want) / tol, v.size,
                                  f"{name}: teacher's labels {metric} {m:.4f} +- {se:.4f} ({v.size} runs pooled) "
                                  f"vs {what} = {want:.4f} (|diff| {abs(m - want):.4f} <= {tol:.4f})"))
-    dl, rl = large_step_plan(ctx)
-    big = [simulate(default, d, rl, seed=[ctx.seed, 7, d], step="large", student=False) for d in dl]
+    big = large_step_study(ctx)
     res += check_limits_extrapolated(big, {"teacher_u1": default.limits()["teacher_u1_large_step"]},
                                      ["teacher_u1"])
     res[-1].detail = "large step: " + res[-1].detail
