@@ -16,7 +16,7 @@ import sympy as sp
 from proofs_check import Context, Outcome, claim
 
 from . import models as M
-from .data import HARD
+from .data import HARD, N_SIGNAL
 from .models import linear_cnn_error, linear_cnn_output, train_linear_cnn, train_relu_cnn
 from .regimes import (MIX, abundant_setting, abundant_summary, fit_transition,
                       log_steps,
@@ -59,9 +59,9 @@ def _(ctx: Context) -> Outcome:
         w_rand = rng.standard_normal(model.d)
         w_rand[:3] *= 3.0                    # large weights on mu, nu_+1, nu_-1
         for v, kk in zip((w, w_rand), k.spawn(2)):
-            t = model.sample(n_mc, kk)
+            t, vr = _mc_sample(v, model, n_mc, kk)
             h = t.kind == HARD
-            f = linear_cnn_output(v, t)
+            f = linear_cnn_output(vr, t)
             worst_sig = max(worst_sig, float(np.max(np.abs(t.coef[h].sum(axis=1)))))
             wrong = np.where(f >= 0, 1, -1) != t.y
             half = linear_cnn_error(v, model, "hard")     # the public formula's hard term
@@ -89,7 +89,41 @@ def _(ctx: Context) -> Outcome:
                           f"1/2: {ok_formula}")
 
 
+def _mc_sample(w, model, n, seed):
+    """Fresh samples for a Monte Carlo of the linear CNN *w*, drawn exactly in law in d = 5.
+
+    ``f(w, X) = Σ_p ⟨w, x⁽ᵖ⁾⟩`` sees the noise patch only through ``⟨w_⊥, ξ⟩``, with
+    ``w_⊥ = (w₃, …, w_{d-1})`` and ``ξ ~ N(0, σ_p² I_{d-3})`` on those coordinates.  In an
+    orthonormal basis whose first vector is ``w_⊥/‖w_⊥‖`` the coordinates of ``ξ`` are again
+    i.i.d. ``N(0, σ_p²)`` and ``⟨w_⊥, ξ⟩ = ‖w_⊥‖ × (first coordinate)``.  So the model with
+    two noise coordinates (the fewest :class:`PatchModel` allows), same norms, ``σ_p`` and
+    mixture, sampled by the same generator, and the readout ``(w₀, w₁, w₂, ‖w_⊥‖, 0)`` give
+    the joint law of ``(y, kind, ε, coef, f)`` exactly -- at 5 instead of d normals per sample
+    (the same reduction as ``pipeline._test_space``).  ``‖w_⊥‖`` is taken from a QR
+    factorisation here, not from ``models.linear_cnn_summary`` (whose ``s`` is under test).
+
+    Returns ``(sample, readout)``; the sample's ``y, kind, eps`` streams are those of
+    ``model.sample(n, seed)`` (they are drawn before the noise).
+    """
+    red = dataclasses.replace(model, d=N_SIGNAL + 2)
+    v = np.zeros(N_SIGNAL + 2)
+    v[:N_SIGNAL] = w[:N_SIGNAL]
+    v[N_SIGNAL] = abs(float(np.linalg.qr(np.asarray(w[N_SIGNAL:], float)[:, None])[1][0, 0]))
+    return red.sample(n, seed), v
+
+
 def _teachers(ctx, n_seeds):
+    # the same teachers serve three claims of this module: trained once per run.  Each call
+    # gets fresh SeedSequence objects (spawn() is stateful: a shared one would hand the next
+    # claim other children, making streams depend on the order the claims run in)
+    trained = _cached(("teachers", ctx.quick, ctx.seed, n_seeds),
+                      lambda: _train_teachers(ctx, n_seeds))
+    return [(model, w, np.random.SeedSequence(k.entropy, spawn_key=k.spawn_key,
+                                              pool_size=k.pool_size))
+            for model, w, k in trained]
+
+
+def _train_teachers(ctx, n_seeds):
     st = abundant_setting(ctx.quick)
     out = []
     for k in np.random.SeedSequence([ctx.seed, 1]).spawn(n_seeds):
@@ -161,8 +195,8 @@ def _(ctx: Context) -> Outcome:
               + [(_probe(w0, alt, zs), alt) for zs in PROBE_Z[:2]])
         for (w, mod), kk in zip(ws, k.spawn(len(ws))):
             summaries.append((M.linear_cnn_summary(w, mod), mod, M.linear_cnn_error(w, mod)))
-            t = mod.sample(n_mc, kk)
-            wrong = np.where(linear_cnn_output(w, t) >= 0, 1, -1) != t.y
+            t, wr = _mc_sample(w, mod, n_mc, kk)
+            wrong = np.where(linear_cnn_output(wr, t) >= 0, 1, -1) != t.y
             for kind, name in ((None, "all"), (HARD, "hard"), (0, "easy"), (2, "both")):
                 sel = wrong if kind is None else wrong[t.kind == kind]
                 p = linear_cnn_error(w, mod, name)
@@ -244,8 +278,8 @@ def _(ctx: Context) -> Outcome:
     tot = dict(hard=[0.0, 0.0, 0.0], all=[0.0, 0.0, 0.0], hard_pos=[0.0, 0.0, 0.0])
     share = []
     for model, w, k in _teachers(ctx, 3 if ctx.quick else 6):
-        t = model.sample(N_FRESH_FLIPS, k)
-        flip = np.where(linear_cnn_output(w, t) >= 0, 1, -1) != t.y
+        t, wr = _mc_sample(w, model, N_FRESH_FLIPS, k)
+        flip = np.where(linear_cnn_output(wr, t) >= 0, 1, -1) != t.y
         h = t.kind == HARD
         p_all = linear_cnn_error(w, model)
         for key, sel, p in (("hard", h, 0.5), ("all", np.ones_like(h), p_all),

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 
 import mpmath
+import numpy as np
 import sympy as sp
 
 from proofs_check import Context, Outcome, claim
@@ -91,10 +92,20 @@ def _tanh_erf(ctx: Context) -> Outcome:
                 worst = max(worst, abs(got - _erf_closed(mpmath.mpf(sp.N(a, dps)), k)))
                 pts += 1
         K = 2 if ctx.quick else 6
+        # tanh^(k) is a polynomial P_k in tanh (tanh' = 1 - tanh^2): the Stein integrands of
+        # all k are evaluated from one memoised tanh(t) and normal density per node (the
+        # references' quadratures share their nodes)
+        u = sp.Symbol("u")
+        th, pdf = H._memoised(mpmath.tanh), H._memoised(mpmath.npdf)
+        dk = sp.tanh(z)
         for k in range(K + 1):
             got = H.hermite_coefficient(sp.tanh(z), k, dps=dps)
-            deriv = sp.lambdify(z, sp.diff(sp.tanh(z), z, k), modules="mpmath")
-            ref = mpmath.quad(lambda t: deriv(t) * mpmath.npdf(t), [-mpmath.inf, 0, mpmath.inf]) \
+            if k:
+                dk = sp.diff(dk, z)         # tanh^(k), one derivative at a time
+            pk = dk.subs(sp.tanh(z), u)
+            assert pk.free_symbols <= {u}, pk
+            poly = sp.lambdify(u, pk, modules="mpmath")
+            ref = mpmath.quad(lambda t: poly(th(t)) * pdf(t), [-mpmath.inf, 0, mpmath.inf]) \
                 / mpmath.sqrt(mpmath.factorial(k))
             worst = max(worst, abs(got - ref))
             pts += 1
@@ -139,7 +150,8 @@ def _info(ctx: Context) -> Outcome:
 
 from . import theory as T  # noqa: E402
 from .model import MultiIndexSetting  # noqa: E402
-from .simulate import simulate  # noqa: E402
+from .._numeric import seed_sequence  # noqa: E402
+from .simulate import SimResult, one_run, simulate  # noqa: E402
 from .stats import Agreement, agreement, fit_rate, small_sample_factor  # noqa: E402
 
 
@@ -208,11 +220,30 @@ def _special(ctx: Context) -> Outcome:
 
 # --------------------------------------------------------------------------- simulations
 
-#: Default setting: sigma1 = He1, sigma2 = He2/sqrt2, tanh, alpha = 1, psi = 1/2, eta = 3, beta = 2.
-DEFAULT = MultiIndexSetting()
-#: Second setting: other links/activation/ratios, label noise.
-ALT = MultiIndexSetting(sigma1="he1+he2", sigma2="he3", activation="erf", alpha=0.5, psi_T=1.0,
-                        psi_S=0.5, eta_T=2.0, eta_S=3.0, beta=1.5, noise=0.5)
+#: The two simulated settings, built on first use (``claims.DEFAULT`` / ``claims.ALT``, module
+#: ``__getattr__``): constructing one validates it through its Hermite inputs (mpmath
+#: quadratures, ~0.3 s each), which importing this module -- e.g. for the symbolic claims
+#: alone, or in every worker process -- should not pay.
+#: DEFAULT: sigma1 = He1, sigma2 = He2/sqrt2, tanh, alpha = 1, psi = 1/2, eta = 3, beta = 2.
+#: ALT: other links/activation/ratios, label noise.
+_SETTINGS = {
+    "DEFAULT": dict(),
+    "ALT": dict(sigma1="he1+he2", sigma2="he3", activation="erf", alpha=0.5, psi_T=1.0,
+                psi_S=0.5, eta_T=2.0, eta_S=3.0, beta=1.5, noise=0.5),
+}
+_BUILT: dict = {}
+
+
+def _setting(name: str) -> MultiIndexSetting:
+    if name not in _BUILT:
+        _BUILT[name] = MultiIndexSetting(**_SETTINGS[name])
+    return _BUILT[name]
+
+
+def __getattr__(name):
+    if name in _SETTINGS:
+        return _setting(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # z for theory-vs-simulation bands: 3.29 = two-sided 99.9% normal quantile, so that ~10 compared
 # points per claim keep a family-wise false-failure rate ~1% under the CLT (seeds are fixed, so a
@@ -245,20 +276,89 @@ def rate_plan(ctx: Context):
 _CACHE: dict = {}
 
 
-def study(ctx: Context, setting=DEFAULT, name="default", ds=None, reps=None, student=True):
-    """Simulations at every d of the plan (cached per run), seeded from ctx.seed."""
+def study(ctx: Context, setting=None, name="default", ds=None, reps=None, student=True):
+    """Simulations at every d of the plan (cached per run), seeded from ctx.seed.
+
+    The rate study's runs come from one pool per d (:func:`_default_runs`); where the student
+    study has the rate study's d grid (full mode), its runs are the pool's first runs: the
+    rate study then reuses their teacher metrics instead of recomputing them.  (In quick mode
+    the grids differ -- d = 192 vs 256 -- and the student study keeps its own seeds.)
+    """
+    setting = setting if setting is not None else _setting("DEFAULT")
     pds, preps = sim_plan(ctx)
     ds, reps = ds or pds, reps or preps
     key = (name, ctx.seed, tuple(ds), reps, student)
     if key not in _CACHE:
-        _CACHE[key] = [simulate(setting, d, reps, seed=[ctx.seed, 5 if student else 6, i, d],
-                                student=student) for i, d in enumerate(ds)]
+        shared = name == "rate" or (name == "default" and tuple(ds) == tuple(rate_plan(ctx)[0]))
+        if setting is _setting("DEFAULT") and shared:
+            _CACHE[key] = [_default_runs(ctx, d, reps, student) for d in ds]
+        else:
+            _CACHE[key] = [simulate(setting, d, reps, seed=[ctx.seed, 5 if student else 6, i, d],
+                                    student=student) for i, d in enumerate(ds)]
     return _CACHE[key]
+
+
+_STUDENT_PREFIXES = ("student_", "label_")
+
+
+def _default_runs(ctx: Context, d: int, reps: int, student: bool):
+    """Runs 0..reps-1 of the default setting at dimension d, from one seeded pool per d.
+
+    Run j is :func:`~w2s_theory.multiindex.simulate.one_run` driven by child j of
+    ``SeedSequence([ctx.seed, 6, i, d])`` (i: the position of d in :func:`rate_plan`),
+    exactly as :func:`simulate` drives its repetitions.  one_run draws and
+    computes the teacher before the student, so a run with the student has the teacher
+    metrics of the teacher-only run of the same child, bit for bit: the student study's runs
+    serve as the first runs of the rate study (each run computed once per module run; the
+    rate study's values are those of plain teacher-only runs).
+    """
+    i = rate_plan(ctx)[0].index(d)
+    children = seed_sequence([ctx.seed, 6, i, d]).spawn(reps)
+    pool = _CACHE.setdefault(("default-runs", ctx.seed, i, d), {})
+    n_large = _large_from_pool(ctx)
+    rows = []
+    for j, child in enumerate(children):
+        row = pool.get(j)
+        if row is None or (student and "student_u1" not in row):
+            row = pool[j] = one_run(_setting("DEFAULT"), d, np.random.default_rng(child),
+                                    student=student, large_step_too=j < n_large)
+        rows.append(row if student else
+                    {k: v for k, v in row.items() if not k.startswith(_STUDENT_PREFIXES)})
+    return SimResult(d, reps, {k: np.array([r[k] for r in rows]) for k in rows[0]
+                               if k != "teacher_u1_large_step"})
+
+
+def _large_from_pool(ctx: Context) -> int:
+    """Runs of the pool that also record the large-step teacher (0: none).
+
+    In full mode the large-step study has the rate study's d grid: its runs are the first
+    pool runs at the large step, on the same draw (the step size is the only difference
+    between the two teachers; see ``one_run(large_step_too=True)``).  Quick mode keeps its
+    own large-step runs (its verdicts stay those of its own seeds).
+    """
+    ds, reps = large_step_plan(ctx)
+    return reps if not ctx.quick and tuple(ds) == tuple(rate_plan(ctx)[0]) \
+        and reps <= rate_plan(ctx)[1] else 0
+
+
+def large_step_study(ctx: Context):
+    """The large-step (eta ~ sqrt N) teacher runs of :func:`large_step_plan`."""
+    dl, rl = large_step_plan(ctx)
+    if not _large_from_pool(ctx):
+        return [simulate(_setting("DEFAULT"), d, rl, seed=[ctx.seed, 7, d], step="large",
+                         student=False) for d in dl]
+    rate_study(ctx)                      # the pool's runs (teacher only where not yet run)
+    out = []
+    for i, d in enumerate(dl):
+        pool = _CACHE[("default-runs", ctx.seed, i, d)]
+        out.append(SimResult(d, rl, {"teacher_u1": np.array(
+            [pool[j]["teacher_u1_large_step"] for j in range(rl)])}))
+    return out
 
 
 def rate_study(ctx: Context):
     ds, reps = rate_plan(ctx)
-    return study(ctx, DEFAULT, "rate", ds=ds, reps=reps, student=False)
+    return study(ctx, _setting("DEFAULT"), "rate", ds=ds, reps=reps, student=False)
 
 
 def check_limits(sims, limits, metrics, *, z=Z_LIMIT, C=C_LIMIT):
@@ -430,10 +530,11 @@ def large_step_plan(ctx: Context):
 def _teacher_easy(ctx: Context) -> Outcome:
     # the teacher-only runs of the rate study (4x the repetitions of the student study) make
     # SE(L) ~0.006: x1.1 (0.04-0.05 here) is rejected in quick mode (tests/test_multiindex_audit.py)
-    res = check_limits_extrapolated(rate_study(ctx), DEFAULT.limits(), ["teacher_u1", "teacher_grad_u1"])
+    default, alt_setting = _setting("DEFAULT"), _setting("ALT")
+    res = check_limits_extrapolated(rate_study(ctx), default.limits(), ["teacher_u1", "teacher_grad_u1"])
     # alpha = 0.5 in both modes (the runs of multiindex.student-limits): N-versus-d slips show here
     ds_a, reps_a = alt_plan(ctx)
-    alt = check_limits_extrapolated(study(ctx, ALT, "alt", ds=ds_a, reps=reps_a), ALT.limits(),
+    alt = check_limits_extrapolated(study(ctx, alt_setting, "alt", ds=ds_a, reps=reps_a), alt_setting.limits(),
                                     ["teacher_u1", "teacher_grad_u1"])
     for r in alt:
         r.detail = "alt: " + r.detail
@@ -442,8 +543,8 @@ def _teacher_easy(ctx: Context) -> Outcome:
     # mean square of the noise part for tau^2, at every d, so all runs are pooled (no
     # extrapolation); z widened to Student t for the number of runs
     import numpy as np
-    for name, setting, sims in (("default", DEFAULT, rate_study(ctx)),
-                                ("alt", ALT, study(ctx, ALT, "alt", ds=ds_a, reps=reps_a))):
+    for name, setting, sims in (("default", default, rate_study(ctx)),
+                                ("alt", alt_setting, study(ctx, alt_setting, "alt", ds=ds_a, reps=reps_a))):
         for metric, want, what in (("teacher_Ey2", setting.hermite["Ey2"], "E y^2"),
                                    ("teacher_noise2", setting.noise ** 2, "tau^2")):
             v = np.concatenate([s.values[metric] for s in sims])
@@ -452,9 +553,8 @@ def _teacher_easy(ctx: Context) -> Outcome:
             res.append(Agreement(abs(m - want) <= tol, abs(m - want), abs(m - want) / tol, v.size,
                                  f"{name}: teacher's labels {metric} {m:.4f} +- {se:.4f} ({v.size} runs pooled) "
                                  f"vs {what} = {want:.4f} (|diff| {abs(m - want):.4f} <= {tol:.4f})"))
-    dl, rl = large_step_plan(ctx)
-    big = [simulate(DEFAULT, d, rl, seed=[ctx.seed, 7, d], step="large", student=False) for d in dl]
-    res += check_limits_extrapolated(big, {"teacher_u1": DEFAULT.limits()["teacher_u1_large_step"]},
+    big = large_step_study(ctx)
+    res += check_limits_extrapolated(big, {"teacher_u1": default.limits()["teacher_u1_large_step"]},
                                      ["teacher_u1"])
     res[-1].detail = "large step: " + res[-1].detail
     return _summarise_ratio(res)
@@ -486,7 +586,7 @@ def _teacher_hard(ctx: Context) -> Outcome:
     # (the alignment vanishes), which has the same ~3 SE margin.
     ceiling = 0.0 if ctx.quick else -0.25
     ok_rate = rate.contains(-0.5) and hi < ceiling
-    kappa = math.sqrt(DEFAULT.limits()["teacher_u2_rate"])
+    kappa = math.sqrt(_setting("DEFAULT").limits()["teacher_u2_rate"])
     # sqrt(d)|<v1,u2>| -> |N(0, kappa^2)|, mean kappa sqrt(2/pi); 1/d-extrapolated, no C.  The
     # per-run CV ~0.76 limits the power: SE(L) ~0.07 on 0.95 in quick mode, so only errors in
     # kappa^2 of roughly x1.6 / x0.4 or more are rejected there (tests/test_multiindex_audit.py)
@@ -528,12 +628,13 @@ def _student_limits(ctx: Context) -> Outcome:
     # ~x1.25 -- x1.1 needs the full-mode runs (tests/test_multiindex_audit.py).  The label metrics
     # fluctuate by O(1/sqrt d) through the teacher (per-run CV ~0.2-0.3 at d = 64) and are compared
     # after control variates with exactly known means (:func:`cv_means`): SE(L) ~5-10 % in quick mode.
-    res = check_limits_extrapolated(study(ctx), DEFAULT.limits(), ["student_u1", "student_u2"])
+    default, alt_setting = _setting("DEFAULT"), _setting("ALT")
+    res = check_limits_extrapolated(study(ctx), default.limits(), ["student_u1", "student_u2"])
     ds_a, reps_a = alt_plan(ctx)
-    alt = study(ctx, ALT, "alt", ds=ds_a, reps=reps_a)
-    res += check_limits_extrapolated(alt, ALT.limits(), ["student_u1", "student_u2"])
+    alt = study(ctx, alt_setting, "alt", ds=ds_a, reps=reps_a)
+    res += check_limits_extrapolated(alt, alt_setting.limits(), ["student_u1", "student_u2"])
     res[-2].detail, res[-1].detail = "alt: " + res[-2].detail, "alt: " + res[-1].detail
-    for name, setting, sims in (("default", DEFAULT, study(ctx)), ("alt", ALT, alt)):
+    for name, setting, sims in (("default", default, study(ctx)), ("alt", alt_setting, alt)):
         lim = setting.limits()
         for m in LABELS:
             means, ses = cv_means(sims, m, setting)

@@ -232,9 +232,20 @@ def _exact(pieces, weight):
     return sp.nsimplify(total) if total.is_rational else sp.collect(sp.expand(total), sp.pi)
 
 
+#: values kept per lambdified function (a 35-digit tanh-sinh quadrature visits ~2000 nodes)
+_MEMO_SIZE = 20000
+
+
 @lru_cache(maxsize=256)
 def _mp_function(expr):
-    fn = sp.lambdify(Z, expr, modules="mpmath")
+    """mpmath evaluator of *expr*, memoised on (point, working precision).
+
+    Every quadrature of :func:`hermite_coefficient` at one precision visits the same
+    tanh-sinh nodes whatever the weight h_k, so c_0, ..., c_k of one function (and the
+    L^2 check) evaluate f once per node instead of once per coefficient.  A cached value is
+    the one the evaluator returned at that point and precision: results are unchanged.
+    """
+    fn = _memoised(sp.lambdify(Z, expr, modules="mpmath"))
     fn._w2s_expr = str(expr)  # for error messages
     return fn
 
@@ -278,12 +289,37 @@ def _check_l2_uncached(func, dps):
 _check_l2_cached = lru_cache(maxsize=256)(_check_l2_uncached)  # successes only are cached
 
 
-def _quad_raw(func, weight_poly, dps):
-    w = None
+def _memoised(fn):
+    """*fn* memoised on (point, working precision), at most :data:`_MEMO_SIZE` values."""
+    memo = {}
+
+    def g(t):
+        key = (t, mpmath.mp.prec)
+        v = memo.get(key)
+        if v is None:
+            v = fn(t)
+            if len(memo) < _MEMO_SIZE:
+                memo[key] = v
+        return v
+    return g
+
+
+#: exp(-t^2/2) at the quadrature nodes, shared by every integrand (same nodes per precision)
+_gauss_weight = _memoised(lambda t: mpmath.exp(-t * t / 2))
+
+
+@lru_cache(maxsize=64)
+def _weight_function(weight_poly, dps):
+    """h_k at the quadrature nodes (coefficients to dps + 10 digits), memoised: the same
+    weight serves the coefficients of every function at this precision."""
     with mpmath.workdps(dps + 5):
-        if weight_poly is not None:
-            cs = [mpmath.mpf(sp.N(c, dps + 10)) for c in sp.Poly(weight_poly, Z).all_coeffs()]
-            w = lambda t: mpmath.polyval(cs, t)  # noqa: E731
+        cs = [mpmath.mpf(sp.N(c, dps + 10)) for c in sp.Poly(weight_poly, Z).all_coeffs()]
+    return _memoised(lambda t: mpmath.polyval(cs, t))
+
+
+def _quad_raw(func, weight_poly, dps):
+    w = _weight_function(weight_poly, dps) if weight_poly is not None else None
+    with mpmath.workdps(dps + 5):
         def integrand(t):
             v = func(t)
             if isinstance(v, (complex, mpmath.mpc)):
@@ -291,7 +327,7 @@ def _quad_raw(func, weight_poly, dps):
             v = mpmath.mpf(v)
             if not mpmath.isfinite(v):
                 raise ValueError(f"f must be finite on the real line; got {v!r} at z={t}")
-            return v * (w(t) if w is not None else 1) * mpmath.exp(-t * t / 2)
+            return v * (w(t) if w is not None else 1) * _gauss_weight(t)
         # breakpoints: splitting the line keeps tanh-sinh accurate for the oscillating h_k
         # (checked to 1e-31 against closed forms in the claims) and kinks at 0.
         pts = [-mpmath.inf, -6, -3, 0, 3, 6, mpmath.inf]

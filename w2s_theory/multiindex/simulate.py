@@ -125,11 +125,15 @@ def _gradient_step(W, a, X, y, dact, eta):
     """
     N = W.shape[0]
     n = X.shape[0]
-    G = np.zeros_like(W)
+    G = None
     W32, X32, y32 = W.astype(np.float32), X.astype(np.float32), y.astype(np.float32)
     for s in range(0, n, _CHUNK):
         Xc, yc = X32[s:s + _CHUNK], y32[s:s + _CHUNK]
-        G += dact(W32 @ Xc.T) @ (yc[:, None] * Xc)
+        block = dact(W32 @ Xc.T) @ (yc[:, None] * Xc)
+        if G is None:                  # the first block in double: the value of 0 + block
+            G = block.astype(np.float64)
+        else:
+            G += block
     G *= a[:, None] / (n * math.sqrt(N))
     return W + eta * G, eta * G
 
@@ -143,7 +147,7 @@ def _forward(W, a, X, act):
 
 
 def one_run(setting: MultiIndexSetting, d: int, rng: np.random.Generator, *,
-            step: str = "fixed", student: bool = True) -> dict:
+            step: str = "fixed", student: bool = True, large_step_too: bool = False) -> dict:
     """One draw of the teacher/student pipeline at dimension d; returns the metrics.
 
     Model of Moniri & Hassani (2025), §3 (see :mod:`~w2s_theory.multiindex.model`);
@@ -160,6 +164,11 @@ def one_run(setting: MultiIndexSetting, d: int, rng: np.random.Generator, *,
         As in :func:`simulate`.
     student : bool
         Also run the student.
+    large_step_too : bool
+        With ``step="fixed"``: also record ``teacher_u1_large_step``, <v, u1>^2 for the top
+        right singular vector v of W0 + sqrt(N) (W1 - W0), the large-step teacher on the
+        same draw (the same data, init and gradient; its Lanczos start vector comes from a
+        fixed generator, so ``rng`` and every other metric are unchanged).
 
     Returns
     -------
@@ -207,6 +216,10 @@ def one_run(setting: MultiIndexSetting, d: int, rng: np.random.Generator, *,
     out["teacher_grad_u1"], out["teacher_grad_u2"] = float((Vg[:, 0] @ u1) ** 2), float((Vg[:, 0] @ u2) ** 2)
     out["teacher_opnorm_u1"] = float(np.linalg.norm(W1 @ u1) / sv[0])
     out["teacher_opnorm_u2"] = float(np.linalg.norm(W1 @ u2) / sv[0])
+    if large_step_too and step == "fixed":
+        # the large step eta sqrt(N) moves W0 along the same gradient: dW sqrt(N)
+        Vl, _ = top_right_singular(W0 + math.sqrt(N) * dW, 1, np.random.default_rng(d))
+        out["teacher_u1_large_step"] = float((Vl[:, 0] @ u1) ** 2)
     if not student:
         return out
     # student: fresh covariates labelled by the updated teacher
