@@ -949,7 +949,7 @@ class Checker:
         elif method == "mean-value":
             if grads is None:
                 grads = self.gradient(box, xs)
-            centre = {k: ((lo + hi) / 2, (lo + hi) / 2) for k, (lo, hi) in box.items()}
+            centre = {k: (c, c) for k, c in ((k, (lo + hi) / 2) for k, (lo, hi) in box.items())}
             ivl, ivh = self.ev(centre)
             mul, add = _OPS[self.limits]["MUL"], _OPS[self.limits]["ADD"]
             for name in self.names:
