@@ -196,7 +196,10 @@ def _is_mp_input(x) -> bool:
 #: True only inside :func:`_trusted_inputs`: internal searches (``inequalities``) evaluate
 #: divergences on probability vectors they built themselves (softmax / normalised draws),
 #: one pair per call, where the simplex checks cost ~2/3 of the call.  Never set around
-#: user input; the evaluation itself (``_terms_np``) is the same.
+#: user input; the evaluation itself (``_terms_np``) is the same.  A dict instead of True
+#: also memoises the values by (divergence, id(p), id(q)): set fresh around the evaluation
+#: of one point of a search (whose p, q stay alive and unmodified meanwhile), where an
+#: inequality's sides and the TV filter evaluate the same divergence of the same pair again.
 _TRUSTED = contextvars.ContextVar("fdiv_trusted_inputs", default=False)
 
 
@@ -481,11 +484,19 @@ class FDivergence:
         float, ndarray or mpf
             ``sum_i q_i f(p_i/q_i)``; ``+inf`` when it diverges.
         """
-        if _TRUSTED.get() and type(p) is np.ndarray and type(q) is np.ndarray \
+        trusted = _TRUSTED.get()
+        if trusted is not False and type(p) is np.ndarray and type(q) is np.ndarray \
                 and p.dtype == q.dtype == np.float64 and p.shape == q.shape and tol == 1e-9:
+            if trusted is not True:                 # a memo (see _TRUSTED)
+                key = (id(self), id(p), id(q))
+                if key in trusted:
+                    return trusted[key]
             out = self._positive_terms_np(p, q)
             out = (self._terms_np(p, q) if out is None else out).sum(axis=-1)
-            return float(out) if out.ndim == 0 else out
+            out = float(out) if out.ndim == 0 else out
+            if trusted is not True:
+                trusted[key] = out
+            return out
         check_tol(tol)
         if _is_mp_input(p) or _is_mp_input(q):
             return self._call_mp(_check_simplex_mp("p", p), _check_simplex_mp("q", q))

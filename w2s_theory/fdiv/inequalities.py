@@ -19,7 +19,7 @@ import mpmath
 import numpy as np
 from scipy.optimize import minimize
 
-from .divergences import CHI2, HELLINGER2, JS, KL, TV, FDivergence, _trusted_inputs
+from .divergences import _TRUSTED, CHI2, HELLINGER2, JS, KL, TV, FDivergence, _trusted_inputs
 
 
 def _mod(x):
@@ -164,6 +164,19 @@ def _ratio(num, den):
     return np.where(np.isnan(r), -np.inf, r)
 
 
+def _ratio1(num, den):
+    """:func:`_ratio` of one pair of float64 scalars (the same IEEE operations, no arrays)."""
+    if den == 0:
+        return np.inf if num > 0 else -np.inf
+    r = num / den
+    return -np.inf if r != r else r
+
+
+def _first(a):
+    """The single value of a one-pair evaluation (shape (1,), or a scalar)."""
+    return a[0] if type(a) is np.ndarray and a.shape == (1,) else np.ravel(a)[0]
+
+
 def _terms(div: FDivergence, P, Q):
     """``div._terms_np(P, Q)``, without its masks when every entry is > 0 (same values)."""
     t = div._positive_terms_np(P, Q)
@@ -274,10 +287,16 @@ def search_ratio(lhs, rhs, rng, *, n: int = 3000, ks=(2, 3, 5, 8), refine: int =
 
             def neg(x, k=k):
                 p, q = _softmax(x[:k])[None], _softmax(x[k:])[None]
-                with np.errstate(all="ignore"):
-                    if TV(p, q)[0] < min_tv:
-                        return 0.0
-                    v = float(_ratio(lhs(p, q), rhs(p, q))[0])
+                # a fresh memo per point: TV (the filter) and any divergence both sides use
+                # are evaluated once (same values as evaluating them again)
+                token = _TRUSTED.set({})
+                try:
+                    with np.errstate(all="ignore"):
+                        if TV(p, q)[0] < min_tv:
+                            return 0.0
+                        v = float(_ratio1(_first(lhs(p, q)), _first(rhs(p, q))))
+                finally:
+                    _TRUSTED.reset(token)
                 return -v if np.isfinite(v) else (-1e300 if v > 0 else 0.0)
 
             with _trusted_inputs():     # softmax outputs: valid simplex vectors by construction
