@@ -515,7 +515,9 @@ class FDivergence:
 
     def _positive_terms_np(self, P, Q):
         """``_terms_np`` when every entry is > 0 (no masks needed; same values), else None."""
-        if not ((P > 0).all() and (Q > 0).all()):
+        # min > 0 is (x > 0).all() for non-empty float arrays (NaN: False), in one reduction
+        if not ((P.min() > 0 and Q.min() > 0) if P.size and Q.size
+                else ((P > 0).all() and (Q > 0).all())):
             return None
         with np.errstate(all="ignore"):
             terms = np.asarray(self._persp_np(P, Q), dtype=float)

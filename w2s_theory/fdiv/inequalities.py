@@ -394,6 +394,16 @@ def joint_convexity_margin(div: FDivergence, rng, *, n: int = 2000, ks=(2, 3, 5)
             m = (avg - dm) / np.abs(avg)   # |avg|: a negative average must not flip the sign
         return np.where(np.isfinite(m) & (np.abs(avg) > 1e-6), m, np.inf)
 
+    def margin1(P1, Q1, P2, Q2, lam):
+        """``margins`` of one case (1-D vectors, scalar lam): the same float64 operations on
+        scalars instead of (1, k) arrays (the Nelder-Mead objective)."""
+        with np.errstate(all="ignore"):
+            d1, d2 = _terms(div, P1, Q1).sum(-1), _terms(div, P2, Q2).sum(-1)
+            dm = _terms(div, lam * P1 + (1 - lam) * P2, lam * Q1 + (1 - lam) * Q2).sum(-1)
+            avg = lam * d1 + (1 - lam) * d2
+            m = (avg - dm) / np.abs(avg)
+        return m if (np.isfinite(m) and np.abs(avg) > 1e-6) else np.inf
+
     worst, worst_case, points = np.inf, None, 0
     for k in ks:
         P1, Q1 = random_pairs(rng, n, k)
@@ -411,7 +421,7 @@ def joint_convexity_margin(div: FDivergence, rng, *, n: int = 2000, ks=(2, 3, 5)
 
             def f(x):
                 *ps, lm = unpack(x)
-                v = margins(*[p[None] for p in ps], np.array([[lm]]))[0]
+                v = margin1(*ps, lm)
                 return v if np.isfinite(v) else 1.0
 
             res = minimize(f, x0, method="Nelder-Mead", options=dict(maxiter=maxiter))
