@@ -651,7 +651,9 @@ class FDivergence:
         redo = (P > 0) & ((logS < _LOG_TINY) | ~np.isfinite(terms) | ~np.isfinite(SA))
         if not redo.any():
             loss = _last_axis(np.add, terms)
-            grad = S * (A - SA.sum(-1, keepdims=True))
+            # _last_axis: the same sum as SA.sum(-1) (numpy's order for k < 8), ~20x faster
+            # on the (n, 2) arrays of the binary fits, where it was ~1/3 of this function
+            grad = S * (A - _last_axis(np.add, SA)[..., None])
         else:
             terms, SA = terms.copy(), SA.copy()
             for idx in zip(*np.nonzero(redo)):
