@@ -78,6 +78,13 @@ def _nice(v: float, lo: Fraction, hi: Fraction) -> Fraction:
     return (lo + hi) / 2
 
 
+def _fsum(lo, hi, sign=1):
+    """float(hi + sign·lo) for rationals, without building the Fraction: the rational is the
+    same, and int / int is correctly rounded, as float(Fraction) is (same float)."""
+    return ((hi.numerator * lo.denominator + sign * lo.numerator * hi.denominator)
+            / (lo.denominator * hi.denominator))
+
+
 def _split(box, params, dom_width, grads=None):
     """Bisect one side of the box.
 
@@ -93,17 +100,17 @@ def _split(box, params, dom_width, grads=None):
             continue
         if smear:
             g = grads[p.name]
-            w = max(abs(float(g[0])), abs(float(g[1]))) * float(hi - lo)
+            w = max(abs(float(g[0])), abs(float(g[1]))) * _fsum(lo, hi, -1)
         elif p.scale == "log":
             w = math.log(float(hi) / float(lo)) / max(dom_width[p.name], 1e-300)
         else:
-            w = float(hi - lo) / max(dom_width[p.name], 1e-300)
+            w = _fsum(lo, hi, -1) / max(dom_width[p.name], 1e-300)
         if w > best:
             best, name, scale = w, p.name, p.scale
     if name is None:
         return None
     lo, hi = box[name]
-    v = math.sqrt(float(lo) * float(hi)) if scale == "log" else float(lo + hi) / 2
+    v = math.sqrt(float(lo) * float(hi)) if scale == "log" else _fsum(lo, hi) / 2
     x = _nice(v, lo, hi)
     a, b = dict(box), dict(box)
     a[name], b[name] = (lo, x), (x, hi)
@@ -120,7 +127,7 @@ def _is_small(box, params, min_width):
     for p in params:
         lo, hi = box[p.name]
         w = (math.log(float(hi) / float(lo)) if p.scale == "log"
-             else float(hi - lo) / max(1.0, abs(float(hi)), abs(float(lo))))
+             else _fsum(lo, hi, -1) / max(1.0, abs(float(hi)), abs(float(lo))))
         if w > min_width:
             return False
     return True
