@@ -263,25 +263,34 @@ def certify(st) -> Result:
                 return found
         heap = [(0.0, 0, dom)]
         count = 1
+        # exclusions that may still contain a part of the box: one whose expression is
+        # certainly > 0 on a box is > 0 on all its sub-boxes, whose enclosures (containing
+        # the true values) then never decide them excluded; it is not evaluated for them
+        live = {0: tuple(range(len(excl)))}
         proved, xboxes, undecided = [], [], []
         evaluated, min_margin = 0, math.inf
         while heap:
             if evaluated >= st.budget:
                 undecided.extend(b for _, _, b in heap)
                 break
-            _, _, box = heapq.heappop(heap)
+            _, key, box = heapq.heappop(heap)
             evaluated += 1
             done = False
             # the box's endpoints once, for the exclusions and the statement (same parameters)
             xs = chk.ev.points(box)
-            for j, e in enumerate(excl):
+            kids_live = []
+            for j in live.pop(key):
                 try:
-                    if e.enclosure(box, xs=xs)[1]:
-                        xboxes.append((box, j))
-                        done = True
-                        break
+                    ivx, inside = excl[j].enclosure(box, xs=xs)
                 except V.Undecidable:
-                    pass
+                    kids_live.append(j)
+                    continue
+                if inside:
+                    xboxes.append((box, j))
+                    done = True
+                    break
+                if not V.holds(ivx, ">0"):
+                    kids_live.append(j)
             if done:
                 continue
             iv, method, grads = None, None, None
@@ -332,8 +341,10 @@ def certify(st) -> Result:
             if kids is None:
                 undecided.append(box)
                 continue
+            kids_live = tuple(kids_live)
             for kid in kids:
                 heapq.heappush(heap, (score, count, kid))
+                live[count] = kids_live
                 count += 1
         status = "proved" if not undecided else "undecided"
         return Result(status, proved, xboxes, undecided, None, None, evaluated,
