@@ -13,6 +13,7 @@ Conventions (see :mod:`w2s_theory.fdiv.divergences`): ``TV = sum|p-q|/2`` in
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Callable
 
 import mpmath
@@ -297,7 +298,7 @@ def search_ratio(lhs, rhs, rng, *, n: int = 3000, ks=(2, 3, 5, 8), refine: int =
                         v = float(_ratio1(_first(lhs(p, q)), _first(rhs(p, q))))
                 finally:
                     _TRUSTED.reset(token)
-                return -v if np.isfinite(v) else (-1e300 if v > 0 else 0.0)
+                return -v if math.isfinite(v) else (-1e300 if v > 0 else 0.0)
 
             with _trusted_inputs():     # softmax outputs: valid simplex vectors by construction
                 res = minimize(neg, x0, method="Nelder-Mead",
@@ -402,7 +403,7 @@ def joint_convexity_margin(div: FDivergence, rng, *, n: int = 2000, ks=(2, 3, 5)
             dm = _terms(div, lam * P1 + (1 - lam) * P2, lam * Q1 + (1 - lam) * Q2).sum(-1)
             avg = lam * d1 + (1 - lam) * d2
             m = (avg - dm) / np.abs(avg)
-        return m if (np.isfinite(m) and np.abs(avg) > 1e-6) else np.inf
+        return m if (math.isfinite(m) and abs(avg) > 1e-6) else np.inf
 
     worst, worst_case, points = np.inf, None, 0
     for k in ks:
@@ -422,7 +423,7 @@ def joint_convexity_margin(div: FDivergence, rng, *, n: int = 2000, ks=(2, 3, 5)
             def f(x):
                 *ps, lm = unpack(x)
                 v = margin1(*ps, lm)
-                return v if np.isfinite(v) else 1.0
+                return v if math.isfinite(v) else 1.0
 
             res = minimize(f, x0, method="Nelder-Mead", options=dict(maxiter=maxiter))
             points += res.nfev
