@@ -193,6 +193,13 @@ def _softmax(a):
     return e / e.sum()
 
 
+def _softmax_rows(a):
+    """:func:`_softmax` of each row of a 2-D array in one pass (the same values: elementwise
+    operations, and each row's max and sum reduce the row's contiguous entries in order)."""
+    e = np.exp(a - a.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True)
+
+
 def _to_mp(x):
     v = [mpmath.mpf(float(xi)) for xi in x]
     s = mpmath.fsum(v)
@@ -287,7 +294,8 @@ def search_ratio(lhs, rhs, rng, *, n: int = 3000, ks=(2, 3, 5, 8), refine: int =
             x0 = np.maximum(x0, -40)
 
             def neg(x, k=k):
-                p, q = _softmax(x[:k])[None], _softmax(x[k:])[None]
+                pq = _softmax_rows(x.reshape(2, k))
+                p, q = pq[:1], pq[1:]
                 # a fresh memo per point: TV (the filter) and any divergence both sides use
                 # are evaluated once (same values as evaluating them again)
                 token = _TRUSTED.set({})
@@ -417,7 +425,7 @@ def joint_convexity_margin(div: FDivergence, rng, *, n: int = 2000, ks=(2, 3, 5)
             x0 = np.append(x0, np.log(lam[i, 0] / (1 - lam[i, 0])))
 
             def unpack(x, k=k):
-                return ([_softmax(x[j * k:(j + 1) * k]) for j in range(4)]
+                return (list(_softmax_rows(x[:4 * k].reshape(4, k)))
                         + [1 / (1 + np.exp(-x[-1]))])
 
             def f(x):
