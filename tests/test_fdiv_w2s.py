@@ -189,3 +189,20 @@ def test_figure_and_registry(tiny_result, tmp_path):
     assert "fdiv-w2s" in figures and "fdiv-w2s" in exps
     path = plot(tiny_result, tmp_path / "f.png")
     assert path.exists() and 5_000 < path.stat().st_size < 300_000
+
+
+def test_binary_objective_in_row_blocks_gives_the_same_floats():
+    # blocks=True evaluates the per-sample terms in blocks of _BLOCK_ROWS rows (speed only):
+    # loss and gradient must be bit-identical to the one-block evaluation, for every loss
+    from w2s_theory.fdiv import w2s as W
+    from w2s_theory.fdiv.divergences import DIVERGENCES
+    rng = np.random.default_rng(3)
+    n = 2 * W._BLOCK_ROWS + 123
+    X1 = np.hstack([rng.standard_normal((n, 4)), np.ones((n, 1))])
+    p = rng.uniform(0.02, 0.98, n)
+    P2 = np.stack([p, 1 - p], -1)
+    theta = rng.standard_normal(5)
+    for d in DIVERGENCES.values():
+        v0, g0 = W._binary_objective(d, X1, P2, 0.0)(theta)
+        v1, g1 = W._binary_objective(d, X1, P2, 0.0, blocks=True)(theta)
+        assert v0 == v1 and np.array_equal(g0, g1), d.name

@@ -112,11 +112,13 @@ def small_sample_factor(z: float, reps) -> np.ndarray:
     >>> small_sample_factor(4.0, [5, 50]).round(3)
     array([4.362, 1.094])
     """
-    from scipy import stats as st
+    # scipy.special's stdtrit / ndtr are what scipy.stats.t.ppf / norm.cdf evaluate (same
+    # values); importing scipy.stats only for them costs ~0.4 s per process
+    from scipy.special import ndtr, stdtrit
     reps = np.asarray(reps, float)
     if np.any(reps < 2):
         raise ValueError("reps must be >= 2 to estimate a standard error")
-    return st.t.ppf(st.norm.cdf(z), reps - 1) / z
+    return stdtrit(reps - 1, ndtr(z)) / z
 
 
 def agreement(mean, se, theory, d, z: float = 4.0, C: float = 1.0, reps=None) -> Agreement:

@@ -60,17 +60,29 @@ def _nice(v: float, lo: Fraction, hi: Fraction) -> Fraction:
     """A short decimal strictly inside (lo, hi), close to v; the midpoint if none is found.
 
     Candidates are v rounded to 2, 3, 4, 6, 9, 12, 15 significant digits, built as exact
-    fractions (float error only moves the candidate, and each is checked against (lo, hi))."""
+    fractions (float error only moves the candidate, and each is checked against (lo, hi)).
+    The test lo < num/den < hi is done on integers (den > 0; same answer as comparing
+    Fractions, without building one per candidate)."""
     if v == 0 or not math.isfinite(v):
         return Fraction(0) if lo < 0 < hi else (lo + hi) / 2
     e = math.floor(math.log10(abs(v)))
+    ln, ld, hn, hd = lo.numerator, lo.denominator, hi.numerator, hi.denominator
     for digits in (2, 3, 4, 6, 9, 12, 15):
         k = digits - 1 - e
-        x = Fraction(round(v * 10.0 ** k), 10 ** k) if k >= 0 else \
-            Fraction(round(v / 10.0 ** -k) * 10 ** -k)
-        if lo < x < hi:
-            return x
+        if k >= 0:
+            num, den = round(v * 10.0 ** k), 10 ** k
+        else:
+            num, den = round(v / 10.0 ** -k) * 10 ** -k, 1
+        if ln * den < num * ld and num * hd < hn * den:
+            return Fraction(num, den)
     return (lo + hi) / 2
+
+
+def _fsum(lo, hi, sign=1):
+    """float(hi + sign·lo) for rationals, without building the Fraction: the rational is the
+    same, and int / int is correctly rounded, as float(Fraction) is (same float)."""
+    return ((hi.numerator * lo.denominator + sign * lo.numerator * hi.denominator)
+            / (lo.denominator * hi.denominator))
 
 
 def _split(box, params, dom_width, grads=None):
@@ -88,17 +100,17 @@ def _split(box, params, dom_width, grads=None):
             continue
         if smear:
             g = grads[p.name]
-            w = max(abs(float(g[0])), abs(float(g[1]))) * float(hi - lo)
+            w = max(abs(float(g[0])), abs(float(g[1]))) * _fsum(lo, hi, -1)
         elif p.scale == "log":
             w = math.log(float(hi) / float(lo)) / max(dom_width[p.name], 1e-300)
         else:
-            w = float(hi - lo) / max(dom_width[p.name], 1e-300)
+            w = _fsum(lo, hi, -1) / max(dom_width[p.name], 1e-300)
         if w > best:
             best, name, scale = w, p.name, p.scale
     if name is None:
         return None
     lo, hi = box[name]
-    v = math.sqrt(float(lo) * float(hi)) if scale == "log" else float(lo + hi) / 2
+    v = math.sqrt(float(lo) * float(hi)) if scale == "log" else _fsum(lo, hi) / 2
     x = _nice(v, lo, hi)
     a, b = dict(box), dict(box)
     a[name], b[name] = (lo, x), (x, hi)
@@ -115,7 +127,7 @@ def _is_small(box, params, min_width):
     for p in params:
         lo, hi = box[p.name]
         w = (math.log(float(hi) / float(lo)) if p.scale == "log"
-             else float(hi - lo) / max(1.0, abs(float(hi)), abs(float(lo))))
+             else _fsum(lo, hi, -1) / max(1.0, abs(float(hi)), abs(float(lo))))
         if w > min_width:
             return False
     return True
@@ -148,23 +160,91 @@ def _violates_at(chk, excl, point, prec, value=False):
         ctx.prec = old
 
 
-def _downhill_vertex(box, grads, sgn):
+def _downhill_vertex(box, grads, sgn, centre=None):
     """The corner of the box where the relation is most at risk by the certified signs of the
-    partial derivatives (None if no derivative sign is certified)."""
+    partial derivatives (None if no derivative sign is certified).  ``centre``: the box's
+    centre as computed in :func:`certify` (the same value, not recomputed)."""
     vert, moved = {}, False
     for n, (lo, hi) in box.items():
         g = grads[n]
         inc, dec = g[0] >= 0, g[1] <= 0
         if lo == hi or not (inc or dec):
-            vert[n] = lo if lo == hi else _nice((float(lo) + float(hi)) / 2, lo, hi)
+            vert[n] = lo if lo == hi else (
+                centre[n] if centre is not None else _nice((float(lo) + float(hi)) / 2, lo, hi))
             continue
         vert[n] = lo if inc == (sgn > 0) else hi
         moved = True
     return vert if moved else None
 
 
+#: how many of the most violating grid points (by the float pre-evaluation) :func:`_scan`
+#: checks in interval arithmetic
+SCAN_CANDIDATES = 16
+
+
+def _axis(lo, hi, p, m):
+    """Exact points of one axis for :func:`_scan`: the m cell centres (geometric for log
+    parameters) and, for linear ones, lo + w/2^j and hi − w/2^j (w = hi − lo, j = 2..40),
+    which reach the corners of the domain, where the perturbed bounds often fail."""
+    if lo == hi:
+        return [lo]
+    if p.scale == "log":
+        r = math.log(float(hi) / float(lo)) / m
+        return sorted({_nice(float(lo) * math.exp((i + 0.5) * r), lo, hi) for i in range(m)})
+    w = hi - lo
+    pts = {lo + w * Fraction(2 * i + 1, 2 * m) for i in range(m)}
+    pts |= {lo + w / 2 ** j for j in range(2, 41)} | {hi - w / 2 ** j for j in range(2, 41)}
+    return sorted(pts)
+
+
+def _scan(st, chk, excl, dom, t0):
+    """Look for a counter-example on a grid before branch-and-bound (``st.scan`` cells per
+    axis, see :func:`_axis`).  The grid is evaluated in float64 (NumPy, only to rank the
+    points); the :data:`SCAN_CANDIDATES` points that violate the relation most there, outside
+    every exclusion, are then checked as in the search: in interval arithmetic (relation
+    violated, every exclusion certainly not met) and confirmed at CONFIRM_PREC.  Returns the
+    refutation, or None (then nothing is concluded)."""
+    import itertools
+
+    import numpy as np
+
+    names = [p.name for p in st.params]
+    axes = [_axis(*dom[p.name], p, st.scan) for p in st.params]
+    grid = np.meshgrid(*[np.array([float(x) for x in ax]) for ax in axes], indexing="ij")
+    sgn, _ = V._want(st.relation)
+
+    def fl(expr):
+        fn = sp.lambdify([sp.Symbol(n) for n in names],
+                         expr.subs({s: sp.Symbol(s.name) for s in expr.free_symbols}), "numpy")
+        with np.errstate(all="ignore"):
+            return np.broadcast_to(np.asarray(fn(*grid), dtype=float), grid[0].shape)
+
+    try:
+        val = sgn * fl(st.expr)
+        ok = val < 0                                  # violates (in float)
+        for e, _ in st.exclusions:
+            ok &= fl(e) > 0                           # outside the exclusion (in float)
+    except (TypeError, ValueError, NameError, ZeroDivisionError, OverflowError):
+        return None                                   # no float form: search only
+    idx = np.flatnonzero(ok)
+    idx = idx[np.argsort(val.ravel()[idx], kind="stable")][:SCAN_CANDIDATES]
+    for k, flat in enumerate(idx):
+        pos = np.unravel_index(flat, grid[0].shape)
+        pt = {n: ax[i] for n, ax, i in zip(names, axes, pos)}
+        if _violates_at(chk, excl, pt, V.PREC) is not None:
+            cv = _violates_at(chk, excl, pt, CONFIRM_PREC)
+            if cv is not None:
+                return Result("refuted", [], [], [dom], pt, cv, k + 1,
+                              time.perf_counter() - t0, -math.inf)
+    return None
+
+
 def certify(st) -> Result:
-    """Run branch-and-bound on a :class:`~proofs_check.certify.spec.Statement`."""
+    """Run branch-and-bound on a :class:`~proofs_check.certify.spec.Statement`.
+
+    With ``st.scan`` > 0, a grid of points is first searched for a counter-example (see
+    :class:`~proofs_check.certify.spec.Statement`); if none is found, the branch-and-bound
+    runs as without it (and ``evaluated`` counts only its boxes)."""
     t0 = time.perf_counter()
     old = ctx.prec
     ctx.prec = V.PREC
@@ -177,29 +257,43 @@ def certify(st) -> Result:
         limits = getattr(st, "limits", False)
         chk = V.Checker(st.expr, names, st.relation, limits=limits)
         excl = [V.Checker(e, names, "<=0", limits=limits) for e, _ in st.exclusions]
+        if getattr(st, "scan", 0):
+            found = _scan(st, chk, excl, dom, t0)
+            if found is not None:
+                return found
         heap = [(0.0, 0, dom)]
         count = 1
+        # exclusions that may still contain a part of the box: one whose expression is
+        # certainly > 0 on a box is > 0 on all its sub-boxes, whose enclosures (containing
+        # the true values) then never decide them excluded; it is not evaluated for them
+        live = {0: tuple(range(len(excl)))}
         proved, xboxes, undecided = [], [], []
         evaluated, min_margin = 0, math.inf
         while heap:
             if evaluated >= st.budget:
                 undecided.extend(b for _, _, b in heap)
                 break
-            _, _, box = heapq.heappop(heap)
+            _, key, box = heapq.heappop(heap)
             evaluated += 1
             done = False
-            for j, e in enumerate(excl):
+            # the box's endpoints once, for the exclusions and the statement (same parameters)
+            xs = chk.ev.points(box)
+            kids_live = []
+            for j in live.pop(key):
                 try:
-                    if e.enclosure(box)[1]:
-                        xboxes.append((box, j))
-                        done = True
-                        break
+                    ivx, inside = excl[j].enclosure(box, xs=xs)
                 except V.Undecidable:
-                    pass
+                    kids_live.append(j)
+                    continue
+                if inside:
+                    xboxes.append((box, j))
+                    done = True
+                    break
+                if not V.holds(ivx, ">0"):
+                    kids_live.append(j)
             if done:
                 continue
             iv, method, grads = None, None, None
-            xs = chk.ev.points(box)
             for m in st.methods:
                 try:
                     if m in ("mean-value", "monotone") and grads is None:
@@ -232,7 +326,7 @@ def certify(st) -> Result:
             if grads is not None and all(grads.get(n) is not None for n in names):
                 # also the vertex the certified gradient signs point to (downhill for the
                 # relation): finds narrow violating regions near a box's corner early
-                vert = _downhill_vertex(box, grads, V._want(st.relation)[0])
+                vert = _downhill_vertex(box, grads, V._want(st.relation)[0], centre)
                 vv = _violates_at(chk, excl, vert, V.PREC, value=True) if vert else None
                 if vv is not None and vv[1]:
                     val = _violates_at(chk, excl, vert, CONFIRM_PREC)
@@ -247,8 +341,10 @@ def certify(st) -> Result:
             if kids is None:
                 undecided.append(box)
                 continue
+            kids_live = tuple(kids_live)
             for kid in kids:
                 heapq.heappush(heap, (score, count, kid))
+                live[count] = kids_live
                 count += 1
         status = "proved" if not undecided else "undecided"
         return Result(status, proved, xboxes, undecided, None, None, evaluated,

@@ -68,6 +68,12 @@ class Statement:
     #: evaluate with the boundary-by-limits convention (docs/certified.rst): x log x = 0 at
     #: x = 0, log and 1/x of an interval touching 0 give an infinite end
     limits: bool = False
+    #: > 0: before branch-and-bound, look for a counter-example on a grid of the domain
+    #: (``scan`` cells per axis plus points approaching its corners; ranked in float64, the
+    #: best confirmed in interval arithmetic exactly as in the search, see engine._scan);
+    #: for perturbed statements, whose refutation the search may reach only after proving
+    #: most of the domain.  Nothing is concluded from grid points that do not violate.
+    scan: int = 0
 
 
 #: claim id -> function(ctx) returning the claim's statements (used by ``--certify``).

@@ -949,18 +949,26 @@ class Checker:
         elif method == "mean-value":
             if grads is None:
                 grads = self.gradient(box, xs)
-            centre = {k: ((lo + hi) / 2, (lo + hi) / 2) for k, (lo, hi) in box.items()}
-            ivl, ivh = self.ev(centre)
+            # centre (lo + hi)/2 and half-width (hi − lo)/2 of each side as integer pairs
+            # (a/b, c/d the bounds): the same rationals as with Fraction arithmetic, whose
+            # normalisation (gcd) cost more than the rest of this method
+            prec, sides, cxs = ctx.prec, {}, []
+            for name in self.ev.names:
+                lo, hi = box[name]
+                a, b, c, d = lo.numerator, lo.denominator, hi.numerator, hi.denominator
+                m = _exact_at(a * d + c * b, 2 * b * d, prec)
+                cxs.append((m[0], m[1]))
+                sides[name] = (c * b - a * d, 2 * b * d)
+            ivl, ivh = self.ev.run(cxs)
             mul, add = _OPS[self.limits]["MUL"], _OPS[self.limits]["ADD"]
             for name in self.names:
-                lo, hi = box[name]
-                if lo == hi:
+                num, den = sides[name]
+                if num == 0:
                     continue
                 g = grads[name]
                 if g is None:
                     raise Undecidable(f"derivative in {name} undecidable")
-                half = (hi - lo) / 2
-                t = mul(g[0], g[1], _exact(-half)[0], _exact(half)[1])
+                t = mul(g[0], g[1], _exact_at(-num, den, prec)[0], _exact_at(num, den, prec)[1])
                 ivl, ivh = add((ivl, t[0]), (ivh, t[1]))
             iv = (ivl, ivh)
         elif method == "direct":

@@ -843,7 +843,7 @@ def _excess_kl(model, rng, ns, seeds: int, n_ref: int):
     xr, _, vr = model.sample(ref_rng, n_ref)
     pr = teacher_probs(theta_T, vr)
     objective = _binary_objective(KL, np.hstack([xr, np.ones((n_ref, 1))]),
-                                  np.stack([pr, 1 - pr], -1), 0.0)
+                                  np.stack([pr, 1 - pr], -1), 0.0, blocks=True)
     th_ref = fit_head(KL, xr, pr, gtol=1e-7)
     r_ref = objective(th_ref)[0]
     out = np.empty((seeds, len(ns)))

@@ -196,7 +196,10 @@ def _is_mp_input(x) -> bool:
 #: True only inside :func:`_trusted_inputs`: internal searches (``inequalities``) evaluate
 #: divergences on probability vectors they built themselves (softmax / normalised draws),
 #: one pair per call, where the simplex checks cost ~2/3 of the call.  Never set around
-#: user input; the evaluation itself (``_terms_np``) is the same.
+#: user input; the evaluation itself (``_terms_np``) is the same.  A dict instead of True
+#: also memoises the values by (divergence, id(p), id(q)): set fresh around the evaluation
+#: of one point of a search (whose p, q stay alive and unmodified meanwhile), where an
+#: inequality's sides and the TV filter evaluate the same divergence of the same pair again.
 _TRUSTED = contextvars.ContextVar("fdiv_trusted_inputs", default=False)
 
 
@@ -481,11 +484,19 @@ class FDivergence:
         float, ndarray or mpf
             ``sum_i q_i f(p_i/q_i)``; ``+inf`` when it diverges.
         """
-        if _TRUSTED.get() and type(p) is np.ndarray and type(q) is np.ndarray \
+        trusted = _TRUSTED.get()
+        if trusted is not False and type(p) is np.ndarray and type(q) is np.ndarray \
                 and p.dtype == q.dtype == np.float64 and p.shape == q.shape and tol == 1e-9:
+            if trusted is not True:                 # a memo (see _TRUSTED)
+                key = (id(self), id(p), id(q))
+                if key in trusted:
+                    return trusted[key]
             out = self._positive_terms_np(p, q)
             out = (self._terms_np(p, q) if out is None else out).sum(axis=-1)
-            return float(out) if out.ndim == 0 else out
+            out = float(out) if out.ndim == 0 else out
+            if trusted is not True:
+                trusted[key] = out
+            return out
         check_tol(tol)
         if _is_mp_input(p) or _is_mp_input(q):
             return self._call_mp(_check_simplex_mp("p", p), _check_simplex_mp("q", q))
@@ -504,7 +515,9 @@ class FDivergence:
 
     def _positive_terms_np(self, P, Q):
         """``_terms_np`` when every entry is > 0 (no masks needed; same values), else None."""
-        if not ((P > 0).all() and (Q > 0).all()):
+        # min > 0 is (x > 0).all() for non-empty float arrays (NaN: False), in one reduction
+        if not ((P.min() > 0 and Q.min() > 0) if P.size and Q.size
+                else ((P > 0).all() and (Q > 0).all())):
             return None
         with np.errstate(all="ignore"):
             terms = np.asarray(self._persp_np(P, Q), dtype=float)
@@ -638,7 +651,9 @@ class FDivergence:
         redo = (P > 0) & ((logS < _LOG_TINY) | ~np.isfinite(terms) | ~np.isfinite(SA))
         if not redo.any():
             loss = _last_axis(np.add, terms)
-            grad = S * (A - SA.sum(-1, keepdims=True))
+            # _last_axis: the same sum as SA.sum(-1) (numpy's order for k < 8), ~20x faster
+            # on the (n, 2) arrays of the binary fits, where it was ~1/3 of this function
+            grad = S * (A - _last_axis(np.add, SA)[..., None])
         else:
             terms, SA = terms.copy(), SA.copy()
             for idx in zip(*np.nonzero(redo)):

@@ -13,13 +13,14 @@ Conventions (see :mod:`w2s_theory.fdiv.divergences`): ``TV = sum|p-q|/2`` in
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Callable
 
 import mpmath
 import numpy as np
 from scipy.optimize import minimize
 
-from .divergences import CHI2, HELLINGER2, JS, KL, TV, FDivergence, _trusted_inputs
+from .divergences import _TRUSTED, CHI2, HELLINGER2, JS, KL, TV, FDivergence, _trusted_inputs
 
 
 def _mod(x):
@@ -164,6 +165,19 @@ def _ratio(num, den):
     return np.where(np.isnan(r), -np.inf, r)
 
 
+def _ratio1(num, den):
+    """:func:`_ratio` of one pair of float64 scalars (the same IEEE operations, no arrays)."""
+    if den == 0:
+        return np.inf if num > 0 else -np.inf
+    r = num / den
+    return -np.inf if r != r else r
+
+
+def _first(a):
+    """The single value of a one-pair evaluation (shape (1,), or a scalar)."""
+    return a[0] if type(a) is np.ndarray and a.shape == (1,) else np.ravel(a)[0]
+
+
 def _terms(div: FDivergence, P, Q):
     """``div._terms_np(P, Q)``, without its masks when every entry is > 0 (same values)."""
     t = div._positive_terms_np(P, Q)
@@ -177,6 +191,13 @@ def _normalise(x):
 def _softmax(a):
     e = np.exp(a - a.max())
     return e / e.sum()
+
+
+def _softmax_rows(a):
+    """:func:`_softmax` of each row of a 2-D array in one pass (the same values: elementwise
+    operations, and each row's max and sum reduce the row's contiguous entries in order)."""
+    e = np.exp(a - a.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True)
 
 
 def _to_mp(x):
@@ -273,12 +294,19 @@ def search_ratio(lhs, rhs, rng, *, n: int = 3000, ks=(2, 3, 5, 8), refine: int =
             x0 = np.maximum(x0, -40)
 
             def neg(x, k=k):
-                p, q = _softmax(x[:k])[None], _softmax(x[k:])[None]
-                with np.errstate(all="ignore"):
-                    if TV(p, q)[0] < min_tv:
-                        return 0.0
-                    v = float(_ratio(lhs(p, q), rhs(p, q))[0])
-                return -v if np.isfinite(v) else (-1e300 if v > 0 else 0.0)
+                pq = _softmax_rows(x.reshape(2, k))
+                p, q = pq[:1], pq[1:]
+                # a fresh memo per point: TV (the filter) and any divergence both sides use
+                # are evaluated once (same values as evaluating them again)
+                token = _TRUSTED.set({})
+                try:
+                    with np.errstate(all="ignore"):
+                        if TV(p, q)[0] < min_tv:
+                            return 0.0
+                        v = float(_ratio1(_first(lhs(p, q)), _first(rhs(p, q))))
+                finally:
+                    _TRUSTED.reset(token)
+                return -v if math.isfinite(v) else (-1e300 if v > 0 else 0.0)
 
             with _trusted_inputs():     # softmax outputs: valid simplex vectors by construction
                 res = minimize(neg, x0, method="Nelder-Mead",
@@ -375,6 +403,16 @@ def joint_convexity_margin(div: FDivergence, rng, *, n: int = 2000, ks=(2, 3, 5)
             m = (avg - dm) / np.abs(avg)   # |avg|: a negative average must not flip the sign
         return np.where(np.isfinite(m) & (np.abs(avg) > 1e-6), m, np.inf)
 
+    def margin1(P1, Q1, P2, Q2, lam):
+        """``margins`` of one case (1-D vectors, scalar lam): the same float64 operations on
+        scalars instead of (1, k) arrays (the Nelder-Mead objective)."""
+        with np.errstate(all="ignore"):
+            d1, d2 = _terms(div, P1, Q1).sum(-1), _terms(div, P2, Q2).sum(-1)
+            dm = _terms(div, lam * P1 + (1 - lam) * P2, lam * Q1 + (1 - lam) * Q2).sum(-1)
+            avg = lam * d1 + (1 - lam) * d2
+            m = (avg - dm) / np.abs(avg)
+        return m if (math.isfinite(m) and abs(avg) > 1e-6) else np.inf
+
     worst, worst_case, points = np.inf, None, 0
     for k in ks:
         P1, Q1 = random_pairs(rng, n, k)
@@ -387,13 +425,13 @@ def joint_convexity_margin(div: FDivergence, rng, *, n: int = 2000, ks=(2, 3, 5)
             x0 = np.append(x0, np.log(lam[i, 0] / (1 - lam[i, 0])))
 
             def unpack(x, k=k):
-                return ([_softmax(x[j * k:(j + 1) * k]) for j in range(4)]
+                return (list(_softmax_rows(x[:4 * k].reshape(4, k)))
                         + [1 / (1 + np.exp(-x[-1]))])
 
             def f(x):
                 *ps, lm = unpack(x)
-                v = margins(*[p[None] for p in ps], np.array([[lm]]))[0]
-                return v if np.isfinite(v) else 1.0
+                v = margin1(*ps, lm)
+                return v if math.isfinite(v) else 1.0
 
             res = minimize(f, x0, method="Nelder-Mead", options=dict(maxiter=maxiter))
             points += res.nfev

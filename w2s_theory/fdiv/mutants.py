@@ -136,14 +136,14 @@ MUTANTS = [
         claims=("fdiv.grad-closed-form", "fdiv.grad-float-fd")),
     SourceMutant(
         id="fdiv.grad-sum-to-mean", file=DIV,
-        old="grad = S * (A - SA.sum(-1, keepdims=True))",
-        new="grad = S * (A - SA.mean(-1, keepdims=True))",
+        old="grad = S * (A - _last_axis(np.add, SA)[..., None])",
+        new="grad = S * (A - _last_axis(np.add, SA)[..., None] / SA.shape[-1])",
         description="float gradient subtracts the mean of s_i a_i instead of their sum",
         claims=("fdiv.grad-float-fd",)),
     SourceMutant(
         id="fdiv.grad-x0.95", file=DIV,
-        old="grad = S * (A - SA.sum(-1, keepdims=True))",
-        new="grad = 0.95 * S * (A - SA.sum(-1, keepdims=True))",
+        old="grad = S * (A - _last_axis(np.add, SA)[..., None])",
+        new="grad = 0.95 * S * (A - _last_axis(np.add, SA)[..., None])",
         description="float gradient 5% too small",
         claims=("fdiv.grad-float-fd",)),
     SourceMutant(

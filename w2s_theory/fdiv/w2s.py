@@ -153,23 +153,41 @@ def _gauss_error(m: float, b: float, s: float) -> float:
 _UMAX = 500.0  # logits beyond this are never visited by a sane fit (sigmoid underflows at ~745)
 
 
-def _binary_objective(div: FDivergence, X1, P2, ridge: float):
+#: rows per block of :func:`_binary_objective` with ``blocks=True``
+_BLOCK_ROWS = 4096
+
+
+def _binary_objective(div: FDivergence, X1, P2, ridge: float, blocks: bool = False):
     """Mean D_f(teacher || student) over samples, and its gradient in (w, b).
 
     Trial points of the line search with some ``|logit| > 500`` get a steep
     finite barrier ``1e6 (1 + max|u| - 500)`` instead of the loss (which
     would need sigmoid values below the float64 range); the optimum is far
     inside, so the barrier only makes the line search backtrack.
+
+    ``blocks=True`` (for large samples, e.g. a reference sample of 1e5 rows) evaluates the
+    per-sample losses and gradients in blocks of :data:`_BLOCK_ROWS` rows into one array:
+    every per-sample value is computed by the same row-wise operations, and the mean and
+    ``X1.T @ g`` are then taken over the whole array as without blocks (the same floats),
+    while the temporaries stay small (fresh megabyte-sized arrays cost page faults).
     """
     n = len(X1)
+
+    def loss_grad(u):
+        if not blocks or n <= _BLOCK_ROWS:
+            return div._loss_grad_np(P2, np.stack([u, np.zeros_like(u)], -1))
+        loss, g = np.empty(n), np.empty((n, 2))
+        for i in range(0, n, _BLOCK_ROWS):
+            r = slice(i, i + _BLOCK_ROWS)
+            loss[r], g[r] = div._loss_grad_np(P2[r], np.stack([u[r], np.zeros_like(u[r])], -1))
+        return loss, g
 
     def fun(theta):
         u = X1 @ theta
         k = int(np.argmax(np.abs(u)))
         if abs(u[k]) > _UMAX:
             return 1e6 * (1 + abs(u[k]) - _UMAX), 1e6 * np.sign(u[k]) * X1[k]
-        Z = np.stack([u, np.zeros_like(u)], -1)
-        loss, g = div._loss_grad_np(P2, Z)  # P2 validated once in fit_head
+        loss, g = loss_grad(u)  # P2 validated once in fit_head
         w = theta[:-1]
         val = loss.mean() + 0.5 * ridge * (w @ w)
         grad = X1.T @ g[:, 0] / n
@@ -236,8 +254,8 @@ def fit_head(div, X, p, *, ridge: float = 0.0, theta0=None, gtol: float = 1e-10,
         # scipy's LineSearchWarning (a RuntimeWarning, not public API): expected
         # for the non-smooth TV loss; the result is checked by the claims/tests.
         warnings.filterwarnings("ignore", message=".*line search.*", category=RuntimeWarning)
-        res = minimize(_binary_objective(div, X1, P2, ridge), theta0, jac=True, method="BFGS",
-                       options=dict(gtol=gtol, maxiter=maxiter))
+        res = minimize(_binary_objective(div, X1, P2, ridge, blocks=True), theta0, jac=True,
+                       method="BFGS", options=dict(gtol=gtol, maxiter=maxiter))
     if np.abs(X1 @ res.x).max() > 0.9 * _UMAX:
         raise RuntimeError(f"{div.name} fit ran to logits of {_UMAX:g}: the minimiser is "
                            "(near) unbounded for this data")
@@ -543,13 +561,13 @@ def fit_rate(ns, values):
     >>> round(rate, 4), round(se, 4)
     (1.0333, 0.0333)
     """
-    from scipy.stats import t as student_t
+    from scipy.special import stdtrit     # = scipy.stats.t.ppf, without importing scipy.stats
     ln = np.log(np.asarray(ns, float))
     lv = np.log(np.asarray(values, float))
     A = np.vstack([ln, np.ones_like(ln)]).T
     slopes = np.linalg.lstsq(A, lv.T, rcond=None)[0][0]
     m, s = -slopes.mean(), slopes.std(ddof=1) / math.sqrt(len(slopes))
-    q = student_t.ppf(0.975, len(slopes) - 1)
+    q = stdtrit(len(slopes) - 1, 0.975)
     return float(m), float(s), (float(m - q * s), float(m + q * s))
 
 
