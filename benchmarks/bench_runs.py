@@ -110,16 +110,14 @@ def main(argv=None):
     print(f"--list: cold {res['--list cold']:.2f} s, warm {res['--list warm']:.2f} s", flush=True)
 
     import numpy as np
-    from distributed import Client, LocalCluster
 
     from w2s_theory.ridge.experiments import scaling_task
-    from w2s_theory.sweep import sweep
+    from w2s_theory.sweep import local_cluster, sweep
     grid = {"d": [400, 500, 600, 700, 800], "lam_S": [0.3, 1.0, 3.0, 10.0]}   # 20 points x 10
     t0 = time.perf_counter()
     serial = sweep(scaling_task, grid, 10, executor="serial", progress=False)
     t_serial = time.perf_counter() - t0
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    with local_cluster(2) as client:
         import importlib   # workers up, package imported, before the clock starts
         client.run(importlib.import_module, "w2s_theory.ridge.experiments")
         t0 = time.perf_counter()

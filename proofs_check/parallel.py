@@ -29,7 +29,7 @@ def dask_client(spec: str | None = None, scheduler: str | None = None):
     3
     """
     _require_distributed()
-    from distributed import Client, LocalCluster
+    from distributed import Client
     if (spec is None) == (scheduler is None):
         raise ValueError("give exactly one of a 'local:N' spec or a scheduler address")
     if scheduler is not None:
@@ -42,8 +42,8 @@ def dask_client(spec: str | None = None, scheduler: str | None = None):
     kind, _, n = spec.partition(":")
     if kind != "local" or not n.isdigit() or int(n) < 1:
         raise ValueError(f"--dask must be 'local:N' with N a positive integer; got {spec!r}")
-    with LocalCluster(n_workers=int(n), threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    from w2s_theory.sweep import local_cluster
+    with local_cluster(int(n)) as client:
         yield client
 
 

@@ -7,7 +7,7 @@ import pytest
 xr = pytest.importorskip("xarray")
 
 from w2s_theory.ridge.experiments import scaling, scaling_task  # noqa: E402
-from w2s_theory.sweep import save, sweep, task_seed  # noqa: E402
+from w2s_theory.sweep import local_cluster, save, sweep, task_seed  # noqa: E402
 
 GRID = {"d": [40, 60], "lam_S": [0.5, 2.0]}
 
@@ -27,11 +27,16 @@ def test_process_pool_matches_serial_bit_for_bit():
 def test_dask_local_cluster_matches_serial():
     distributed = pytest.importorskip("distributed")
     serial = sweep(scaling_task, GRID, 2, root_seed=1, executor="serial", progress=False)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    import dask
+    with local_cluster(2) as client:
         dist = sweep(scaling_task, GRID, 2, root_seed=1, executor=client, progress=False)
+        # the low-overhead settings reached the worker processes
+        assert set(client.run(dask.config.get, "distributed.worker.profile.enabled").values()) \
+            == {False}
     assert np.array_equal(serial["E_S"].values, dist["E_S"].values)
+    with pytest.raises(ValueError, match="n_workers"):
+        with local_cluster(0):
+            pass
 
 
 def test_resume_skips_finished_tasks(tmp_path):

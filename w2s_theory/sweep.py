@@ -29,6 +29,7 @@ True
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import hashlib
 import itertools
 import json
@@ -41,7 +42,7 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["sweep", "save", "task_seed"]
+__all__ = ["sweep", "save", "task_seed", "local_cluster", "LOCAL_CLUSTER_CONFIG"]
 
 _MANIFEST = "sweep.json"
 
@@ -150,6 +151,54 @@ def _open_store(store, spec):
         except (OSError, ValueError, KeyError):
             continue   # a damaged task file is simply redone
     return store, done
+
+
+#: Dask settings of :func:`local_cluster`.  The event-loop tick (every 20 ms), the statistical
+#: profiler (a sample every 10 ms), the system monitor and the memory monitor only feed the
+#: dashboard and "event loop blocked" warnings; with CPU-bound single-threaded tasks on a
+#: 2-core machine they cost about 6 % of each worker's CPU and 0.7 CPU-s of the client's per
+#: 200-task sweep (docs/benchmarks.rst).
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.worker.profile.enabled": False,
+}
+
+
+@contextlib.contextmanager
+def local_cluster(n_workers: int):
+    """A Dask client on a new ``LocalCluster`` of single-threaded worker processes.
+
+    One thread per worker (parallelism comes from processes, as in ``w2s-check -j``), no
+    dashboard, and the low-overhead monitoring settings :data:`LOCAL_CLUSTER_CONFIG`.
+    Needs the ``dask`` extra.
+
+    Parameters
+    ----------
+    n_workers : int ≥ 1
+
+    Yields
+    ------
+    distributed.Client
+
+    Examples
+    --------
+    >>> from w2s_theory.ridge.experiments import scaling_task
+    >>> with local_cluster(2) as client:                       # doctest: +SKIP
+    ...     ds = sweep(scaling_task, {"d": [200, 400]}, 4, executor=client)
+    """
+    if isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1:
+        raise ValueError(f"n_workers must be an integer >= 1; got {n_workers!r}")
+    try:
+        import dask
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise RuntimeError("Dask is not installed: pip install 'w2s_theory[dask]'") from exc
+    with dask.config.set(LOCAL_CLUSTER_CONFIG), \
+            LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                         dashboard_address=None) as cluster, Client(cluster) as client:
+        yield client
 
 
 def sweep(func: Callable[[dict, np.random.SeedSequence], Mapping[str, float]],
