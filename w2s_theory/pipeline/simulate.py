@@ -114,10 +114,9 @@ class _Trial:
         """The image of a fit (terms by noise source), memoised per trial on the fit and the
         values of the symbols it depends on (its chain's penalties and label coefficients):
         a teacher fitted once serves every pipeline built on it."""
-        key = self._memo_key(fit)
-        memo = self.shared["fits"]
-        if key in memo:
-            return memo[key][1]
+        return self._cached("fits", self._memo_key(fit), fit, lambda: self._fit_image(fit))
+
+    def _fit_image(self, fit):
         uid = fit.design.uid
         e, V, n = self.spec[uid]
         lam = self.lam(fit)
@@ -135,18 +134,12 @@ class _Trial:
             out["beta"] = _plus(out["beta"], smooth) if "beta" in out else smooth
             noise = c * np.sqrt(e) / (e + lam)                   # (Σ+λ)⁻¹ V diag(√e)
             out[uid] = _plus(out[uid], noise) if uid in out else noise
-        out = {src: [(uid, 1.0, K)] for src, K in out.items()}
-        memo[key] = (fit, out)
-        return out
+        return {src: [(uid, 1.0, K)] for src, K in out.items()}
 
     def _dot(self, b1, K1, b2, K2):
         """⟨V_b1 K1, V_b2 K2⟩_F (symmetric: one computation per unordered pair)."""
-        key = (b1, id(K1), b2, id(K2))
-        dots = self.shared["dots"]
-        hit = dots.get(key) or dots.get((b2, id(K2), b1, id(K1)))
-        if hit is None:
-            hit = dots[key] = ((K1, K2), self._dot_uncached(b1, K1, b2, K2))
-        return hit[1]
+        return self._cached("dots", frozenset(((b1, id(K1)), (b2, id(K2)))), (K1, K2),
+                            lambda: self._dot_uncached(b1, K1, b2, K2))
 
     def _dot_uncached(self, b1, K1, b2, K2):
         if b1 is None and b2 is None:
